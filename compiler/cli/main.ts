@@ -1,0 +1,23 @@
+/**
+ * The `cmdc` command line: one subcommand per file in compiler/cli/, loaded lazily so that
+ * `cmdc state list` does not pay for ts-morph.
+ */
+import { Command } from 'commander';
+
+const program = new Command('cmdc')
+  .description('Compile Claude Code slash commands (.md with bash blocks) into TypeScript, and manage their state')
+  .showHelpAfterError();
+
+const subcommands: Record<string, () => Promise<{ register(p: Command): void }>> = {
+  state: () => import('./state.js'),
+  errors: () => import('./errors.js'),
+};
+
+const name = process.argv[2];
+const load = name !== undefined ? subcommands[name] : undefined;
+if (load) {
+  (await load()).register(program);
+} else {
+  for (const l of Object.values(subcommands)) (await l()).register(program);
+}
+await program.parseAsync(process.argv);
