@@ -1,0 +1,137 @@
+/**
+ * Shell variables: a global table plus one frame per running function (bash's dynamic scoping
+ * for `local`), with bash attributes (exported, readonly, integer, array kinds, case folding).
+ */
+
+export type VarValue =
+  | string
+  /** indexed array; holes are unset elements */
+  | (string | undefined)[]
+  /** associative array */
+  | Map<string, string>;
+
+export interface Var {
+  /** undefined = declared but unset (`local x`, `declare -a A` before assignment is an empty array). */
+  value: VarValue | undefined;
+  exported?: boolean;
+  readonly?: boolean;
+  integer?: boolean;
+  lower?: boolean;
+  upper?: boolean;
+}
+
+function cloneValue(v: VarValue | undefined): VarValue | undefined {
+  if (v === undefined || typeof v === 'string') return v;
+  if (v instanceof Map) return new Map(v);
+  return v.slice();
+}
+
+export function cloneVar(v: Var): Var {
+  return { ...v, value: cloneValue(v.value) };
+}
+
+export class Vars {
+  readonly global: Map<string, Var>;
+  /** Function frames, innermost last. */
+  readonly frames: Map<string, Var>[];
+
+  constructor(global = new Map<string, Var>(), frames: Map<string, Var>[] = []) {
+    this.global = global;
+    this.frames = frames;
+  }
+
+  clone(): Vars {
+    const g = new Map<string, Var>();
+    for (const [k, v] of this.global) g.set(k, cloneVar(v));
+    const frames = this.frames.map((f) => {
+      const m = new Map<string, Var>();
+      for (const [k, v] of f) m.set(k, cloneVar(v));
+      return m;
+    });
+    return new Vars(g, frames);
+  }
+
+  /** The variable visible under `name` (innermost frame first). */
+  lookup(name: string): Var | undefined {
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const v = this.frames[i]!.get(name);
+      if (v) return v;
+    }
+    return this.global.get(name);
+  }
+
+  /** The variable for `name`, created (in the global table) when absent. */
+  ensure(name: string): Var {
+    let v = this.lookup(name);
+    if (!v) {
+      v = { value: undefined };
+      this.global.set(name, v);
+    }
+    return v;
+  }
+
+  /** Declare `name` in the innermost frame (or globally when no function runs). */
+  declareLocal(name: string): Var {
+    const frame = this.frames[this.frames.length - 1];
+    if (!frame) return this.ensure(name);
+    let v = frame.get(name);
+    if (!v) {
+      const outer = this.lookup(name);
+      // bash: a new local starts unset, but inherits nothing except being local
+      v = { value: undefined, exported: outer?.exported && false };
+      frame.set(name, v);
+    }
+    return v;
+  }
+
+  unset(name: string): boolean {
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const f = this.frames[i]!;
+      const v = f.get(name);
+      if (v) {
+        if (v.readonly) return false;
+        // bash keeps an unset local shadowing the outer variable
+        v.value = undefined;
+        return true;
+      }
+    }
+    const g = this.global.get(name);
+    if (g?.readonly) return false;
+    this.global.delete(name);
+    return true;
+  }
+
+  /** Every visible variable name (sorted). */
+  names(): string[] {
+    const s = new Set<string>(this.global.keys());
+    for (const f of this.frames) for (const k of f.keys()) s.add(k);
+    return [...s].sort();
+  }
+}
+
+/** Scalar view of a value: arrays give their element 0 (bash `$A` = `${A[0]}`). */
+export function scalar(v: VarValue | undefined): string | undefined {
+  if (v === undefined || typeof v === 'string') return v;
+  if (v instanceof Map) return v.get('0');
+  return v[0];
+}
+
+/** Elements of a value in index order (for `${A[@]}`). */
+export function elements(v: VarValue | undefined): string[] {
+  if (v === undefined) return [];
+  if (typeof v === 'string') return [v];
+  if (v instanceof Map) return [...v.values()];
+  const out: string[] = [];
+  v.forEach((x) => { if (x !== undefined) out.push(x); });
+  return out;
+}
+
+/** Keys of a value (for `${!A[@]}`). */
+export function indices(v: VarValue | undefined): string[] {
+  if (v === undefined) return [];
+  if (typeof v === 'string') return ['0'];
+  if (v instanceof Map) return [...v.keys()];
+  const out: string[] = [];
+  v.forEach((x, i) => { if (x !== undefined) out.push(String(i)); });
+  return out;
+}
