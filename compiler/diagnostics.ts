@@ -1,0 +1,209 @@
+/**
+ * Compiler diagnostics: the Diagnostic shape, one factory per stable kebab-case id (all ids are
+ * defined here and nowhere else, TypeScriptToLua style), and the formatter that prints
+ * `file.md:12:5: error[parse-error]: message` followed by a code frame, plus the summary line.
+ *
+ * Positions are 1-based line:col in the .md file. To add a diagnostic, add one
+ * `export const name = define('the-id', 'error', (args...) => ({ message, hint }))` below.
+ */
+import { codeFrameColumns } from '@babel/code-frame';
+import picocolors from 'picocolors';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  /** Stable kebab-case id, e.g. "parse-error". */
+  id: string;
+  severity: Severity;
+  message: string;
+  /** The .md file (as given to the compiler). */
+  file: string;
+  /** 1-based line in the .md file. */
+  line: number;
+  /** 1-based column in the .md file. */
+  col: number;
+  endLine?: number;
+  endCol?: number;
+  hint?: string;
+}
+
+/** Where a diagnostic points: a file and a 1-based position, optionally a range. */
+export interface Location {
+  file: string;
+  line: number;
+  col: number;
+  endLine?: number;
+  endCol?: number;
+}
+
+/** The location of an AST node (compiler/ast.ts nodes carry pos/end). */
+export function locationOf(
+  file: string,
+  node: { pos: { line: number; col: number }; end?: { line: number; col: number } },
+): Location {
+  const loc: Location = { file, line: node.pos.line, col: node.pos.col };
+  if (node.end) {
+    loc.endLine = node.end.line;
+    loc.endCol = node.end.col;
+  }
+  return loc;
+}
+
+/** A diagnostic factory: call it with a location and its arguments; `.id`/`.severity` say what it makes. */
+export type DiagnosticFactory<A extends unknown[]> = ((at: Location, ...args: A) => Diagnostic) & {
+  readonly id: string;
+  readonly severity: Severity;
+};
+
+function define<A extends unknown[]>(
+  id: string,
+  severity: Severity,
+  render: (...args: A) => { message: string; hint?: string },
+): DiagnosticFactory<A> {
+  const make = (at: Location, ...args: A): Diagnostic => {
+    const { message, hint } = render(...args);
+    const d: Diagnostic = { id, severity, message, file: at.file, line: at.line, col: at.col };
+    if (at.endLine !== undefined) d.endLine = at.endLine;
+    if (at.endCol !== undefined) d.endCol = at.endCol;
+    if (hint !== undefined) d.hint = hint;
+    return d;
+  };
+  return Object.assign(make, { id, severity });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The diagnostics (one per id)
+
+/** Bash that mvdan-sh cannot parse; the block becomes a bash island (or fails with --strict). */
+export const parseError = define('parse-error', 'error', (message: string, hint?: string) => ({
+  message,
+  hint,
+}));
+
+/** The bash parser itself failed (crash, stack overflow): a bug or a pathological input. */
+export const parserInternalError = define('parser-internal-error', 'error', (detail: string) => ({
+  message: `the bash parser failed on this block: ${detail}`,
+  hint: 'the block is kept as a bash island; please report this input',
+}));
+
+/** The YAML frontmatter does not parse; the compiler falls back to reading `key: value` lines. */
+export const frontmatterYamlError = define('frontmatter-yaml-error', 'warning', (message: string) => ({
+  message: `frontmatter is not valid YAML: ${message}`,
+  hint: 'values were read as plain text, line by line; quote values that contain [ ] { } : # or a leading * & !',
+}));
+
+/** The frontmatter is valid YAML but not a mapping of keys to values. */
+export const frontmatterNotMapping = define('frontmatter-not-mapping', 'error', (found: string) => ({
+  message: `frontmatter must be a mapping of keys to values, found ${found}`,
+}));
+
+/** A `---` first line with no closing `---`: not treated as frontmatter. */
+export const frontmatterUnclosed = define('frontmatter-unclosed', 'warning', () => ({
+  message: 'the file starts with --- but the frontmatter is never closed by a --- line',
+  hint: 'the text is read as markdown, not as frontmatter',
+}));
+
+/** A code fence that is never closed runs to the end of the document (CommonMark). */
+export const unclosedFence = define('unclosed-fence', 'warning', (fence: string) => ({
+  message: `code fence ${fence} is never closed: it runs to the end of its container`,
+}));
+
+// ---------------------------------------------------------------------------------------------
+// Ordering, counting, formatting
+
+/** Order by file, then line, then col, then id (deterministic output). */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.col !== b.col) return a.col - b.col;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function countDiagnostics(diags: readonly Diagnostic[]): { errors: number; warnings: number; infos: number } {
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  for (const d of diags) {
+    if (d.severity === 'error') errors++;
+    else if (d.severity === 'warning') warnings++;
+    else infos++;
+  }
+  return { errors, warnings, infos };
+}
+
+/** "2 errors, 1 warning" */
+export function formatSummary(diags: readonly Diagnostic[], opts: { color?: boolean } = {}): string {
+  const c = picocolors.createColors(opts.color ?? false);
+  const { errors, warnings } = countDiagnostics(diags);
+  const e = `${errors} ${errors === 1 ? 'error' : 'errors'}`;
+  const w = `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`;
+  return `${errors ? c.red(c.bold(e)) : e}, ${warnings ? c.yellow(c.bold(w)) : w}`;
+}
+
+export interface FormatOptions {
+  /** ANSI colors; callers pass `process.stdout.isTTY` (or stderr's). Default false. */
+  color?: boolean;
+  /** Lines of context around the frame (default 2 above, 2 below). */
+  linesAbove?: number;
+  linesBelow?: number;
+}
+
+/**
+ * `file.md:12:5: error[parse-error]: message`, then a code frame of `sourceText` (the whole .md
+ * file) when given, then `hint: ...` when the diagnostic has one. No trailing newline.
+ */
+export function formatDiagnostic(d: Diagnostic, sourceText?: string, opts: FormatOptions = {}): string {
+  const c = picocolors.createColors(opts.color ?? false);
+  const sev =
+    d.severity === 'error' ? c.red(c.bold('error')) : d.severity === 'warning' ? c.yellow(c.bold('warning')) : c.cyan(c.bold('info'));
+  const lines = [`${c.bold(`${d.file}:${d.line}:${d.col}`)}: ${sev}${c.dim(`[${d.id}]`)}: ${c.bold(d.message)}`];
+  if (sourceText !== undefined) {
+    const frame = codeFrame(d, sourceText, opts);
+    if (frame) lines.push(opts.color ? colorFrame(frame, d.severity === 'error' ? c.red : c.yellow, c.dim) : frame);
+  }
+  if (d.hint) lines.push(`  ${c.cyan('hint')}: ${d.hint}`);
+  return lines.join('\n');
+}
+
+function codeFrame(d: Diagnostic, sourceText: string, opts: FormatOptions): string {
+  const lineCount = sourceText.split('\n').length;
+  if (d.line < 1 || d.line > lineCount) return '';
+  const start = { line: d.line, column: d.col };
+  // A range only when it stays on one line: multi-line ranges make babel mark every line.
+  const end =
+    d.endLine === d.line && d.endCol !== undefined && d.endCol > d.col ? { line: d.endLine, column: d.endCol } : undefined;
+  return codeFrameColumns(sourceText, end ? { start, end } : { start }, {
+    highlightCode: false,
+    linesAbove: opts.linesAbove ?? 2,
+    linesBelow: opts.linesBelow ?? 2,
+  });
+}
+
+/** Color the `>` gutter marker and the `^` line of a plain babel frame; dim the gutter. */
+function colorFrame(frame: string, mark: (s: string) => string, dim: (s: string) => string): string {
+  return frame
+    .split('\n')
+    .map((line) => {
+      const m = /^([> ]) ( *\d* \|)(.*)$/.exec(line);
+      if (!m) return line;
+      const [, marker, gutter, rest] = m as unknown as [string, string, string, string];
+      const isCaretLine = /^ *$/.test(gutter.replace('|', '')) && /^\s*\^+/.test(rest);
+      return `${marker === '>' ? mark('>') : ' '} ${dim(gutter)}${isCaretLine ? mark(rest) : rest}`;
+    })
+    .join('\n');
+}
+
+/**
+ * Format many diagnostics, sorted, each followed by a blank line, then the summary line.
+ * `sources(file)` returns the text of a file for its code frame (or undefined).
+ */
+export function formatDiagnostics(
+  diags: readonly Diagnostic[],
+  sources: (file: string) => string | undefined,
+  opts: FormatOptions = {},
+): string {
+  const sorted = [...diags].sort(compareDiagnostics);
+  const parts = sorted.map((d) => formatDiagnostic(d, sources(d.file), opts) + '\n');
+  parts.push(formatSummary(sorted, opts));
+  return parts.join('\n');
+}
