@@ -89,7 +89,12 @@ export interface Comment extends NodeBase {
   text: string;
 }
 
-/** One statement: a command with its redirects and modifiers. `src` is the whole statement. */
+/**
+ * One statement: a command with its redirects and modifiers. `src` is the whole statement,
+ * extended to include the bodies and delimiter lines of heredocs it starts (so `src` alone
+ * runs as a bash island). When part of a statement cannot be converted, `cmd` is an
+ * Unsupported whose src equals this src and `redirs` is [].
+ */
 export interface Stmt extends NodeBase {
   kind: 'Stmt';
   /** null for a statement made only of redirects, e.g. `> file`. */
@@ -326,7 +331,12 @@ export interface Redirect extends NodeBase {
   n: string | null;
   /** Target: a file name, an fd (`&2` → word "2"), `-`, a heredoc delimiter, or a `<<<` word. */
   word: Word;
-  /** Heredoc body (`<<`, `<<-`); null for other ops. Literal only when hdocQuoted. */
+  /**
+   * Heredoc body (`<<`, `<<-`) without the delimiter line; null for other ops. A single Lit
+   * when hdocQuoted; otherwise Lit parts keep backslashes as written (bash's heredoc rules
+   * apply: only \$ \` \\ and \newline are escapes). For `<<-` the leading tabs of every line
+   * are already removed from the Lit values (their src still shows them).
+   */
   hdoc: Word | null;
   /** Delimiter was quoted (`<<'EOF'`, `<<"EOF"`, `<<\EOF`): body is not expanded. */
   hdocQuoted: boolean;
@@ -353,7 +363,7 @@ export type WordPart =
 
 export type WordPartKind = WordPart['kind'];
 
-/** Unquoted literal text, backslash escapes kept as written (e.g. `a\ b`). */
+/** Unquoted literal text, backslash escapes kept as written (e.g. `a\ b`; quote removal is the translator's). */
 export interface Lit extends NodeBase {
   kind: 'Lit';
   value: string;
