@@ -958,6 +958,16 @@ export class Shell {
     return status;
   }
 
+  /**
+   * A bash island: run `text` (bash source starting at the current line) in real bash with this
+   * shell's variables, and take back the variables it set, its cwd and its status.
+   */
+  async island(text: string): Promise<number> {
+    const { runIsland } = await import('./island.js');
+    const st = await runIsland(this, text);
+    return this.done(st);
+  }
+
   /** Capture the stdout of `body` run in a subshell copy (command substitution). */
   async capture(body: Body): Promise<{ out: string; status: number }> {
     const sub = this.fork();

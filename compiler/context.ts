@@ -1,0 +1,75 @@
+/**
+ * Per-file translation context: the .md file and its text, the diagnostics sink, the runtime
+ * names the generated code imports, native/island counts, and the options. Passed to every
+ * translator in compiler/translate/ (no module-level state).
+ */
+import type { Diagnostic } from './diagnostics.js';
+import type { Comment, Pos } from './ast.js';
+
+export interface ContextOptions {
+  /** The .md file (as shown in diagnostics and runtime errors), e.g. `commands/x.md`. */
+  file: string;
+  /** The whole .md text. */
+  source: string;
+  /** A block that does not parse is an error instead of an island. */
+  strict?: boolean;
+}
+
+export interface Context {
+  readonly file: string;
+  readonly source: string;
+  readonly strict: boolean;
+  readonly diagnostics: Diagnostic[];
+  /** Runtime names used by the code translated so far (reset per block by translateBlock). */
+  imports: Set<string>;
+  stats: { native: number; islands: number };
+  /** Bash comments of the block being translated, not yet emitted (carried into the TS). */
+  comments: Comment[];
+  /** Names of functions defined in the file so far (for `type`-like decisions; informational). */
+  functions: Set<string>;
+  /** Record an info diagnostic that a construct became a bash island. */
+  island(at: { pos: Pos; end?: Pos }, construct: string): void;
+  /** Mark a runtime export as used; returns the name. */
+  use(name: string): string;
+}
+
+/**
+ * The `island` diagnostic (info): a construct is kept as bash and runs in real bash at run time.
+ * Local factory until compiler/diagnostics.ts defines it (same Diagnostic shape, same id).
+ */
+export function islandDiagnostic(file: string, at: { pos: Pos; end?: Pos }, construct: string): Diagnostic {
+  const d: Diagnostic = {
+    id: 'island',
+    severity: 'info',
+    message: `${construct} is not translated natively: it runs as a bash island`,
+    file,
+    line: at.pos.line,
+    col: at.pos.col,
+  };
+  if (at.end) {
+    d.endLine = at.end.line;
+    d.endCol = at.end.col;
+  }
+  return d;
+}
+
+export function createContext(o: ContextOptions): Context {
+  const ctx: Context = {
+    file: o.file,
+    source: o.source,
+    strict: o.strict ?? false,
+    diagnostics: [],
+    imports: new Set(),
+    stats: { native: 0, islands: 0 },
+    functions: new Set(),
+    comments: [],
+    island(at, construct) {
+      ctx.diagnostics.push(islandDiagnostic(ctx.file, at, construct));
+    },
+    use(name) {
+      ctx.imports.add(name);
+      return name;
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,16 @@
+/** `(( expr ))` → `sh.arith("expr")`; `let a=1 b++` → `sh.cmd(["let", "a=1", "b++"])`. */
+import type * as A from '../ast.js';
+import type { Context } from '../context.js';
+import { args, at, type Code } from './common.js';
+import { arithArgs, arithWord } from './word/arith.js';
+import { redirects } from './redirect.js';
+
+export function arithmCmd(n: A.ArithmCmd, s: A.Stmt, ctx: Context): Code {
+  if (s.redirs.length) return { expr: `${at(s)}.group(${args(`(sh) => sh.arith(${arithArgs(n.expr, ctx).join(', ')})`, ...redirects(s.redirs, ctx))})` };
+  return { expr: `${at(s)}.arith(${arithArgs(n.expr, ctx).join(', ')})` };
+}
+
+export function letClause(n: A.LetClause, s: A.Stmt, ctx: Context): Code {
+  const words = ['"let"', ...n.exprs.map((e) => arithWord(e, ctx))];
+  return { expr: `${at(s)}.cmd(${args(`[${words.join(', ')}]`, ...redirects(s.redirs, ctx))})` };
+}

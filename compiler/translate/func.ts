@@ -1,0 +1,16 @@
+/** `f() { …; }` → `sh.fn("f", async (sh) => {…})` (called by name through `sh.cmd(["f", …])`). */
+import type * as A from '../ast.js';
+import type { Context } from '../context.js';
+import { args, at, bodyFn, q, type Code } from './common.js';
+import { stmt, stmts } from './index.js';
+import { redirects } from './redirect.js';
+
+export function funcDecl(n: A.FuncDecl, s: A.Stmt, ctx: Context): Code {
+  ctx.functions.add(n.name);
+  const b = n.body;
+  let body: string;
+  if (b.cmd?.kind === 'Block' && b.redirs.length === 0 && !b.negated) body = bodyFn(stmts(b.cmd.stmts, ctx));
+  else if (b.cmd?.kind === 'Block') body = `(sh) => sh.group(${args(bodyFn(stmts(b.cmd.stmts, ctx)), ...redirects(b.redirs, ctx))})`;
+  else body = bodyFn([stmt(b, ctx)]);
+  return { expr: `${at(s)}.fn(${q(n.name)}, ${body})` };
+}

@@ -1,0 +1,161 @@
+/**
+ * Translation entry points and the exhaustive dispatch over command kinds (one file per kind).
+ * A construct a translator does not handle throws NeedIsland, caught here per statement: that
+ * statement becomes a bash island (with an `island` info diagnostic), never an exception.
+ *
+ *   translateBlock(ast, ctx)          → { body, imports, stats }   (body uses `sh`)
+ *   islandBlock(text, line, ctx, why) → same shape, the whole block as one island
+ */
+import type * as A from '../ast.js';
+import type { Context } from '../context.js';
+import { NeedIsland, asStmt, type Code } from './common.js';
+import { callExpr } from './call.js';
+import { declClause } from './decl.js';
+import { binaryCmd } from './binary.js';
+import { ifClause } from './if.js';
+import { whileClause } from './while.js';
+import { forClause } from './for.js';
+import { caseClause } from './case.js';
+import { block } from './block.js';
+import { subshell } from './subshell.js';
+import { funcDecl } from './func.js';
+import { testClause } from './test.js';
+import { arithmCmd, letClause } from './arithm.js';
+import { islandStmt } from './island.js';
+import { at, bodyFn } from './common.js';
+
+export interface TranslateResult {
+  /** TS statements for the block function's body (the shell is `sh`). */
+  body: string;
+  /** Names to import from runtime/index.js. */
+  imports: string[];
+  stats: { native: number; islands: number };
+}
+
+function takeComments(ctx: Context, before: A.Pos | null): Code[] {
+  const q = ctx.comments;
+  const out: Code[] = [];
+  while (q.length && (before === null || q[0]!.pos.line < before.line || (q[0]!.pos.line === before.line && q[0]!.pos.col < before.col))) {
+    const c = q.shift()!;
+    if (c.pos.line === 1 && c.text.startsWith('!')) continue; // shebang
+    out.push({ stmt: `//${c.text.replace(/\r/g, '')}` });
+  }
+  return out;
+}
+
+/** The command of a statement, without `!` / `&`. */
+function command(cmd: A.Command, s: A.Stmt, ctx: Context): Code {
+  switch (cmd.kind) {
+    case 'CallExpr': return callExpr(cmd, s, ctx);
+    case 'DeclClause': return declClause(cmd, s, ctx);
+    case 'BinaryCmd': return withRedirs(binaryCmd(cmd, s, ctx), s, ctx);
+    case 'IfClause': return withRedirs(ifClause(cmd, s, ctx), s, ctx);
+    case 'WhileClause': return whileClause(cmd, s, ctx);
+    case 'ForClause': return forClause(cmd, s, ctx);
+    case 'CaseClause': return withRedirs(caseClause(cmd, s, ctx), s, ctx);
+    case 'Block': return block(cmd, s, ctx);
+    case 'Subshell': return subshell(cmd, s, ctx);
+    case 'FuncDecl': return withRedirs(funcDecl(cmd, s, ctx), s, ctx);
+    case 'TestClause': return withRedirs(testClause(cmd, s, ctx), s, ctx);
+    case 'ArithmCmd': return arithmCmd(cmd, s, ctx);
+    case 'LetClause': return letClause(cmd, s, ctx);
+    case 'TimeClause': throw new NeedIsland('time', cmd);
+    case 'CoprocClause': throw new NeedIsland('coproc', cmd);
+    case 'Unsupported': throw new NeedIsland(`${cmd.nodeType}`, cmd);
+    default: {
+      const never: never = cmd;
+      throw new NeedIsland(`command ${(never as { kind: string }).kind}`);
+    }
+  }
+}
+
+/** Redirects on a compound command that does not take them itself: wrap in `sh.group`. */
+function withRedirs(c: Code, s: A.Stmt, ctx: Context): Code {
+  if (!s.redirs.length) return c;
+  // redirect.ts is imported lazily here to keep the dispatch table flat
+  const rs = s.redirs.map((r) => redirectOf(r, ctx));
+  return { expr: `${at(s)}.group(${[bodyFn([c]), ...rs].join(', ')})` };
+}
+
+import { redirect as redirectOf } from './redirect.js';
+
+/** One statement: native when possible, else an island. */
+export function stmt(s: A.Stmt, ctx: Context): Code {
+  const imports = new Set(ctx.imports);
+  const native = ctx.stats.native;
+  const islands = ctx.stats.islands;
+  try {
+    if (s.background) throw new NeedIsland('background job `&`', s);
+    if (s.coprocess) throw new NeedIsland('coprocess', s);
+    let c: Code;
+    if (s.cmd === null) c = callExpr({ kind: 'CallExpr', pos: s.pos, end: s.end, src: s.src, assigns: [], args: [] }, s, ctx);
+    else c = command(s.cmd, s, ctx);
+    if (s.negated) c = { expr: `${at(s)}.not(${bodyFn([c])})` };
+    ctx.stats.native++;
+    return c;
+  } catch (e) {
+    if (!(e instanceof NeedIsland)) throw e;
+    // undo what the failed attempt recorded
+    ctx.imports = imports;
+    ctx.stats.native = native;
+    ctx.stats.islands = islands + 1;
+    ctx.island(e.node ?? s, e.construct);
+    return islandStmt(s.src, s.pos.line, e.construct, ctx);
+  }
+}
+
+/** A statement list as Code (comments included). */
+export function stmts(list: readonly A.Stmt[], ctx: Context): Code[] {
+  const out: Code[] = [];
+  for (const s of list) {
+    out.push(...takeComments(ctx, s.pos));
+    out.push(stmt(s, ctx));
+  }
+  return out;
+}
+
+/** A statement list as TS statement text. */
+export function stmtsText(list: readonly A.Stmt[], ctx: Context): string {
+  return stmts(list, ctx).map(asStmt).join('\n');
+}
+
+function begin(ctx: Context): { native: number; islands: number } {
+  ctx.imports = new Set();
+  return { ...ctx.stats };
+}
+
+function end(ctx: Context, body: string, before: { native: number; islands: number }): TranslateResult {
+  return {
+    body,
+    imports: [...ctx.imports].sort(),
+    stats: { native: ctx.stats.native - before.native, islands: ctx.stats.islands - before.islands },
+  };
+}
+
+/** Translate a parsed block. Never throws: anything unexpected becomes a whole-block island. */
+export function translateBlock(file: A.File, ctx: Context): TranslateResult {
+  const before = begin(ctx);
+  ctx.comments = [...file.comments];
+  try {
+    const codes = stmts(file.stmts, ctx);
+    codes.push(...takeComments(ctx, null));
+    return end(ctx, codes.map(asStmt).join('\n'), before);
+  } catch (e) {
+    ctx.stats = { ...before };
+    const line = file.pos.line;
+    return islandBlock(file.src, line, ctx, `internal translator error: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    ctx.comments = [];
+  }
+}
+
+/**
+ * A block kept whole as bash (it did not parse, or translation failed). At run time it runs in
+ * real bash with its lines aligned to the .md, so bash's own syntax error names the .md line.
+ */
+export function islandBlock(text: string, line: number, ctx: Context, reason: string): TranslateResult {
+  const before = begin(ctx);
+  ctx.stats.islands++;
+  const c = islandStmt(text, line, reason, ctx);
+  return end(ctx, asStmt(c), before);
+}

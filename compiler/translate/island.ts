@@ -1,0 +1,11 @@
+/**
+ * Bash islands: a statement (or a whole block) kept as bash text, run by the runtime in real
+ * bash with the shell's variables passed in and read back: `await sh.at(12).island("…")`.
+ */
+import type { Context } from '../context.js';
+import { q, type Code } from './common.js';
+
+export function islandStmt(text: string, line: number, construct: string, ctx: Context): Code {
+  void ctx;
+  return { stmt: `// bash island: ${construct.replace(/\n/g, ' ')}\nawait sh.at(${line}).island(${q(text)});` };
+}
