@@ -556,11 +556,17 @@ class Converter {
         ? null
         : items(a.Array.Elems).map((e) => ({
             kind: 'ArrayElem' as const,
-            ...this.base(this.span(e)),
+            ...this.base(this.elemSpan(e)),
             index: isNil(e.Index) ? null : this.arith(e.Index),
             value: isNil(e.Value) ? null : this.word(e.Value, true),
           })),
     };
+  }
+
+  /** mvdan starts `[k]=v` at k: include the bracket. */
+  private elemSpan(e: Raw): Span {
+    const s = this.span(e);
+    return !isNil(e.Index) && this.text[s.start - 1] === '[' ? { start: s.start - 1, end: s.end } : s;
   }
 
   private redirect(r: Raw): A.Redirect {

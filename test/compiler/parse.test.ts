@@ -7,6 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as A from '../../compiler/ast.js';
 import { parseBash, parseBashBlock } from '../../compiler/parse.js';
 import { parseCommandMarkdown, type BashBlock } from '../../compiler/markdown.js';
@@ -126,7 +127,7 @@ const shapes: [string, (c: A.Command) => unknown, unknown][] = [
   ['let a=1 b++', (c) => c.kind === 'LetClause' && c.exprs.length, 2],
   ['time -p sleep 0', (c) => c.kind === 'TimeClause' && [c.posix, c.stmt?.src], [true, 'sleep 0']],
   ['coproc worker { cat; }', (c) => c.kind === 'CoprocClause' && c.name, 'worker'],
-  ['arr=(a [3]=b "c d")', (c) => c.kind === 'CallExpr' && c.assigns[0]!.array?.map((e) => [e.index?.src ?? null, e.value?.src ?? null]), [[null, 'a'], ['3', 'b'], [null, '"c d"']]],
+  ['arr=(a [3]=b "c d")', (c) => c.kind === 'CallExpr' && c.assigns[0]!.array?.map((e) => [e.src, e.index?.src ?? null, e.value?.src ?? null]), [['a', null, 'a'], ['[3]=b', '3', 'b'], ['"c d"', null, '"c d"']]],
   ['m[key]=v', (c) => c.kind === 'CallExpr' && [c.assigns[0]!.name, c.assigns[0]!.index?.src, c.assigns[0]!.value?.src], ['m', 'key', 'v']],
   ['x=', (c) => c.kind === 'CallExpr' && c.assigns[0]!.value, null],
 ];
@@ -341,10 +342,46 @@ test('deterministic: the same input gives the same tree', () => {
   assert.equal(JSON.stringify(parse(src)), JSON.stringify(parse(src)));
 });
 
+test('fixture commands: no crash, every node src is the .md text at its pos', () => {
+  const dir = new URL('../fixtures/commands/', import.meta.url);
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md')) : [];
+  for (const f of files) {
+    const text = readFileSync(new URL(f, dir), 'utf8');
+    const md = parseCommandMarkdown(text, f);
+    for (const b of md.steps) {
+      if (b.kind !== 'bash') continue;
+      const r = parseBashBlock(b, f);
+      assert.ok(r.ast || r.diagnostics.some((d) => d.id === 'parse-error'), `${f} block ${b.index}`);
+      if (r.ast) checkSrcAtPos(r.ast, text.split('\n'), `${f} block ${b.index}`);
+      else for (const d of r.diagnostics) assert.ok(d.line >= b.line && d.line < b.endLine, `${f}: diagnostic inside the block`);
+    }
+  }
+});
+
+test('pathological nesting gives a diagnostic, not an exception', () => {
+  for (const src of ['('.repeat(3000) + 'x' + ')'.repeat(3000), 'echo ' + '$('.repeat(2000) + 'x' + ')'.repeat(2000)]) {
+    const r = parseBash(src, { file: 'deep.md' });
+    assert.is(r.ast, undefined);
+    assert.ok(['parse-error', 'parser-internal-error'].includes(r.diagnostics[0]!.id));
+  }
+  assert.ok(parseBash('echo ok', { file: 'after.md' }).ast, 'the parser still works afterwards');
+});
+
 // --- properties -------------------------------------------------------------------------------
+
+/** Every node's src starts at its pos in the .md text (first line compared). */
+function checkSrcAtPos(root: unknown, mdLines: string[], where: string): void {
+  for (const n of nodes(root)) {
+    const first = n.src.split('\n')[0]!;
+    const at = mdLines[n.pos.line - 1]?.slice(n.pos.col - 1) ?? '';
+    assert.ok(at.startsWith(first), `${where}: ${n.kind} at ${n.pos.line}:${n.pos.col}: ${JSON.stringify(first)} vs ${JSON.stringify(at)}`);
+  }
+}
 
 function checkInvariants(src: string, lineOffset: number): void {
   const r = parseBash(src, { file: 'p.md', lineOffset, colOffset: 2 });
+  const wellFormed = src.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  const md = [...Array<string>(lineOffset).fill(''), ...wellFormed.split('\n').map((l) => `  ${l}`)];
   assert.ok(r.ast || r.diagnostics.length > 0, 'either an ast or a diagnostic');
   for (const d of r.diagnostics) {
     assert.ok(d.line >= 1 + lineOffset && d.col >= 1, `diagnostic position ${d.line}:${d.col}`);
@@ -356,6 +393,7 @@ function checkInvariants(src: string, lineOffset: number): void {
     assert.ok(ordered, `${n.kind} end before pos`);
     assert.type(n.src, 'string');
   }
+  checkSrcAtPos(r.ast, md, JSON.stringify(src));
 }
 
 test('property: parseBash never throws on random strings', () => {
