@@ -71,7 +71,6 @@ export function parseBash(text: string, opts: ParseOptions): ParseResult {
 // mvdan-sh loading (lazily, once per process: the first parse pays GopherJS start-up)
 
 /** A raw GopherJS Go value (see the file comment). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Raw = any;
 
 interface Syntax {
@@ -157,7 +156,6 @@ function items(slice: Raw): Raw[] {
 /** A Go string (UTF-8 bytes in a JS string) as a JS string. */
 function goString(v: unknown): string {
   if (typeof v !== 'string') return '';
-  // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(v) ? v : Buffer.from(v, 'latin1').toString('utf8');
 }
 
