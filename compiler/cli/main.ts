@@ -11,6 +11,9 @@ const program = new Command('cmdc')
 const subcommands: Record<string, () => Promise<{ register(p: Command): void }>> = {
   state: () => import('./state.js'),
   errors: () => import('./errors.js'),
+  compile: () => import('./compile.js'),
+  check: () => import('./check.js'),
+  watch: () => import('./watch.js'),
 };
 
 const name = process.argv[2];

@@ -1,0 +1,119 @@
+/**
+ * `cmdc compile [paths...] [--out dir] [--strict] [--stats] [--json]`: compile command .md files
+ * (files or directories of them, default `commands/`) into TypeScript modules (default
+ * `generated/`). Diagnostics go to stderr as `file.md:line:col: severity[id]: message` with a
+ * code frame (colors only on a TTY); exit status 1 when there is any error, and then nothing is
+ * written. Also home of the path helpers that `check` and `watch` share.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { compile, writeResults, type CompileResult } from '../index.js';
+import { formatDiagnostics } from '../diagnostics.js';
+
+export interface CompileCliOptions {
+  out?: string;
+  strict?: boolean;
+  stats?: boolean;
+  json?: boolean;
+}
+
+/** `.md` files named by `paths` (files, or directories: their *.md, not recursive), sorted. */
+export function resolveInputs(paths: readonly string[], root: string): { files: string[]; missing: string[] } {
+  const files = new Set<string>();
+  const missing: string[] = [];
+  for (const p of paths.length ? paths : ['commands']) {
+    const abs = resolve(root, p);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      missing.push(p);
+      continue;
+    }
+    if (st.isDirectory()) {
+      for (const name of readdirSync(abs).sort()) {
+        if (name.toLowerCase().endsWith('.md') && statSync(join(abs, name)).isFile()) files.add(join(abs, name));
+      }
+    } else {
+      files.add(abs);
+    }
+  }
+  return { files: [...files].sort(), missing };
+}
+
+/** Print diagnostics (with code frames) to stderr. */
+export function printDiagnostics(result: CompileResult): void {
+  if (!result.diagnostics.length) return;
+  const sources = new Map(result.results.map((r) => [r.file, r.source]));
+  const color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
+  process.stderr.write(formatDiagnostics(result.diagnostics, (f) => sources.get(f), { color }) + '\n');
+}
+
+/** The `--stats` table: one line per file. */
+export function formatStats(result: CompileResult): string {
+  const rows = result.results.map((r) => [r.file, r.stats.blocks, r.stats.native, r.stats.islands, r.stats.diagnostics]);
+  const head = ['file', 'blocks', 'native', 'islands', 'diagnostics'];
+  const total = ['total', ...[1, 2, 3, 4].map((i) => rows.reduce((s, r) => s + Number(r[i]), 0))];
+  const all = [head, ...rows, total].map((r) => r.map(String));
+  const widths = head.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  return all
+    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
+    .join('\n');
+}
+
+export async function runCompile(paths: string[], opts: CompileCliOptions): Promise<number> {
+  const root = process.cwd();
+  const t0 = performance.now();
+  const { files, missing } = resolveInputs(paths, root);
+  for (const m of missing) process.stderr.write(`cmdc compile: no such file or directory: ${m}\n`);
+  if (missing.length) return 1;
+  const result = compile(files, { outDir: opts.out ?? 'generated', strict: opts.strict ?? false, root });
+  const written = await writeResults(result);
+  const ms = Math.round(performance.now() - t0);
+  if (opts.json) {
+    process.stdout.write(
+      JSON.stringify(
+        {
+          ok: !result.failed,
+          results: result.results.map((r) => ({
+            file: r.file,
+            outFile: relative(root, r.outFile),
+            written: written.written.includes(r.outFile),
+            stats: r.stats,
+          })),
+          diagnostics: result.diagnostics,
+          ms,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    return result.failed ? 1 : 0;
+  }
+  printDiagnostics(result);
+  if (opts.stats) process.stdout.write(formatStats(result) + '\n');
+  if (result.failed) {
+    process.stderr.write(`cmdc compile: failed; nothing written (${files.length} files, ${ms} ms)\n`);
+    return 1;
+  }
+  process.stderr.write(
+    `cmdc compile: ${files.length} files, ${written.written.length} written, ${written.unchanged.length} unchanged (${ms} ms)\n`,
+  );
+  return 0;
+}
+
+export function register(program: Command): void {
+  program
+    .command('compile')
+    .description('Compile command .md files (or directories of them) into TypeScript modules')
+    .argument('[paths...]', '.md files or directories (default: commands/)')
+    .option('-o, --out <dir>', 'output directory', 'generated')
+    .option('--strict', 'a block that does not parse is an error instead of a bash island')
+    .option('--stats', 'print per file: blocks, native, islands, diagnostics')
+    .option('--json', 'print a JSON report on stdout instead of text')
+    .addHelpText('after', '\nExamples:\n  cmdc compile\n  cmdc compile ~/.claude/commands --out /tmp/out --stats')
+    .action(async (paths: string[], opts: CompileCliOptions) => {
+      process.exitCode = await runCompile(paths, opts);
+    });
+}
