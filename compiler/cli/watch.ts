@@ -5,7 +5,7 @@
  * and leaves the previous output intact.
  */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import { compile, writeResults } from '../index.js';
@@ -52,12 +52,12 @@ export async function startWatch(
     if (!path.toLowerCase().endsWith('.md') || !existsSync(path) || !statSync(path).isFile()) return;
     // Serialise rebuilds of one file; different files rebuild independently.
     const prev = queue.get(path) ?? Promise.resolve();
-    const next = prev.then(() => build([path], path.slice(root.length + 1) || path)).catch((e: Error) => log(`✗ ${path}: ${e.message}`));
+    const next = prev.then(() => build([path], relative(root, path).startsWith('..') ? path : relative(root, path))).catch((e: Error) => log(`✗ ${path}: ${e.message}`));
     queue.set(path, next);
   };
   watcher.on('add', onChange).on('change', onChange);
   await new Promise<void>((r) => watcher.once('ready', () => r()));
-  log(`watching ${targets.map((t) => t.slice(root.length + 1) || t).join(', ')} (Ctrl-C to stop)`);
+  log(`watching ${targets.map((t) => relative(root, t) || '.').join(', ')} (Ctrl-C to stop)`);
   return watcher;
 }
 

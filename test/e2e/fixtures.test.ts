@@ -1,0 +1,234 @@
+/**
+ * Differential test of every fixture command: the compiled module, run by the real CLI
+ * (`run()` in runtime/cli.ts, agent steps answered by an empty replay), against the command's
+ * bash blocks run in real bash, one `bash -c` process per block, the way Claude Code runs them
+ * (`eval '<block>' && pwd -P >| <cwd file>`: the working directory carries over, nothing else),
+ * with the state libraries from runtime/lib/*.sh installed where the blocks `source` them
+ * (`$CLAUDE_PROJECT_DIR/.claude/lib/{core,workflow}/`). Both runs get the same arguments, the
+ * same environment, /dev/null as stdin and the same fresh project directory (same path), and
+ * both stop at the first block that exits non-zero.
+ *
+ * Compared: stdout, stderr (each concatenated over the blocks), the exit status of the run, the
+ * final state (every variable a `bash` that sources each state file defines, read by bash for
+ * both sides), and the error-log entries (without timestamps).
+ *
+ * Normalised, and nothing else:
+ *  - workflow ids (`<prefix>_<19 digits>` with an optional `_<nanoid>` suffix) -> <WFID>
+ *  - other 19-digit nanosecond timestamps -> <NS>; ISO-8601 timestamps -> <TS>
+ *  - state keys AGENT_OUTPUT_<n> are dropped from the compiled run's state (bash has no agent
+ *    steps; the compiled run stores each agent step's output there)
+ *  - state-file metadata (the header the runtime writes: command, owner, created, status,
+ *    current block) is not compared: it is not a variable either side's blocks set.
+ * A missing bash fails the test (it is not skipped).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { compile } from '../../compiler/index.js';
+import { parseCommandMarkdown } from '../../compiler/markdown.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const FIXTURES = join(ROOT, 'test/fixtures/commands');
+const TMP = mkdtempSync(join(tmpdir(), 'cmdc-diff-'));
+const PROJ = join(TMP, 'proj');
+const OUT = join(TMP, 'out');
+
+/** Arguments per fixture (default: none). */
+const ARGS: Record<string, string[]> = {
+  'implement.md': [],
+  'research.md': ['Concurrency in Shell Scripts!'],
+  'debug.md': ['tests fail with timeout in CI'],
+  'repair.md': ['--type', 'state_error', 'extra'],
+  'revise.md': ['plans/001_feature.md', 'Add phase 4: documentation (priority: high)'],
+  'document.md': ['src/app.ts', 'src/lib/util.ts', 'README.md', 'docs/guide.md'],
+  'expand.md': [],
+  'setup.md': ['ws'],
+  'failing.md': ['missing.txt'],
+  'test-runner.md': [],
+};
+
+const fixtures = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.md'))
+  .sort();
+
+function bashQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+const baseEnv = (): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: join(TMP, 'home'),
+  LANG: 'C.UTF-8',
+  LC_ALL: 'C.UTF-8',
+  TZ: 'UTC',
+  CLAUDE_PROJECT_DIR: PROJ,
+  CMDC_OWNER: 'differential-test',
+});
+
+function freshProject(): void {
+  rmSync(PROJ, { recursive: true, force: true });
+  mkdirSync(join(PROJ, '.claude/lib/core'), { recursive: true });
+  mkdirSync(join(PROJ, '.claude/lib/workflow'), { recursive: true });
+  mkdirSync(join(TMP, 'home'), { recursive: true });
+  const lib = join(ROOT, 'runtime/lib');
+  for (const [f, d] of [
+    ['state-persistence.sh', 'core'],
+    ['error-handling.sh', 'core'],
+    ['workflow-state-machine.sh', 'workflow'],
+  ] as const) {
+    if (existsSync(join(lib, f))) copyFileSync(join(lib, f), join(PROJ, '.claude/lib', d, f));
+  }
+}
+
+interface Outcome {
+  stdout: string;
+  stderr: string;
+  status: number;
+  state: string;
+  errors: string;
+}
+
+/** Variables each state file defines, read by bash (`declare -p`), sorted, one file after another. */
+function readState(dropAgentOutputs: boolean): string {
+  const dir = join(PROJ, '.claude/tmp');
+  if (!existsSync(dir)) return '';
+  const files = readdirSync(dir)
+    .filter((f) => /^workflow_.*\.sh$/.test(f))
+    .sort();
+  const script =
+    'before=$(compgen -v); source "$1" >/dev/null 2>&1; ' +
+    'for v in $(compgen -v | sort); do grep -qx "$v" <<<"$before" || declare -p "$v"; done';
+  const parts = files.map((f) => {
+    const r = spawnSync('bash', ['-c', script, 'bash', join(dir, f)], { encoding: 'utf8', env: baseEnv() });
+    const lines = r.stdout
+      .split('\n')
+      .filter((l) => l && !/^declare -\S+ (before|v)=/.test(l))
+      .filter((l) => !dropAgentOutputs || !/^declare -\S+ AGENT_OUTPUT_\d+=/.test(l))
+      .filter((l) => !/^declare -\S+ (CMDC_[A-Z_]*)=/.test(l));
+    return `${normalise(f)}:\n${lines.join('\n')}`;
+  });
+  return parts.sort().join('\n');
+}
+
+function readErrors(): string {
+  const dir = join(PROJ, '.claude/data/logs');
+  if (!existsSync(dir)) return '';
+  const out: string[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const e = JSON.parse(line) as Record<string, unknown>;
+      delete e.timestamp;
+      out.push(JSON.stringify(e));
+    }
+  }
+  return normalise(out.join('\n'));
+}
+
+export function normalise(s: string): string {
+  return s
+    .replace(/\b[A-Za-z][A-Za-z0-9_-]*?_\d{19}(?:_[A-Za-z0-9_-]{4,32})?(?=\b|\.sh)/g, '<WFID>')
+    .replace(/\b\d{19}\b/g, '<NS>')
+    .replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<TS>');
+}
+
+function runBash(file: string, args: string[]): Outcome {
+  freshProject();
+  const md = parseCommandMarkdown(readFileSync(file, 'utf8'), file);
+  const cwdFile = join(TMP, 'cwd');
+  let cwd = PROJ;
+  let stdout = '';
+  let stderr = '';
+  let status = 0;
+  for (const step of md.steps) {
+    if (step.kind !== 'bash') continue;
+    writeFileSync(cwdFile, cwd);
+    const script = `eval ${bashQuote(step.code)} && pwd -P >| ${bashQuote(cwdFile)}`;
+    const r = spawnSync('bash', ['-c', script, 'bash', ...args], {
+      cwd,
+      env: baseEnv(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+    if (r.error) throw r.error;
+    stdout += r.stdout;
+    stderr += r.stderr;
+    status = r.status ?? 128;
+    cwd = readFileSync(cwdFile, 'utf8').trim() || cwd;
+    if (status !== 0) break;
+  }
+  return { stdout: normalise(stdout), stderr: normalise(stderr), status, state: readState(false), errors: readErrors() };
+}
+
+function runCompiled(name: string, args: string[]): Outcome {
+  freshProject();
+  const entry = join(OUT, `${name}.entry.ts`);
+  const replay = join(TMP, 'replay.json');
+  writeFileSync(replay, JSON.stringify({ default: '' }));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, '--agent-replay', replay, '--', ...args], {
+    cwd: PROJ,
+    env: baseEnv(),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
+  if (r.error) throw r.error;
+  return {
+    stdout: normalise(r.stdout),
+    stderr: normalise(r.stderr),
+    status: r.status ?? 128,
+    state: readState(true),
+    errors: readErrors(),
+  };
+}
+
+const results: { name: string; same: boolean; ms: [number, number] }[] = [];
+
+test.before(() => {
+  assert.is(spawnSync('bash', ['-c', 'exit 7']).status, 7, 'bash must be installed');
+  const r = compile(
+    fixtures.map((f) => join(FIXTURES, f)),
+    { root: ROOT, outDir: OUT },
+  );
+  mkdirSync(OUT, { recursive: true });
+  for (const x of r.results) {
+    assert.ok(x.code, `${x.file} compiles`);
+    writeFileSync(x.outFile, x.code!);
+    const name = x.outFile.split('/').pop()!.replace(/\.ts$/, '');
+    writeFileSync(
+      join(OUT, `${name}.entry.ts`),
+      `import { command } from './${name}.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/cli.ts'))};\nawait run(command, process.argv);\n`,
+    );
+  }
+});
+
+test.after(() => {
+  const same = results.filter((r) => r.same).length;
+  console.log(`\n  differential: ${same}/${results.length} fixtures identical`);
+  for (const r of results) console.log(`    ${r.same ? 'same' : 'DIFF'}  ${r.name}  (bash ${r.ms[0]} ms, compiled ${r.ms[1]} ms)`);
+  rmSync(TMP, { recursive: true, force: true });
+});
+
+for (const f of fixtures) {
+  test(`${f}: compiled run = bash run`, () => {
+    const args = ARGS[f] ?? [];
+    const t0 = performance.now();
+    const want = runBash(join(FIXTURES, f), args);
+    const t1 = performance.now();
+    const got = runCompiled(f.replace(/\.md$/, ''), args);
+    const t2 = performance.now();
+    const same = JSON.stringify(want) === JSON.stringify(got);
+    results.push({ name: f, same, ms: [Math.round(t1 - t0), Math.round(t2 - t1)] });
+    assert.fixture(got.stdout, want.stdout, `${f}: stdout`);
+    assert.fixture(got.stderr, want.stderr, `${f}: stderr`);
+    assert.is(got.status, want.status, `${f}: exit status`);
+    assert.fixture(got.state, want.state, `${f}: final state`);
+    assert.fixture(got.errors, want.errors, `${f}: error log`);
+  });
+}
+
+test.run();
