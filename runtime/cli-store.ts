@@ -8,9 +8,9 @@
  * with temp + fsync + rename, so that the state file itself stays exactly what the command's
  * blocks wrote (the same bytes whether the blocks ran in bash or compiled).
  *
- * Owner (who may continue an instance without naming it): `CMDC_OWNER`, else
- * `CLAUDE_CODE_SESSION_ID` (set by Claude Code in every Bash tool process), else the Unix session
- * id of this process (`sid:<n>`, shared by the commands of one terminal), else `uid:<uid>`.
+ * Owner (who may continue an instance without naming it): runtime/owner.ts's rule — `CMDC_OWNER`,
+ * else Claude Code's session id, else the nearest long-lived ancestor process (the terminal's
+ * shell), else the user.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import type { VarValue } from './vars.js';
 import { newWorkflowId } from './ids.js';
 import { stateDir, stateFilePath } from './paths.js';
+import { resolveOwner } from './owner.js';
 
 export type Status = 'running' | 'paused' | 'done' | 'failed';
 
@@ -54,18 +55,9 @@ export interface Store {
   append(inst: Instance, key: string, value: string): void;
 }
 
+/** The caller's owner, as the state runtime defines it (runtime/owner.ts). */
 export function defaultOwner(env: NodeJS.ProcessEnv): string {
-  if (env.CMDC_OWNER) return env.CMDC_OWNER;
-  if (env.CLAUDE_CODE_SESSION_ID) return `claude:${env.CLAUDE_CODE_SESSION_ID}`;
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const sid = fields[3];
-    if (sid && sid !== '0') return `sid:${sid}`;
-  } catch {
-    /* not Linux */
-  }
-  return `uid:${process.getuid?.() ?? 0}`;
+  return resolveOwner(env).owner;
 }
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;

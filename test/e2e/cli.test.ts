@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { compile } from '../../compiler/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+/** tsx's loader by absolute URL: the runs happen in temp dirs where `tsx` does not resolve. */
+const TSX = ['--import', import.meta.resolve('tsx')];
 const TMP = mkdtempSync(join(tmpdir(), 'cmdc-cli-'));
 const PROJ = join(TMP, 'proj');
 const ENTRY = join(TMP, 'gen', 'clidemo.entry.ts');
@@ -54,7 +56,7 @@ echo "done $1"
 `;
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+  const r = spawnSync(process.execPath, [...TSX, ENTRY, ...args], {
     cwd: PROJ,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: TMP, CLAUDE_PROJECT_DIR: PROJ, CMDC_OWNER: 'owner-a', ...env },
@@ -74,6 +76,7 @@ test.before(() => {
   const r = compile([join(TMP, 'src', 'clidemo.md')], { root: TMP, outDir: join(TMP, 'gen') });
   assert.is(r.failed, false, JSON.stringify(r.diagnostics));
   mkdirSync(join(TMP, 'gen'), { recursive: true });
+  writeFileSync(join(TMP, 'package.json'), '{"type":"module"}\n');
   writeFileSync(r.results[0]!.outFile, r.results[0]!.code!);
   writeFileSync(
     ENTRY,

@@ -31,6 +31,8 @@ import { compile } from '../../compiler/index.js';
 import { parseCommandMarkdown } from '../../compiler/markdown.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+/** tsx's loader by absolute URL: the runs happen in temp dirs where `tsx` does not resolve. */
+const TSX = ['--import', import.meta.resolve('tsx')];
 const FIXTURES = join(ROOT, 'test/fixtures/commands');
 const TMP = mkdtempSync(join(tmpdir(), 'cmdc-diff-'));
 const PROJ = join(TMP, 'proj');
@@ -169,7 +171,7 @@ function runCompiled(name: string, args: string[]): Outcome {
   const entry = join(OUT, `${name}.entry.ts`);
   const replay = join(TMP, 'replay.json');
   writeFileSync(replay, JSON.stringify({ default: '' }));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, '--agent-replay', replay, '--', ...args], {
+  const r = spawnSync(process.execPath, [...TSX, entry, '--agent-replay', replay, '--', ...args], {
     cwd: PROJ,
     env: baseEnv(),
     encoding: 'utf8',
@@ -195,6 +197,7 @@ test.before(() => {
     { root: ROOT, outDir: OUT },
   );
   mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, 'package.json'), '{"type":"module"}\n');
   for (const x of r.results) {
     assert.ok(x.code, `${x.file} compiles`);
     writeFileSync(x.outFile, x.code!);
