@@ -27,6 +27,8 @@ export interface CompileOptions {
   root?: string;
   /** Reuse an emitter (one ts-morph project) across compiles, e.g. in watch mode. */
   emitter?: Emitter;
+  /** The runtime's public surface the modules import (default `<root>/runtime/index.ts`). */
+  runtimeEntry?: string;
   /** Read a file (tests may inject); default fs.readFileSync utf8. */
   readFile?: (path: string) => string;
 }
@@ -105,7 +107,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
       compileOne(result, name, {
         strict: opts.strict ?? false,
         emitter,
-        runtimeSpecifier: runtimeSpecifier(outDir, join(root, RUNTIME_ENTRY)),
+        runtimeSpecifier: runtimeSpecifier(outDir, resolve(root, opts.runtimeEntry ?? RUNTIME_ENTRY)),
       });
     } catch (e) {
       const err = e as Error;

@@ -5,7 +5,7 @@
  * - `pause` (default): the runner persists the instance as paused and prints the prompt and the
  *   exact command that resumes it; the process exits 0.
  * - `command` (`--agent-cmd "<cmd>"`): the rendered prompt is piped to `bash -c <cmd>`'s stdin
- *   (e.g. `claude -p`); its stdout is the step's output, stored in the state.
+ *   (e.g. `claude -p`); its stdout, less trailing newlines, is the step's output, stored in the state.
  * - `replay` (`--agent-replay file.json`): outputs come from a fixture file, for tests.
  *
  * Replay file: `{ "responses": [{ "line"?: number, "output": string, "status"?: number }],
@@ -98,7 +98,8 @@ export function commandAdapter(cmd: string): AgentAdapter {
         });
         child.stdin.end(req.prompt);
         child.on('close', (code, signal) => {
-          const output = Buffer.concat(chunks).toString('utf8');
+          // Like $(cmd): trailing newlines are not part of the value.
+          const output = Buffer.concat(chunks).toString('utf8').replace(/\n+$/, '');
           if (code === 0) resolve({ kind: 'done', output });
           else
             resolve({

@@ -66,7 +66,7 @@ test('compile writes generated/, check passes on fresh output', () => {
 test('check fails on a hand-edited generated file', () => {
   const p = join(dir, 'generated/hello.ts');
   const orig = readFileSync(p, 'utf8');
-  writeFileSync(p, orig.replace('hello', 'HELLO'));
+  writeFileSync(p, orig.replace('"bye"', '"BYE"'));
   const k = cmdc('check', '--no-typecheck');
   assert.is(k.status, 1);
   assert.match(k.stderr, /generated\/hello\.ts: hand-edited/);

@@ -73,7 +73,7 @@ function fresh() {
 test.before(() => {
   mkdirSync(join(TMP, 'src'), { recursive: true });
   writeFileSync(join(TMP, 'src', 'clidemo.md'), SOURCE);
-  const r = compile([join(TMP, 'src', 'clidemo.md')], { root: TMP, outDir: join(TMP, 'gen') });
+  const r = compile([join(TMP, 'src', 'clidemo.md')], { root: TMP, outDir: join(TMP, 'gen'), runtimeEntry: join(ROOT, 'runtime/index.ts') });
   assert.is(r.failed, false, JSON.stringify(r.diagnostics));
   mkdirSync(join(TMP, 'gen'), { recursive: true });
   writeFileSync(join(TMP, 'package.json'), '{"type":"module"}\n');
@@ -90,7 +90,7 @@ test('--help lists the steps with headings and .md lines', () => {
   const r = cli(['--help']);
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /\/clidemo — CLI test command/);
-  assert.match(r.stdout, /1\. Block 1: Init\s+\(block1Init, line 10-/);
+  assert.match(r.stdout, /1\. Block 1: Init\s+\(block1Init, line 11-14\)/);
   assert.match(r.stdout, /agent: Greet NAME and say something nice\.\s+\(line 16-16\)/);
   assert.match(r.stdout, /3\. Block 3: Maybe fail/);
 });
@@ -129,7 +129,7 @@ test('command adapter: the prompt is piped to the command, its stdout stored', (
   fresh();
   const r = cli(['--agent-cmd', "head -1 | tr 'a-z' 'A-Z'", 'carol']);
   assert.is(r.status, 0, r.stderr);
-  assert.match(r.stdout, /export AGENT_OUTPUT_1='GREET NAME AND SAY SOMETHING NICE\.\n'/);
+  assert.match(r.stdout, /export AGENT_OUTPUT_1='GREET NAME AND SAY SOMETHING NICE\.'\n/);
 });
 
 test('a failing block: exit status, status failed, error-log entry with the .md line', () => {
