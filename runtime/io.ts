@@ -5,6 +5,8 @@
  * Builtins read and write through these; runtime/exec.ts wires them to child processes.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 /** Something in-process output goes to (capture buffer, pipe to the next stage, node stream). */
 export interface Sink {
@@ -25,8 +27,8 @@ export type FdTable = Map<number, Fd>;
 export class Reader {
   private buf: Buffer = Buffer.alloc(0);
   private done = false;
-  private readonly chunks: AsyncIterator<Buffer> | null;
-  private readonly osFd: number | null;
+  private chunks: AsyncIterator<Buffer> | null;
+  private osFd: number | null;
 
   private constructor(chunks: AsyncIterator<Buffer> | null, osFd: number | null, initial?: Buffer) {
     this.chunks = chunks;
@@ -118,6 +120,31 @@ export class Reader {
     const data = this.buf;
     this.buf = Buffer.alloc(0);
     return data;
+  }
+
+  /**
+   * Turn what is left into a real OS fd (an unlinked temp file positioned at the start), so a
+   * child process can inherit it and leave unread data for later reads, as with a bash pipe or
+   * heredoc. Waits for the writer to finish. The reader then reads byte-wise from that fd.
+   */
+  async toOsFd(): Promise<number> {
+    if (this.osFd !== null && this.buf.length === 0) return this.osFd;
+    const rest = await this.readAll();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmdc-fd-'));
+    const file = path.join(dir, 'in');
+    fs.writeFileSync(file, rest);
+    const fd = fs.openSync(file, 'r');
+    fs.unlinkSync(file);
+    fs.rmdirSync(dir);
+    this.osFd = fd;
+    this.chunks = null;
+    this.done = false;
+    return fd;
+  }
+
+  /** The OS fd behind this reader, if any. */
+  get fd(): number | null {
+    return this.osFd;
   }
 
   /** Hand everything that is left to `write` chunk by chunk (for a child process's stdin). */

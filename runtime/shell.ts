@@ -192,6 +192,8 @@ export class Shell {
   /** Last status of a command substitution during the current expansion (for `x=$(false)`). */
   lastSubStatus: number | null = null;
   pipestatus: number[] = [0];
+  /** >0 while running a sourced file (where `return` is allowed). */
+  sourcing = 0;
   /** Set while running the EXIT trap, so `exit` inside it does not re-run it. */
   inExitTrap = false;
 
@@ -287,11 +289,8 @@ export class Shell {
     const e = this.fds.get(fd);
     if (!e) return null;
     if (e.kind === 'reader') return e.reader;
-    if (e.kind === 'os') {
-      const rd = Reader.fromOsFd(e.fd);
-      this.fds.set(fd, { kind: 'reader', reader: rd });
-      return rd;
-    }
+    // byte-wise reads of an OS fd never read ahead: a fresh reader each time loses nothing
+    if (e.kind === 'os') return Reader.fromOsFd(e.fd);
     return null;
   }
 
