@@ -108,6 +108,68 @@ export const unclosedFence = define('unclosed-fence', 'warning', (fence: string)
   message: `code fence ${fence} is never closed: it runs to the end of its container`,
 }));
 
+// --- arguments (compiler/arguments.ts) -------------------------------------------------------
+
+/** `'…$ARGUMENTS…'`: Claude Code pastes the text inside single quotes; a `'` in it ends them. */
+export const argumentSingleQuoted = define('argument-single-quoted', 'warning', (ref: string, safe: string) => ({
+  message: `${ref} is inside single quotes: Claude Code pastes the argument text there, so an argument containing ' ends the quoting and the rest runs as code`,
+  hint: `cmdc passes the argument as data (${safe}), which is what the quotes meant for arguments without '`,
+}));
+
+/** Unquoted `$ARGUMENTS` / `$N`: the pasted text is re-read by bash (split, globbed, run). */
+export const argumentUnquoted = define('argument-unquoted', 'warning', (ref: string, safe: string) => ({
+  message: `${ref} is not quoted: Claude Code pastes the argument text here and bash re-reads it as code (quotes, $, backticks, ; in it take effect)`,
+  hint: `cmdc passes the argument as data: ${safe}; quote it ("${ref}") to say so in the source`,
+}));
+
+/** `$ARGUMENTS` in an unquoted heredoc body: bash expands $ and backticks in the pasted text. */
+export const argumentInHeredoc = define('argument-in-heredoc', 'info', (ref: string) => ({
+  message: `${ref} is in a heredoc whose delimiter is not quoted: with Claude Code's textual substitution, $ and backticks in the argument would be expanded`,
+  hint: 'cmdc inserts the argument text verbatim (as data)',
+}));
+
+/** `$1` inside a function body is still substituted by Claude Code (it is text, not a positional parameter). */
+export const argumentInFunction = define('argument-in-function', 'warning', (ref: string, fn: string) => ({
+  message: `${ref} inside function ${fn} is replaced by Claude Code with command argument text, not the function's own argument`,
+  hint: 'cmdc keeps Claude Code\'s meaning (the command argument); write ${1} for the function argument',
+}));
+
+/** `${1:-x}`, `${ARGUMENTS}`, `"$@"`...: not substituted by Claude Code; bash sees empty positional parameters. */
+export const argumentNotSubstituted = define('argument-not-substituted', 'warning', (ref: string, meaning: string) => ({
+  message: `${ref} is not substituted by Claude Code (only $ARGUMENTS, $ARGUMENTS[N] and $N are): ${meaning}`,
+  hint: 'cmdc keeps that meaning; write $ARGUMENTS or $N (unbraced) to use the command arguments',
+}));
+
+/** A textual substitution in a place cmdc cannot turn into a variable reference (e.g. after a backslash). */
+export const argumentUnrewritable = define('argument-unrewritable', 'warning', (ref: string, where: string) => ({
+  message: `Claude Code would paste argument text for ${ref} here (${where}); cmdc leaves this text as bash reads it`,
+}));
+
+/** `$1` used but never `$0`, and no convention declared: likely written for one-based Claude Code. */
+export const argumentConventionAmbiguous = define('argument-convention-ambiguous', 'info', (first: string) => ({
+  message: `the file uses ${first} but never $0: with current Claude Code (zero-based) $1 is the second argument`,
+  hint: 'if the file was written for the older one-based numbering, add `argument-convention: one-based` to its frontmatter',
+}));
+
+// --- placeholders and templates (compiler/placeholders.ts) -----------------------------------
+
+/** A model-filled placeholder that no rule binds to the arguments or to an instruction. */
+export const unboundPlaceholder = define('unbound-placeholder', 'warning', (token: string, name: string) => ({
+  message: `placeholder ${token} is filled in by the model, and no instruction in the file says with what`,
+  hint: `run the command with --set ${name}=value; it never runs with the literal placeholder`,
+}));
+
+/** A bash block that is prose or a template for the model to fill in, not bash. */
+export const blockIsTemplate = define('block-is-template', 'error', (what: 'prose' | 'template', block: string, sample: string) => ({
+  message: `${block} is ${what === 'prose' ? 'prose' : 'a template for the model to fill in'}, not bash: ${sample}`,
+  hint: 'Claude would rewrite this block before running it; the compiled block fails with this message when run',
+}));
+
+/** A line of prose inside a bash block that otherwise parses (it would run as a command). */
+export const proseInBlock = define('prose-in-block', 'warning', (line: string) => ({
+  message: `this line of the bash block reads as prose and would run as a command: ${line}`,
+}));
+
 // ---------------------------------------------------------------------------------------------
 // Ordering, counting, formatting
 

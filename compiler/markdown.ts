@@ -10,6 +10,12 @@
  * other fence (unlabelled, other languages, and fences nested inside a ````markdown fence,
  * which are text) stays part of the prose. Later stages (arguments, placeholders, `!` lines)
  * read the same steps: agent steps keep their verbatim text and the fences they contain.
+ *
+ * `!` pre-commands (Claude Code runs them before the prompt is sent and puts their output in
+ * the prompt): prose lines with `` !`cmd` `` and ```` ```! ```` fences. They are listed in
+ * `preCommands`, in document order, each with the agent step whose text contains it; they stay
+ * in that step's text (the output replaces them when the prompt is rendered). `stepsInOrder`
+ * merges them with the steps. Command names: `commandNameFor` (skills layout included).
  */
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { parseDocument } from 'yaml';
@@ -70,12 +76,39 @@ export interface AgentStep {
 
 export type Step = BashBlock | AgentStep;
 
+/**
+ * A `!` pre-command: `` !`cmd` `` in prose (fence false) or a ```` ```! ```` fence (fence true).
+ * Claude Code runs all of them, in document order, before the prompt is sent; each one's output
+ * replaces its text in the prompt.
+ */
+export interface PreCommand {
+  kind: 'pre';
+  /** The bash to run (the text between the backticks, or the fence's code). */
+  command: string;
+  /** 1-based .md position of the `!` (inline) or of the first code line (fence). */
+  line: number;
+  col: number;
+  /** 1-based .md end (exclusive) of the whole `` !`cmd` `` text, or the closing fence line. */
+  endLine: number;
+  endCol: number;
+  fence: boolean;
+  /** Index in `steps` of the agent step whose text contains it. */
+  step: number;
+  /** Char range of the whole `` !`cmd` `` (or the whole fence, markers included) in that step's text. */
+  textStart: number;
+  textEnd: number;
+  /** Fence only: per code line, columns to add to get the .md column (like Fence.indents). */
+  indents: number[];
+}
+
 export interface CommandMarkdown {
   /** Parsed YAML frontmatter; all keys kept; {} when absent or unusable. */
   frontmatter: Record<string, unknown>;
   /** Lines of the frontmatter including its --- delimiters; null when absent. */
   frontmatterRange: { line: number; endLine: number } | null;
   steps: Step[];
+  /** `!` pre-commands in document order (see PreCommand). */
+  preCommands: PreCommand[];
   diagnostics: Diagnostic[];
 }
 
@@ -144,7 +177,129 @@ export function parseCommandMarkdown(text: string, file: string): CommandMarkdow
   }
   flushProse(lines.length);
 
-  return { frontmatter: fm.data, frontmatterRange: fm.range, steps, diagnostics };
+  return { frontmatter: fm.data, frontmatterRange: fm.range, steps, preCommands: findPreCommands(steps), diagnostics };
+}
+
+/** Steps and pre-commands merged in document order (a pre-command right before its agent step). */
+export function stepsInOrder(md: Pick<CommandMarkdown, 'steps' | 'preCommands'>): (Step | PreCommand)[] {
+  const out: (Step | PreCommand)[] = [];
+  md.steps.forEach((s, i) => {
+    for (const p of md.preCommands) if (p.step === i) out.push(p);
+    out.push(s);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// `!` pre-commands
+
+/** Whether a fence is a ```` ```! ```` pre-command fence (info string starting with `!`). */
+export function isPreCommandInfo(info: string): boolean {
+  return info.trim().startsWith('!');
+}
+
+/** `` !`cmd` `` at the start of a line or after whitespace, on one line. */
+const INLINE_PRE = /(^|[ \t])!`([^`\n]+)`/g;
+
+function findPreCommands(steps: Step[]): PreCommand[] {
+  const out: PreCommand[] = [];
+  steps.forEach((step, index) => {
+    if (step.kind !== 'agent') return;
+    const lines = step.text.split('\n');
+    const starts: number[] = [];
+    let at = 0;
+    for (const l of lines) {
+      starts.push(at);
+      at += l.length + 1;
+    }
+    const found: PreCommand[] = [];
+    // Lines inside fences are code, not prose: only `!` fences count there.
+    const inFence = new Set<number>();
+    for (const f of step.fences) {
+      for (let l = f.fenceLine; l <= f.endLine; l++) inFence.add(l);
+      if (!isPreCommandInfo(f.info)) continue;
+      const row = f.fenceLine - step.line;
+      const endRow = Math.min(f.endLine - step.line, lines.length - 1);
+      found.push({
+        kind: 'pre',
+        command: f.code,
+        line: f.line,
+        col: (f.indents[0] ?? f.indent) + 1,
+        endLine: f.endLine,
+        endCol: (lines[endRow]?.length ?? 0) + 1,
+        fence: true,
+        step: index,
+        textStart: (starts[row] ?? 0) + f.indent,
+        textEnd: (starts[endRow] ?? 0) + (lines[endRow]?.length ?? 0),
+        indents: f.indents,
+      });
+    }
+    lines.forEach((text, row) => {
+      const line = step.line + row;
+      if (inFence.has(line)) return;
+      for (const m of text.matchAll(INLINE_PRE)) {
+        const col0 = m.index + m[1]!.length;
+        const endCol0 = m.index + m[0].length;
+        found.push({
+          kind: 'pre',
+          command: m[2]!,
+          line,
+          col: col0 + 1,
+          endLine: line,
+          endCol: endCol0 + 1,
+          fence: false,
+          step: index,
+          textStart: starts[row]! + col0,
+          textEnd: starts[row]! + endCol0,
+          indents: [],
+        });
+      }
+    });
+    found.sort((a, b) => a.textStart - b.textStart);
+    out.push(...found);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command names
+
+/** How a command file is laid out. */
+export interface CommandFileInfo {
+  /** The slash-command name: `/name`. */
+  name: string;
+  /** `.claude/commands/<ns>/<name>.md` → "ns" (nested dirs joined with ":"); null otherwise. */
+  namespace: string | null;
+  /** skill: `.claude/skills/<name>/SKILL.md`; command: under a `commands/` dir; file: anything else. */
+  layout: 'skill' | 'command' | 'file';
+}
+
+/**
+ * What command a .md path defines (paths with / or \\), or null for a file inside a skill
+ * directory that is not its SKILL.md (reference docs, templates). A skill's `name:`
+ * frontmatter key, when given, overrides its directory name.
+ */
+export function commandInfoFor(path: string, frontmatter: Record<string, unknown> = {}): CommandFileInfo | null {
+  const parts = path.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
+  const file = parts[parts.length - 1] ?? '';
+  const skills = parts.lastIndexOf('skills');
+  if (skills !== -1 && skills < parts.length - 1) {
+    if (!/^skill\.md$/i.test(file) || skills !== parts.length - 3) return null;
+    const fmName = typeof frontmatter.name === 'string' && frontmatter.name.trim() ? frontmatter.name.trim() : null;
+    return { name: fmName ?? parts[parts.length - 2]!, namespace: null, layout: 'skill' };
+  }
+  const name = file.replace(/\.md$/i, '');
+  const commands = parts.lastIndexOf('commands');
+  if (commands !== -1 && commands < parts.length - 1) {
+    const ns = parts.slice(commands + 1, -1);
+    return { name, namespace: ns.length ? ns.join(':') : null, layout: 'command' };
+  }
+  return { name, namespace: null, layout: 'file' };
+}
+
+/** The slash-command name a .md path defines (`.claude/skills/x/SKILL.md` → "x"); null when none. */
+export function commandNameFor(path: string, frontmatter: Record<string, unknown> = {}): string | null {
+  return commandInfoFor(path, frontmatter)?.name ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------

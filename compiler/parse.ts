@@ -29,6 +29,13 @@ export interface ParseOptions {
    * = first code line) for fences indented inside lists or blockquotes.
    */
   colOffset?: number | readonly number[];
+  /**
+   * The text was produced by editing an original block (compiler/edits.ts): positions are
+   * reported in the original. `map` takes a char index in the parsed text to a char index in
+   * `text` (monotonic); line/col then come from `text` with lineOffset/colOffset as usual. Node
+   * `src` stays the parsed (edited) text.
+   */
+  origin?: { text: string; map: (charIndex: number) => number };
 }
 
 export interface ParseResult {
@@ -164,6 +171,7 @@ function goString(v: unknown): string {
 
 class PosMap {
   private readonly lineStarts: number[] = [0];
+  private readonly toOrigin: ((charIndex: number) => number) | null;
   /** byte offset → char index; null when the text is ASCII (identity). */
   private readonly byteToChar: Int32Array | null;
   private readonly file: string;
@@ -174,7 +182,9 @@ class PosMap {
     readonly text: string,
     opts: ParseOptions,
   ) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    const lineText = opts.origin?.text ?? text;
+    for (let i = 0; i < lineText.length; i++) if (lineText.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.toOrigin = opts.origin?.map ?? null;
     this.file = opts.file;
     this.lineOffset = opts.lineOffset ?? 0;
     this.colOffset = opts.colOffset ?? 0;
@@ -202,7 +212,8 @@ class PosMap {
     return this.byteToChar[Math.min(b, this.byteToChar.length - 1)]!;
   }
 
-  pos(charIndex: number): A.Pos {
+  pos(index: number): A.Pos {
+    const charIndex = this.toOrigin ? this.toOrigin(index) : index;
     const starts = this.lineStarts;
     let lo = 0;
     let hi = starts.length - 1;

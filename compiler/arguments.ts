@@ -1,0 +1,688 @@
+/**
+ * Command arguments: Claude Code's textual substitutions (`$ARGUMENTS`, `$ARGUMENTS[N]`, `$N`,
+ * named arguments, `${CLAUDE_SESSION_ID}`, `${CLAUDE_SKILL_DIR}`) found in a parsed bash block,
+ * classified by quoting context, and rewritten to references of reserved runtime variables so
+ * that the argument text is always data, never re-read as bash. Also the reference model of the
+ * substitution itself (`substituteArguments`, for rendering agent-step prompts) and the
+ * argument splitter the runner needs (`splitArguments`).
+ *
+ * ## How arguments and placeholders map (README section)
+ *
+ * Claude Code edits a command's text before anything runs: it replaces `$ARGUMENTS` with the
+ * whole argument string, `$ARGUMENTS[N]` and `$N` with the N-th shell-split argument (zero-based:
+ * `$0` is the first; files written for older Claude Code assume `$1` is the first: say so with
+ * `argument-convention: one-based` in the frontmatter, or `--argument-convention one-based`),
+ * `$name` with the argument at that position of the frontmatter `arguments:` list, and
+ * `${CLAUDE_SESSION_ID}` with the session id. It is text substitution, so inside a bash block
+ * an argument containing `"`, `'`, `$`, backticks or `;` changes the code that runs.
+ *
+ * cmdc gives every such reference the meaning its author intended, with the argument as data:
+ * the compiler rewrites it to a reserved variable that the runner sets from the command line,
+ * and reports each place where textual substitution would have broken quoting.
+ *
+ * | written in a block                       | compiled as                   | diagnostic               |
+ * |------------------------------------------|-------------------------------|--------------------------|
+ * | `"$ARGUMENTS"`, heredoc `$ARGUMENTS`     | `"${CMDC_ARGUMENTS}"`         | heredoc: info            |
+ * | `'$ARGUMENTS'`                           | `''"${CMDC_ARGUMENTS}"''`     | argument-single-quoted   |
+ * | `echo $ARGUMENTS` (unquoted argument)    | `"${CMDC_ARGV[@]}"` (one field per argument) | argument-unquoted |
+ * | `X=$ARGUMENTS`, `[[ $ARGUMENTS ]]`       | `"${CMDC_ARGUMENTS}"`         | argument-unquoted        |
+ * | `"$1"`, `"$ARGUMENTS[1]"`                | `"${CMDC_ARGV[1]-}"`          |                          |
+ * | `cp $1 dir` (unquoted argument)          | `"${CMDC_ARGV[@]:1:1}"` (no field when absent) | argument-unquoted |
+ * | `${1:-x}`, `"$@"`, `${ARGUMENTS}`        | unchanged: Claude Code does not substitute them, bash sees empty positional parameters | argument-not-substituted |
+ * | `"${CLAUDE_SESSION_ID}"`                 | `"${CMDC_SESSION_ID}"`        |                          |
+ *
+ * Model-filled placeholders (compiler/placeholders.ts): a `YOUR_..._HERE` or `<branch-name>`
+ * token in a block is something the model replaces, usually following a prose instruction.
+ * When the instruction (or the `argument-hint`) ties it to the user's input it is bound to the
+ * arguments (`"${CMDC_ARGUMENTS}"`, or `"${CMDC_ARGV[i]-}"` for the i-th hint word); otherwise
+ * it becomes `"${CMDC_SET_BRANCH_NAME}"`, given with `--set BRANCH_NAME=value` (the instruction
+ * is shown in `--help`); a block never runs with a placeholder that has no value.
+ *
+ * Example: `/review-pr "fix: it's \"done\"" 42` with a block
+ * `echo '$ARGUMENTS[0]'; gh pr view $1; git checkout -b <branch-name>` (argument-hint
+ * `<title> <pr-number>`) compiles to
+ * `echo ''"${CMDC_ARGV[0]-}"''; gh pr view "${CMDC_ARGV[@]:1:1}"; git checkout -b "${CMDC_SET_BRANCH_NAME}"`
+ * and prints `fix: it's "done"` whatever the quotes in it.
+ *
+ * Runner contract: before running any block set `CMDC_ARGUMENTS` (the raw argument string,
+ * possibly empty), `CMDC_ARGV` (indexed array, `splitArguments(raw)`, always declared),
+ * `CMDC_SESSION_ID` (`CLAUDE_CODE_SESSION_ID`, else the workflow id), `CMDC_SKILL_DIR` (the
+ * directory of the source .md, for skills), and `CMDC_SET_<NAME>` for each `--set`; blocks run
+ * with empty positional parameters (as Claude Code's Bash tool does).
+ */
+import type * as A from './ast.js';
+import {
+  argumentConventionAmbiguous,
+  argumentInFunction,
+  argumentInHeredoc,
+  argumentNotSubstituted,
+  argumentSingleQuoted,
+  argumentUnquoted,
+  argumentUnrewritable,
+  type Diagnostic,
+} from './diagnostics.js';
+import { BlockOffsets, parseEdited, type BlockSource, type Edit } from './edits.js';
+
+// ---------------------------------------------------------------------------------------------
+// Reserved runtime variables
+
+/** The raw argument string (scalar). */
+export const ARGUMENTS_VAR = 'CMDC_ARGUMENTS';
+/** The shell-split arguments, zero-based (indexed array). */
+export const ARGV_VAR = 'CMDC_ARGV';
+export const SESSION_ID_VAR = 'CMDC_SESSION_ID';
+export const SKILL_DIR_VAR = 'CMDC_SKILL_DIR';
+/** Prefix of placeholder values given with `--set NAME=value`. */
+export const SET_VAR_PREFIX = 'CMDC_SET_';
+/** Every reserved name (the runner must not let a block's environment override them). */
+export const RESERVED_VARS = [ARGUMENTS_VAR, ARGV_VAR, SESSION_ID_VAR, SKILL_DIR_VAR] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+export type ArgumentConvention = 'zero-based' | 'one-based';
+
+export interface ArgumentOptions {
+  /** How `$N` is numbered: zero-based (`$0` = first, current Claude Code, default) or one-based. */
+  convention?: ArgumentConvention;
+  /** Named arguments (frontmatter `arguments:`): `$name` is the argument at that position. */
+  names?: readonly string[];
+}
+
+export interface ResolvedArgumentOptions {
+  convention: ArgumentConvention;
+  names: string[];
+  /** Whether the convention was chosen explicitly (frontmatter or option), not by default. */
+  explicit: boolean;
+}
+
+/**
+ * Options from the frontmatter (`argument-convention: one-based|zero-based`, `arguments:` as a
+ * list or a space/comma separated string), falling back to `fallback` (e.g. a compile option).
+ * The frontmatter wins: the file knows which Claude Code it was written for.
+ */
+export function argumentOptionsFrom(frontmatter: Record<string, unknown>, fallback: ArgumentOptions = {}): ResolvedArgumentOptions {
+  const raw = frontmatter['argument-convention'];
+  const fm = typeof raw === 'string' ? raw.trim().toLowerCase().replace(/[\s_]+/g, '-') : '';
+  const fmConvention: ArgumentConvention | null = /^(one-based|one|1|1-based)$/.test(fm)
+    ? 'one-based'
+    : /^(zero-based|zero|0|0-based)$/.test(fm)
+      ? 'zero-based'
+      : null;
+  const convention = fmConvention ?? fallback.convention ?? 'zero-based';
+  const rawNames = frontmatter.arguments;
+  let names: string[] = [];
+  if (Array.isArray(rawNames)) names = rawNames.filter((n): n is string => typeof n === 'string');
+  else if (typeof rawNames === 'string') names = rawNames.split(/[\s,]+/);
+  names = names.map((n) => n.trim().replace(/^\$/, '')).filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n) && n !== 'ARGUMENTS');
+  if (names.length === 0 && fallback.names) names = [...fallback.names];
+  return { convention, names, explicit: fmConvention !== null || fallback.convention !== undefined };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The textual model (what Claude Code substitutes)
+
+export type SubstitutionKind = 'arguments' | 'index' | 'positional' | 'named' | 'session-id' | 'skill-dir';
+
+/** One textual substitution Claude Code makes, as char offsets in a text. */
+export interface TextualRef {
+  start: number;
+  end: number;
+  kind: SubstitutionKind;
+  /** Zero-based argument index for index/positional/named; null otherwise. */
+  index: number | null;
+  /** The text as written, e.g. "$ARGUMENTS[0]". */
+  text: string;
+}
+
+function refPattern(names: readonly string[]): RegExp {
+  const named = [...names].sort((a, b) => b.length - a.length).join('|');
+  return new RegExp(
+    String.raw`\$(?:ARGUMENTS\[(\d+)\]|(ARGUMENTS)|(\d+)(?!\w)|\{(CLAUDE_SESSION_ID|CLAUDE_SKILL_DIR)\}` +
+      (named ? String.raw`|(${named})(?![\[\w])` : '') +
+      ')',
+    'g',
+  );
+}
+
+/**
+ * Every substitution Claude Code makes in `text`, left to right, one pass (`$N` needs no
+ * word character after the digits; `$ARGUMENTS` is replaced even when letters follow it).
+ * With the one-based convention `$0` is not an argument reference.
+ */
+export function scanSubstitutions(text: string, opts: ArgumentOptions = {}): TextualRef[] {
+  const convention = opts.convention ?? 'zero-based';
+  const out: TextualRef[] = [];
+  for (const m of text.matchAll(refPattern(opts.names ?? []))) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const base = { start, end, text: m[0] };
+    if (m[1] !== undefined) out.push({ ...base, kind: 'index', index: Number(m[1]) });
+    else if (m[2] !== undefined) out.push({ ...base, kind: 'arguments', index: null });
+    else if (m[3] !== undefined) {
+      const n = Number(m[3]);
+      if (convention === 'one-based' && n === 0) continue;
+      out.push({ ...base, kind: 'positional', index: convention === 'one-based' ? n - 1 : n });
+    } else if (m[4] !== undefined) out.push({ ...base, kind: m[4] === 'CLAUDE_SESSION_ID' ? 'session-id' : 'skill-dir', index: null });
+    else if (m[5] !== undefined) out.push({ ...base, kind: 'named', index: (opts.names ?? []).indexOf(m[5]) });
+  }
+  return out;
+}
+
+/**
+ * Split an argument string the way a shell reads words, without expanding anything: blanks
+ * separate words; '…' is literal; "…" keeps its text (backslash escapes " \ $ ` and newline);
+ * a backslash outside quotes escapes the next character; an unclosed quote runs to the end.
+ * `$x`, `*`, `;`, `|` are plain characters. This is `$N`'s meaning and CMDC_ARGV's content.
+ */
+export function splitArguments(raw: string): string[] {
+  const out: string[] = [];
+  let word = '';
+  let inWord = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      if (inWord) out.push(word);
+      word = '';
+      inWord = false;
+      continue;
+    }
+    inWord = true;
+    if (c === "'") {
+      const close = raw.indexOf("'", i + 1);
+      const stop = close === -1 ? raw.length : close;
+      word += raw.slice(i + 1, stop);
+      i = stop;
+    } else if (c === '"') {
+      let j = i + 1;
+      for (; j < raw.length && raw[j] !== '"'; j++) {
+        if (raw[j] === '\\' && j + 1 < raw.length && '"\\$`\n'.includes(raw[j + 1]!)) {
+          if (raw[j + 1] !== '\n') word += raw[j + 1];
+          j++;
+        } else word += raw[j];
+      }
+      i = j;
+    } else if (c === '\\') {
+      if (i + 1 < raw.length) {
+        if (raw[i + 1] !== '\n') word += raw[i + 1];
+        i++;
+      }
+    } else word += c;
+  }
+  if (inWord) out.push(word);
+  return out;
+}
+
+export interface SubstituteOptions extends ArgumentOptions {
+  sessionId?: string;
+  skillDir?: string;
+  /** Append "\n\nARGUMENTS: <raw>" when nothing was substituted and raw is not empty (Claude Code does, for the whole file). Default false. */
+  appendIfUnused?: boolean;
+}
+
+/**
+ * Claude Code's substitution applied to text (the reference model; cmdc uses it to render the
+ * prose given to agents, never on bash). Missing arguments become "".
+ */
+export function substituteArguments(text: string, raw: string, opts: SubstituteOptions = {}): string {
+  const args = splitArguments(raw);
+  const refs = scanSubstitutions(text, opts);
+  let out = '';
+  let at = 0;
+  for (const r of refs) {
+    out += text.slice(at, r.start);
+    if (r.kind === 'arguments') out += raw;
+    else if (r.kind === 'session-id') out += opts.sessionId ?? '';
+    else if (r.kind === 'skill-dir') out += opts.skillDir ?? '';
+    else out += args[r.index!] ?? '';
+    at = r.end;
+  }
+  out += text.slice(at);
+  if (refs.length === 0 && opts.appendIfUnused && raw !== '') out += `\n\nARGUMENTS: ${raw}`;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis of a parsed block
+
+/** Where a use sits, as bash reads the text around it. */
+export type QuoteContext =
+  | 'double'
+  | 'single'
+  | 'unquoted'
+  /** Body of a heredoc whose delimiter is not quoted (expanded). */
+  | 'heredoc'
+  /** Body of a `<<'EOF'` heredoc (literal). */
+  | 'heredoc-quoted'
+  | 'comment'
+  /** Anywhere else (after a backslash, inside `$$`, in a statement cmdc could not read). */
+  | 'other';
+
+/**
+ * How bash uses the word the reference is in: split into fields, one string, a regular
+ * expression (right of `=~`), or arithmetic.
+ */
+export type WordRole = 'fields' | 'scalar' | 'pattern' | 'arithmetic';
+
+export interface ArgumentUse {
+  kind: SubstitutionKind;
+  /** Zero-based argument index (index/positional/named); null otherwise. */
+  index: number | null;
+  /** As written, e.g. "$1". */
+  text: string;
+  /** 1-based .md position of the `$`, and end (exclusive). */
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+  quoting: QuoteContext;
+  role: WordRole;
+  /** Name of the enclosing function, if any. */
+  function: string | null;
+  /** The text that replaces it in the compiled block; null when it is left as written. */
+  replacement: string | null;
+}
+
+export interface ArgumentAnalysisOptions extends ArgumentOptions {
+  /** The .md file, for diagnostics. */
+  file: string;
+  /** The block the AST was parsed from (code, .md line, per-line indents). */
+  block: BlockSource;
+  /** Whether the convention was declared (frontmatter/option); else argument-convention-ambiguous may be reported. */
+  explicitConvention?: boolean;
+}
+
+export interface ArgumentAnalysis {
+  uses: ArgumentUse[];
+  /** Edits to the block's original text that realise the rewrite. */
+  edits: Edit[];
+  diagnostics: Diagnostic[];
+}
+
+interface Ctx {
+  quoting: 'double' | 'unquoted' | 'heredoc';
+  role: WordRole;
+  fn: string | null;
+}
+
+/** A leaf of the block text with the context bash reads it in. */
+interface Leaf {
+  start: number;
+  end: number;
+  node: 'param' | 'sgl' | 'sgl-dollar' | 'lit' | 'hdoc-quoted';
+  ctx: Ctx;
+  /** For hdoc-quoted: the redirect (delimiter) node. */
+  redirect?: A.Redirect;
+}
+
+/** Find every argument reference in a parsed block, classify it, and compute the rewrite. */
+export function analyseArguments(ast: A.File, opts: ArgumentAnalysisOptions): ArgumentAnalysis {
+  const offsets = new BlockOffsets(opts.block);
+  const text = opts.block.code;
+  const leaves: Leaf[] = [];
+  const notSubstituted: { node: A.ParamExp; ctx: Ctx }[] = [];
+  collectLeaves(ast, offsets, leaves, notSubstituted);
+  leaves.sort((a, b) => a.start - b.start || b.end - a.end);
+  const comments = ast.comments.map((c) => offsets.span(c));
+
+  const uses: ArgumentUse[] = [];
+  const edits: Edit[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const hdocRefs = new Map<Leaf, { ref: TextualRef; repl: string }[]>();
+  const loc = (start: number, end: number) => {
+    const s = offsets.pos(start);
+    const e = offsets.pos(end);
+    return { file: opts.file, line: s.line, col: s.col, endLine: e.line, endCol: e.col };
+  };
+
+  for (const ref of scanSubstitutions(text, opts)) {
+    const at = loc(ref.start, ref.end);
+    const base = { kind: ref.kind, index: ref.index, text: ref.text, line: at.line, col: at.col, endLine: at.endLine!, endCol: at.endCol! };
+    if (comments.some(([s, e]) => ref.start >= s && ref.start < e)) {
+      uses.push({ ...base, quoting: 'comment', role: 'scalar', function: null, replacement: null });
+      continue;
+    }
+    // Innermost leaf containing the `$`.
+    let leaf: Leaf | undefined;
+    for (const l of leaves) if (l.start <= ref.start && ref.start < l.end && (!leaf || l.end - l.start <= leaf.end - leaf.start)) leaf = l;
+    const ctx = leaf?.ctx ?? { quoting: 'unquoted', role: 'scalar', fn: null };
+    const use = (quoting: QuoteContext, replacement: string | null): ArgumentUse => ({
+      ...base,
+      quoting,
+      role: ctx.role,
+      function: ctx.fn,
+      replacement,
+    });
+    if (leaf && leaf.node === 'param' && leaf.start === ref.start) {
+      const quoting: QuoteContext = ctx.quoting;
+      const where = quoting !== 'unquoted' ? 'inside' : ctx.role === 'arithmetic' || ctx.role === 'pattern' ? 'bare' : ctx.role;
+      const repl = reference(ref, where);
+      uses.push(use(quoting, repl));
+      edits.push({ start: ref.start, end: ref.end, text: repl });
+      if (quoting === 'unquoted' && ctx.role !== 'arithmetic' && (ref.kind === 'arguments' || ref.index !== null)) {
+        diagnostics.push(argumentUnquoted(at, ref.text, describeSafe(ref, ctx.role)));
+      } else if (quoting === 'heredoc' && (ref.kind === 'arguments' || ref.index !== null)) {
+        diagnostics.push(argumentInHeredoc(at, ref.text));
+      }
+      if (ctx.fn && ref.kind !== 'session-id' && ref.kind !== 'skill-dir') diagnostics.push(argumentInFunction(at, ref.text, ctx.fn));
+    } else if (leaf && (leaf.node === 'sgl' || leaf.node === 'sgl-dollar')) {
+      const inner = reference(ref, 'inside');
+      const repl = `'"${inner}"${leaf.node === 'sgl-dollar' ? "$'" : "'"}`;
+      uses.push(use('single', repl));
+      edits.push({ start: ref.start, end: ref.end, text: repl });
+      if (ref.kind === 'arguments' || ref.index !== null) diagnostics.push(argumentSingleQuoted(at, ref.text, `"${inner}"`));
+    } else if (leaf && leaf.node === 'hdoc-quoted') {
+      const repl = reference(ref, 'inside');
+      uses.push(use('heredoc-quoted', repl));
+      const list = hdocRefs.get(leaf) ?? [];
+      list.push({ ref, repl });
+      hdocRefs.set(leaf, list);
+    } else {
+      uses.push(use('other', null));
+      const where = leaf?.node === 'lit' ? 'after a backslash or inside literal text' : 'in text cmdc cannot rewrite';
+      diagnostics.push(argumentUnrewritable(at, ref.text, where));
+    }
+  }
+
+  // Quoted heredocs holding references: unquote the delimiter, escape the body, insert references.
+  for (const [leaf, refs] of hdocRefs) {
+    const r = leaf.redirect!;
+    const [ws, we] = offsets.span(r.word);
+    const delim = unquoted(r.word);
+    if (!/^[A-Za-z0-9_.+-]+$/.test(delim)) {
+      for (const { ref } of refs) {
+        const u = uses.find((x) => x.text === ref.text && offsets.offset(x) === ref.start)!;
+        u.replacement = null;
+        u.quoting = 'other';
+        diagnostics.push(argumentUnrewritable(loc(ref.start, ref.end), ref.text, 'in a heredoc with an unusual delimiter'));
+      }
+      continue;
+    }
+    edits.push({ start: ws, end: we, text: delim });
+    let body = '';
+    let at = leaf.start;
+    for (const { ref, repl } of refs) {
+      body += escapeHeredoc(text.slice(at, ref.start)) + repl;
+      at = ref.end;
+    }
+    body += escapeHeredoc(text.slice(at, leaf.end));
+    edits.push({ start: leaf.start, end: leaf.end, text: body });
+  }
+
+  // References Claude Code does not substitute, outside functions: bash sees empty positionals.
+  for (const { node, ctx } of notSubstituted) {
+    if (ctx.fn) continue;
+    const meaning = notSubstitutedMeaning(node, opts.convention ?? 'zero-based');
+    if (meaning) diagnostics.push(argumentNotSubstituted(loc(...offsets.span(node)), node.src, meaning));
+  }
+
+  if (!opts.explicitConvention && (opts.convention ?? 'zero-based') === 'zero-based') {
+    const positional = uses.filter((u) => u.kind === 'positional' && u.quoting !== 'comment');
+    if (positional.length && !positional.some((u) => u.index === 0)) {
+      const first = positional[0]!;
+      diagnostics.push(argumentConventionAmbiguous({ file: opts.file, line: first.line, col: first.col, endLine: first.endLine, endCol: first.endCol }, first.text));
+    }
+  }
+  diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
+  return { uses, edits, diagnostics };
+}
+
+export interface RewriteOptions extends ArgumentAnalysisOptions {
+  /** Other edits on the same original block text to apply together (e.g. placeholders). */
+  edits?: readonly Edit[];
+}
+
+export interface RewriteResult {
+  /** The rewritten block, positions in the original .md (the input when nothing changed). */
+  file: A.File;
+  /** The rewritten block text (what islands run). */
+  code: string;
+  uses: ArgumentUse[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Rewrite a parsed block so that every argument reference reads a reserved runtime variable
+ * (see the table at the top). `file` must be the AST of `opts.block.code` (or of it with
+ * `opts.edits` applied, positions mapped back, as compiler/placeholders.ts returns it).
+ * Pure: the input AST is not changed.
+ */
+export function rewriteArgumentRefs(file: A.File, opts: RewriteOptions): RewriteResult {
+  const analysis = analyseArguments(file, opts);
+  const edits = [...(opts.edits ?? []), ...analysis.edits];
+  if (edits.length === 0) return { file, code: opts.block.code, uses: analysis.uses, diagnostics: analysis.diagnostics };
+  const parsed = parseEdited(opts.block, edits, opts.file);
+  if (!parsed.ast) {
+    // Cannot happen for well-formed edits; keep the input and say why.
+    return { file, code: opts.block.code, uses: analysis.uses, diagnostics: [...analysis.diagnostics, ...parsed.diagnostics] };
+  }
+  return { file: parsed.ast, code: parsed.code, uses: analysis.uses, diagnostics: analysis.diagnostics };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** The variable reference that replaces a use, for where it sits. */
+function reference(ref: TextualRef, where: 'inside' | 'fields' | 'scalar' | 'bare'): string {
+  const quote = (s: string) => (where === 'inside' || where === 'bare' ? s : `"${s}"`);
+  switch (ref.kind) {
+    case 'arguments':
+      return where === 'fields' ? `"\${${ARGV_VAR}[@]}"` : quote(`\${${ARGUMENTS_VAR}}`);
+    case 'session-id':
+      return quote(`\${${SESSION_ID_VAR}}`);
+    case 'skill-dir':
+      return quote(`\${${SKILL_DIR_VAR}}`);
+    default: {
+      const i = Math.max(0, ref.index ?? 0);
+      return where === 'fields' ? `"\${${ARGV_VAR}[@]:${i}:1}"` : quote(`\${${ARGV_VAR}[${i}]-}`);
+    }
+  }
+}
+
+function describeSafe(ref: TextualRef, role: WordRole): string {
+  if (role === 'pattern') return 'one regular expression, the argument text as written';
+  if (role === 'fields') return ref.kind === 'arguments' ? 'one field per shell-split argument, like "$@"' : 'one field, none when the argument is absent';
+  return ref.kind === 'arguments' ? 'the whole argument string as one value' : 'the argument as one value';
+}
+
+/** Inside an unquoted heredoc only \ $ ` are special: escape them to keep a literal body literal. */
+function escapeHeredoc(s: string): string {
+  return s.replace(/[\\$`]/g, '\\$&');
+}
+
+function unquoted(w: A.Word): string {
+  const text = (parts: A.WordPart[]): string =>
+    parts
+      .map((p) => (p.kind === 'Lit' ? p.value.replace(/\\(.)/g, '$1') : p.kind === 'SglQuoted' ? p.value : p.kind === 'DblQuoted' ? text(p.parts) : p.src))
+      .join('');
+  return text(w.parts);
+}
+
+function notSubstitutedMeaning(p: A.ParamExp, convention: ArgumentConvention): string | null {
+  const braced = !p.short;
+  if (['@', '*'].includes(p.param) && !p.length) return 'bash sees the Bash tool\'s positional parameters, which are empty';
+  if (p.param === '#' && p.short) return 'bash sees the number of positional parameters, always 0 in the Bash tool';
+  if (/^\d+$/.test(p.param)) {
+    if (p.param === '0' && p.short && convention === 'one-based') return null;
+    if (!braced) return null;
+    return p.exp && /[-=]/.test(p.exp.op)
+      ? 'bash sees an empty positional parameter, so this is always the default'
+      : 'bash sees an empty positional parameter';
+  }
+  if (p.param === 'ARGUMENTS' && braced) return 'bash sees a shell variable ARGUMENTS, unset unless the block sets it';
+  if (p.param === 'CLAUDE_SESSION_ID' && p.short) return 'bash sees an unset variable (the Bash tool environment has CLAUDE_CODE_SESSION_ID)';
+  return null;
+}
+
+/** Walk the AST: leaves with their quoting context, and parameter expansions worth a warning. */
+function collectLeaves(ast: A.File, offsets: BlockOffsets, leaves: Leaf[], notSub: { node: A.ParamExp; ctx: Ctx }[]): void {
+  const add = (node: { pos: A.Pos; end: A.Pos }, kind: Leaf['node'], ctx: Ctx, redirect?: A.Redirect) => {
+    const [start, end] = offsets.span(node);
+    const leaf: Leaf = { start, end, node: kind, ctx };
+    if (redirect) leaf.redirect = redirect;
+    leaves.push(leaf);
+  };
+  const top: Ctx = { quoting: 'unquoted', role: 'scalar', fn: null };
+
+  const stmts = (list: A.Stmt[], ctx: Ctx) => list.forEach((s) => stmt(s, ctx));
+  const stmt = (s: A.Stmt, ctx: Ctx): void => {
+    if (s.cmd) command(s.cmd, ctx);
+    for (const r of s.redirs) redirect(r, ctx);
+  };
+  const redirect = (r: A.Redirect, ctx: Ctx) => {
+    if (r.op === '<<' || r.op === '<<-') {
+      if (r.hdoc) {
+        if (r.hdocQuoted) add(r.hdoc, 'hdoc-quoted', { ...ctx, quoting: 'heredoc', role: 'scalar' }, r);
+        else word(r.hdoc, { ...ctx, quoting: 'heredoc', role: 'scalar' });
+      }
+      return;
+    }
+    word(r.word, { ...ctx, quoting: 'unquoted', role: 'scalar' });
+  };
+  const command = (c: A.Command, ctx: Ctx): void => {
+    const u: Ctx = { ...ctx, quoting: 'unquoted' };
+    switch (c.kind) {
+      case 'CallExpr':
+        c.assigns.forEach((a) => assign(a, u));
+        c.args.forEach((w) => word(w, { ...u, role: 'fields' }));
+        return;
+      case 'BinaryCmd':
+        stmt(c.x, u);
+        stmt(c.y, u);
+        return;
+      case 'IfClause':
+        stmts(c.cond, u);
+        stmts(c.then, u);
+        c.elifs.forEach((e) => {
+          stmts(e.cond, u);
+          stmts(e.then, u);
+        });
+        if (c.else) stmts(c.else, u);
+        return;
+      case 'WhileClause':
+        stmts(c.cond, u);
+        stmts(c.body, u);
+        return;
+      case 'ForClause':
+        if (c.loop.kind === 'WordIter') c.loop.items?.forEach((w) => word(w, { ...u, role: 'fields' }));
+        else [c.loop.init, c.loop.cond, c.loop.post].forEach((x) => x && arith(x, u));
+        stmts(c.body, u);
+        return;
+      case 'CaseClause':
+        word(c.word, { ...u, role: 'scalar' });
+        c.items.forEach((it) => {
+          it.patterns.forEach((p) => word(p, { ...u, role: 'scalar' }));
+          stmts(it.stmts, u);
+        });
+        return;
+      case 'Block':
+      case 'Subshell':
+        stmts(c.stmts, u);
+        return;
+      case 'FuncDecl':
+        stmt(c.body, { ...u, fn: c.name });
+        return;
+      case 'DeclClause':
+        c.opts.forEach((w) => word(w, { ...u, role: 'fields' }));
+        c.assigns.forEach((a) => assign(a, u));
+        c.words.forEach((w) => word(w, { ...u, role: 'fields' }));
+        return;
+      case 'TestClause':
+        test(c.expr, u);
+        return;
+      case 'ArithmCmd':
+        arith(c.expr, u);
+        return;
+      case 'LetClause':
+        c.exprs.forEach((x) => arith(x, u));
+        return;
+      case 'TimeClause':
+        if (c.stmt) stmt(c.stmt, u);
+        return;
+      case 'CoprocClause':
+        stmt(c.stmt, u);
+        return;
+      case 'Unsupported':
+        return;
+    }
+  };
+  const assign = (a: A.Assign, ctx: Ctx) => {
+    if (a.index) arith(a.index, ctx);
+    if (a.value) word(a.value, { ...ctx, role: 'scalar' });
+    a.array?.forEach((e) => {
+      if (e.index) arith(e.index, ctx);
+      if (e.value) word(e.value, { ...ctx, role: 'fields' });
+    });
+  };
+  const test = (t: A.TestExpr, ctx: Ctx): void => {
+    if (t.kind === 'Word') return word(t, { ...ctx, role: ctx.role === 'pattern' ? 'pattern' : 'scalar' });
+    if (t.kind === 'BinaryTest') {
+      test(t.x, { ...ctx, role: 'scalar' });
+      test(t.y, { ...ctx, role: t.op === '=~' ? 'pattern' : 'scalar' });
+    } else test(t.x, { ...ctx, role: 'scalar' });
+  };
+  const arith = (x: A.ArithExpr, ctx: Ctx): void => {
+    const a: Ctx = { ...ctx, role: 'arithmetic' };
+    switch (x.kind) {
+      case 'Word':
+        return word(x, a);
+      case 'BinaryArithm':
+        arith(x.x, a);
+        arith(x.y, a);
+        return;
+      case 'TernaryArithm':
+        arith(x.cond, a);
+        arith(x.then, a);
+        arith(x.else, a);
+        return;
+      case 'UnaryArithm':
+      case 'ParenArithm':
+        arith(x.x, a);
+        return;
+    }
+  };
+  const word = (w: A.Word, ctx: Ctx) => w.parts.forEach((p) => part(p, ctx));
+  const part = (p: A.WordPart, ctx: Ctx): void => {
+    switch (p.kind) {
+      case 'Lit':
+        add(p, 'lit', ctx);
+        return;
+      case 'SglQuoted':
+        add(p, p.dollar ? 'sgl-dollar' : 'sgl', ctx);
+        return;
+      case 'DblQuoted':
+        p.parts.forEach((q) => part(q, { ...ctx, quoting: ctx.quoting === 'heredoc' ? 'heredoc' : 'double' }));
+        return;
+      case 'ParamExp': {
+        add(p, 'param', ctx);
+        notSub.push({ node: p, ctx });
+        const inner: Ctx = { ...ctx, role: ctx.role === 'arithmetic' ? 'arithmetic' : 'scalar' };
+        if (p.index) arith(p.index, ctx);
+        if (p.slice) {
+          arith(p.slice.offset, ctx);
+          if (p.slice.length) arith(p.slice.length, ctx);
+        }
+        if (p.repl) {
+          word(p.repl.orig, inner);
+          if (p.repl.with) word(p.repl.with, inner);
+        }
+        if (p.exp?.word) word(p.exp.word, inner);
+        return;
+      }
+      case 'CmdSubst':
+      case 'ProcSubst':
+        stmts(p.stmts, { ...top, fn: ctx.fn });
+        return;
+      case 'ArithmExp':
+        arith(p.expr, ctx);
+        return;
+      case 'ExtGlob':
+        add(p, 'lit', ctx);
+        return;
+      case 'BraceExp':
+        p.elems.forEach((e) => word(e, ctx));
+        return;
+    }
+  };
+  stmts(ast.stmts, top);
+}
