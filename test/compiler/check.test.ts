@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { startWatch } from '../../compiler/cli/watch.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'compiler/bin/cmdc.mjs');
@@ -124,6 +125,31 @@ test('compile of a path that does not exist: exit 1, message', () => {
   const c = cmdc('compile', 'nope/');
   assert.is(c.status, 1);
   assert.match(c.stderr, /no such file or directory: nope/);
+});
+
+test('watch: recompiles only the changed file, reports its time', async () => {
+  writeFileSync(join(dir, 'commands/other.md'), GOOD);
+  const lines: string[] = [];
+  const watcher = await startWatch([], {}, (l) => lines.push(l), dir);
+  try {
+    assert.match(lines[0]!, /✓ 2 files/);
+    const before = readFileSync(join(dir, 'generated/other.ts'), 'utf8');
+    const t0 = Date.now();
+    writeFileSync(join(dir, 'commands/hello.md'), GOOD.replace('echo bye', 'echo ciao'));
+    while (!lines.some((l) => /commands\/hello\.md: 1 written/.test(l)) && Date.now() - t0 < 10_000) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const line = lines.find((l) => /commands\/hello\.md: 1 written/.test(l));
+    assert.ok(line, lines.join('\n'));
+    console.log(`  watch recompile: ${line}`);
+    assert.match(readFileSync(join(dir, 'generated/hello.ts'), 'utf8'), /ciao/);
+    assert.is(readFileSync(join(dir, 'generated/other.ts'), 'utf8'), before);
+    assert.not.ok(lines.some((l) => /other\.md/.test(l)));
+  } finally {
+    await watcher.close();
+    rmSync(join(dir, 'commands/other.md'));
+    writeFileSync(join(dir, 'commands/hello.md'), GOOD);
+  }
 });
 
 test.run();
