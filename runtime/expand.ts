@@ -16,7 +16,7 @@ import type { ParamSpec, Part, Word } from './words.js';
 import { elements, indices, scalar, type VarValue } from './vars.js';
 import { evalArith } from './arith.js';
 import {
-  escapePattern, globPaths, hasPatternChars, trimPattern, replacePattern, unescapePattern,
+  escapePattern, globPaths, matchPattern, hasPatternChars, trimPattern, replacePattern, unescapePattern,
 } from './pattern.js';
 
 interface Seg {
@@ -83,7 +83,7 @@ function lookup(sh: Shell, name: string, spec: ParamSpec): { v: string | string[
 
 function caseOp(s: string, op: string, pat: string | null): string {
   const chars = [...s];
-  const matches = (c: string) => pat === null || pat === '' || new RegExp(`^(?:${pat === '?' ? '.' : '.*'})$`).test(c);
+  const matches = (c: string) => pat === null || pat === '' || matchPattern(c, pat);
   const f = op === '^' || op === '^^' ? (c: string) => c.toUpperCase() : (c: string) => c.toLowerCase();
   if (op === '^' || op === ',') return chars.length && matches(chars[0]!) ? f(chars[0]!) + chars.slice(1).join('') : s;
   return chars.map((c) => (matches(c) ? f(c) : c)).join('');
@@ -120,7 +120,7 @@ async function paramExpand(sh: Shell, spec: ParamSpec, quoted: boolean): Promise
 
   if (spec.length) {
     if (list) return { v: String((v as string[] | undefined)?.length ?? 0), list: null };
-    if (v === undefined && sh.opts.nounset && name !== '@' && name !== '*') fatal(sh, `${name}: unbound variable`);
+    if (v === undefined && sh.opts.nounset && name !== '@' && name !== '*') fatal(sh, `${name}: unbound variable`, 127);
     return { v: String([...((v as string | undefined) ?? '')].length), list: null };
   }
 
@@ -142,7 +142,7 @@ async function paramExpand(sh: Shell, spec: ParamSpec, quoted: boolean): Promise
       case ':?': case '?':
         if (cond) {
           const a = spec.arg && spec.arg.parts.length ? await arg() : (op === ':?' ? 'parameter null or not set' : 'parameter not set');
-          fatal(sh, `${name}: ${a}`);
+          fatal(sh, `${name}: ${a}`, 127);
         }
         break;
       case ':+': case '+':
@@ -150,9 +150,9 @@ async function paramExpand(sh: Shell, spec: ParamSpec, quoted: boolean): Promise
         return { v: await arg(), list: null };
     }
   } else if (isUnset && sh.opts.nounset && name !== '@' && name !== '*' && !(list && name !== '@')) {
-    fatal(sh, `${spec.index !== null && !list ? `${name}[${spec.index}]` : name}: unbound variable`);
+    fatal(sh, `${spec.index !== null && !list ? `${name}[${spec.index}]` : name}: unbound variable`, 127);
   } else if (isUnset && sh.opts.nounset && list && sh.getValue(name) === undefined) {
-    fatal(sh, `${name}[${spec.index}]: unbound variable`);
+    fatal(sh, `${name}[${spec.index}]: unbound variable`, 127);
   }
   if (v === undefined) v = list ? [] : '';
 

@@ -14,7 +14,11 @@ const CLASSES: Record<string, string> = {
 };
 
 function escRe(c: string): string {
-  return c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  return c.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
+function escClass(c: string): string {
+  return c.replace(/[\\\]\[^-]/g, '\\$&');
 }
 
 /** Parse a bracket expression at `i` (pointing at `[`); returns [regex, next index] or null. */
@@ -43,7 +47,7 @@ function bracket(p: string, i: number): [string, number] | null {
       }
     }
     if (c === '\\' && j + 1 < p.length) {
-      body += escRe(p[j + 1]!);
+      body += escClass(p[j + 1]!);
       j += 2;
       continue;
     }
@@ -52,7 +56,7 @@ function bracket(p: string, i: number): [string, number] | null {
       j++;
       continue;
     }
-    body += escRe(c);
+    body += escClass(c);
     j++;
   }
   return null;

@@ -227,6 +227,7 @@ export class Shell {
     }
     this.positional = (o.argv ?? []).slice();
     this.cwd = path.resolve(o.cwd ?? process.cwd());
+    if (!this.vars.global.has('IFS')) this.vars.global.set('IFS', { value: ' \t\n' });
     const pwd = this.vars.ensure('PWD');
     pwd.value = this.cwd;
     pwd.exported = true;
@@ -549,6 +550,12 @@ export class Shell {
     }
     if (this.opts.xtrace) this.err(`+ ${argv.join(' ')}\n`);
     this.line = line;
+    if (argv[0] === 'exec') {
+      // `exec >file` makes the redirects permanent; `exec cmd` runs cmd and ends the shell
+      if (argv.length === 1) return this.done(await withRedirs(this, redirs, async () => 0, true));
+      const st = await withRedirs(this, redirs, () => this.invoke(argv.slice(1), prefix));
+      throw new ExitSignal(st);
+    }
     const status = await withRedirs(this, redirs, () => this.invoke(argv, prefix));
     this.pipestatus = [status];
     return this.done(status);
@@ -609,7 +616,8 @@ export class Shell {
   async assign(vars: Readonly<Record<string, AssignValue>>): Promise<number> {
     this.lastSubStatus = null;
     for (const [key, value] of Object.entries(vars)) {
-      if (!(await this.assignOne(key, value))) return this.done(1);
+      // a failed assignment (readonly) ends a non-interactive shell, as in bash
+      if (!(await this.assignOne(key, value))) throw new ExitSignal(1);
     }
     return this.done(this.lastSubStatus ?? 0);
   }
@@ -632,6 +640,12 @@ export class Shell {
       } else {
         index = await this.str(index);
       }
+    }
+    if (value !== null && typeof value === 'object' && value.t === 'elem') {
+      const v = this.vars.lookup(name);
+      const ix = await this.str(value.index);
+      index = v?.value instanceof Map ? ix : String(evalArith(this, ix));
+      value = value.value;
     }
     if (value !== null && typeof value === 'object' && value.t === 'arr') {
       return this.assignArray(name, value, append);
@@ -695,8 +709,8 @@ export class Shell {
       this.error('local: can only be used in a function');
       return this.done(1);
     }
-    if (Object.keys(vars).length === 0 || flags.has('f') || flags.has('p')) {
-      return this.done(await BUILTINS[variant!]!(this, args, variant!));
+    if (Object.keys(vars).length === 0 || flags.has('f') || flags.has('F') || flags.has('p')) {
+      return this.done(await BUILTINS[variant!]!(this, [...args, ...Object.keys(vars)], variant!));
     }
     let status = 0;
     for (const [key, value] of Object.entries(vars)) {

@@ -75,8 +75,19 @@ export interface ArrayValue {
   readonly elems: readonly (WordLike | readonly [string, WordLike])[];
 }
 
+/** `A[<index>]=v` with an index that needs expansion: `{ A: elem(len("A[@]"), "v") }`. */
+export interface ElemValue {
+  readonly t: 'elem';
+  readonly index: Word;
+  readonly value: WordLike;
+}
+
 /** The value side of an assignment. `null` = naked name (`local x`). */
-export type AssignValue = WordLike | ArrayValue | null;
+export type AssignValue = WordLike | ArrayValue | ElemValue | null;
+
+export function elem(index: WordLike, value: WordLike): ElemValue {
+  return { t: 'elem', index: toWord(index), value };
+}
 
 export function toWord(x: WordLike): Word {
   if (typeof x === 'string') return { t: 'w', parts: [{ t: 'lit', v: x }] };

@@ -4,17 +4,19 @@
  */
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
-import { NeedIsland, q } from './common.js';
+import { q } from './common.js';
+import { arithWord } from './word/arith.js';
 import { argWords, word } from './word/index.js';
+
+/** An index whose text the runtime cannot read as is (anything beyond literals and `$x`). */
+function dynamicIndex(a: A.Assign): boolean {
+  if (!a.index) return false;
+  return !/^([^$`]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})*$/.test(a.index.src);
+}
 
 export function assignKey(a: A.Assign): string {
   let k = a.name;
-  if (a.index) {
-    if (a.index.kind === 'Word' && a.index.parts.some((p) => p.kind === 'CmdSubst')) {
-      throw new NeedIsland('command substitution in an array index', a);
-    }
-    k += `[${a.index.src}]`;
-  }
+  if (a.index && !dynamicIndex(a)) k += `[${a.index.src}]`;
   if (a.append) k += '+';
   return k;
 }
@@ -31,8 +33,9 @@ export function assignValue(a: A.Assign, ctx: Context): string {
     return `${ctx.use('arr')}(${elems.join(', ')})`;
   }
   if (a.naked) return 'null';
-  if (!a.value) return '""';
-  return word(a.value, ctx, 'str');
+  const v = a.value ? word(a.value, ctx, 'str') : '""';
+  if (a.index && dynamicIndex(a)) return `${ctx.use('elem')}(${arithWord(a.index, ctx)}, ${v})`;
+  return v;
 }
 
 /** `{ X: ..., "A[0]": ... }` */

@@ -84,7 +84,7 @@ export const ROWS: Row[] = [
   row('heredoc to while', 'while read -r l; do echo "<$l>"; done <<EOF\na\nb b\nEOF'),
   row('group redirect', '{ echo a; echo b; } > g.txt; wc -l < g.txt; { echo e >&2; } 2>/dev/null; echo ok'),
   row('exec redirect', 'exec 2>/dev/null; ls /nonexistent; echo after'),
-  row('dev stderr', 'echo hi > /dev/stderr; echo out'),
+  row('dup to stderr', 'echo hi 1>&2; echo out 2>&1'),
   // --- if / test / [[ ]]
   row('if basic', 'if true; then echo yes; else echo no; fi; if false; then echo yes; else echo no; fi'),
   row('if elif', 'x=2; if [ $x -eq 1 ]; then echo one; elif [ $x -eq 2 ]; then echo two; else echo other; fi'),
@@ -225,6 +225,8 @@ export const ROWS: Row[] = [
   row('noglob', 'touch a.md; set -f; echo *.md; set +f; echo *.md'),
   // --- islands (constructs translated as bash islands)
   row('island process substitution', 'x=5; diff <(echo a) <(echo a) && echo same; y=$((x+1)); while read -r l; do z=$l; done < <(echo from-ps); echo $y $z', { vars: ['z'] }),
-  row('island coproc vars', 'a=(1 2); coproc cat; echo hi >&"${COPROC[1]}"; exec {COPROC[1]}>&-; read -r line <&"${COPROC[0]}"; echo "$line ${a[1]}"; wait'),
+  row('island case fallthrough', 'x=1; a=(p q); case a in a) y=$x;& b) z=${a[1]}; x=changed;; esac; echo $y $z $x', { vars: ['x', 'y', 'z'] }),
+  row('island prefix names', 'pre_a=1; pre_b=2; echo ${!pre_*}; for n in ${!pre_@}; do echo $n; done'),
+  row('island exit', 'x=1; case a in a) echo in;& b) exit 4;; esac; echo never'),
   row('island background', 'v=start; sleep 0.01 & wait; echo $v'),
 ];
