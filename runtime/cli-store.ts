@@ -41,7 +41,10 @@ export interface Instance {
 export class InstanceLookupError extends Error {}
 
 export interface Store {
-  /** A new instance created by the runner itself (the command did not initialise one). */
+  /**
+   * A new instance created by the runner itself (the command did not initialise one). Only the
+   * bookkeeping is written; the state file appears with the first value stored in it.
+   */
   create(command: string, args: string[]): Instance;
   /** The instance the block just initialised (its WORKFLOW_ID has a state file), or null. */
   adopt(command: string, vars: ReadonlyMap<string, VarValue>, args: string[], since: number): Instance | null;
@@ -188,7 +191,6 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
     create(command, args) {
       const inst = make(newId(command), command, args);
       save(inst);
-      if (!existsSync(inst.file)) writeAtomic(inst.file, `# cmdc: instance ${inst.id} of /${command} (no state of its own yet)\n`);
       return inst;
     },
     adopt(command, vars, args, since) {

@@ -351,7 +351,8 @@ class Runner {
           error_type: type,
           message,
           source: `${this.command.source}:${line}`,
-          context,
+          // Marks the runner's own entries (the blocks' entries come from log_command_error).
+          context: { runner: 'cmdc', ...context },
         },
         { env: this.io.env, cwd: this.io.cwd },
       );

@@ -17,6 +17,8 @@
  *  - other 19-digit nanosecond timestamps -> <NS>; ISO-8601 timestamps -> <TS>
  *  - state keys AGENT_OUTPUT_<n> are dropped from the compiled run's state (bash has no agent
  *    steps; the compiled run stores each agent step's output there)
+ *  - error-log entries the runner itself writes for a failed block (context.runner = "cmdc")
+ *    are dropped from the compiled run's log: bash has no runner
  *  - state-file metadata (the header the runtime writes: command, owner, created, status,
  *    current block) is not compared: it is not a variable either side's blocks set.
  * A missing bash fails the test (it is not skipped).
@@ -115,7 +117,7 @@ function readState(dropAgentOutputs: boolean): string {
   return parts.sort().join('\n');
 }
 
-function readErrors(): string {
+function readErrors(dropRunnerEntries: boolean): string {
   const dir = join(PROJ, '.claude/data/logs');
   if (!existsSync(dir)) return '';
   const out: string[] = [];
@@ -123,6 +125,7 @@ function readErrors(): string {
     for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const e = JSON.parse(line) as Record<string, unknown>;
+      if (dropRunnerEntries && (e.context as Record<string, unknown> | undefined)?.runner === 'cmdc') continue;
       delete e.timestamp;
       out.push(JSON.stringify(e));
     }
@@ -163,7 +166,7 @@ function runBash(file: string, args: string[]): Outcome {
     cwd = readFileSync(cwdFile, 'utf8').trim() || cwd;
     if (status !== 0) break;
   }
-  return { stdout: normalise(stdout), stderr: normalise(stderr), status, state: readState(false), errors: readErrors() };
+  return { stdout: normalise(stdout), stderr: normalise(stderr), status, state: readState(false), errors: readErrors(false) };
 }
 
 function runCompiled(name: string, args: string[]): Outcome {
@@ -184,7 +187,7 @@ function runCompiled(name: string, args: string[]): Outcome {
     stderr: normalise(r.stderr),
     status: r.status ?? 128,
     state: readState(true),
-    errors: readErrors(),
+    errors: readErrors(true),
   };
 }
 
@@ -224,6 +227,9 @@ for (const f of fixtures) {
     const t1 = performance.now();
     const got = runCompiled(f.replace(/\.md$/, ''), args);
     const t2 = performance.now();
+    // Guard against a vacuous pass: every fixture prints in its first block, so a silent bash run
+    // means the blocks never got past `source .../state-persistence.sh` (library missing).
+    assert.ok(want.stdout.length > 0, `${f}: the bash run printed nothing (is runtime/lib/state-persistence.sh there?)\n${want.stderr}`);
     const same = JSON.stringify(want) === JSON.stringify(got);
     results.push({ name: f, same, ms: [Math.round(t1 - t0), Math.round(t2 - t1)] });
     assert.fixture(got.stdout, want.stdout, `${f}: stdout`);
