@@ -181,7 +181,7 @@ export async function runIsland(sh: Shell, text: string, o: IslandOptions = {}):
     fs.writeFileSync(prelude, lines.join('\n') + '\n');
 
     const pad = o.sourced ? '' : '\n'.repeat(Math.max(0, sh.line - 1));
-    const script = `${pad}${text}\n__cmdc_fin=1`;
+    const script = `${pad}${text}\n__cmdc_s=$?; __cmdc_fin=1; (exit $__cmdc_s)`;
     const env = sh.exportedEnv({ BASH_ENV: prelude });
     const argv = o.argv ?? sh.positional;
     const code = await spawnWithFds(sh, ['bash', '-c', script, sh.scriptName, ...argv], env, { name: 'bash' });

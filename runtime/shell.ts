@@ -499,15 +499,17 @@ export class Shell {
     return this.status;
   }
 
-  /** `a && b` */
-  async and(a: Body, b: Body): Promise<number> {
-    if (await this.cond(a)) await b(this);
+  /** `a && b && c`: every command but the last runs as a condition (set -e ignores it). */
+  async and(...bodies: Body[]): Promise<number> {
+    for (let i = 0; i < bodies.length - 1; i++) if (!(await this.cond(bodies[i]!))) return this.status;
+    await bodies[bodies.length - 1]!(this);
     return this.status;
   }
 
-  /** `a || b` */
-  async or(a: Body, b: Body): Promise<number> {
-    if (!(await this.cond(a))) await b(this);
+  /** `a || b || c` */
+  async or(...bodies: Body[]): Promise<number> {
+    for (let i = 0; i < bodies.length - 1; i++) if (await this.cond(bodies[i]!)) return this.status;
+    await bodies[bodies.length - 1]!(this);
     return this.status;
   }
 
@@ -869,7 +871,7 @@ export class Shell {
   }
 
   /** Define a function (`src` is its bash text, used when an island calls it). */
-  fn(name: string, body: Body, src?: string): number {
+  async fn(name: string, body: Body, src?: string): Promise<number> {
     this.funcs.set(name, { body, src });
     this.status = 0;
     return 0;
@@ -912,7 +914,7 @@ export class Shell {
   }
 
   /** `trap <compiled body> SIG...` (a literal trap string the compiler translated). */
-  trap(body: Body, ...signals: string[]): number {
+  async trap(body: Body, ...signals: string[]): Promise<number> {
     for (const s of signals) this.traps.set(normSignal(s), body);
     this.status = 0;
     return 0;

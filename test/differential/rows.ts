@@ -104,6 +104,12 @@ export const ROWS: Row[] = [
   row('test -v', 'x=1; [[ -v x ]] && echo set; [[ -v nope ]] || echo unset'),
   // --- && || ! pipelines
   row('and or', 'true && echo a; false && echo b; false || echo c; true || echo d; false && echo e || echo f'),
+  row('and chains', 'true && true && echo a; true && false && echo b; false || false || echo c; true || false || echo d; echo $?'),
+  row('set -e and chain', 'set -e; true && true && false; echo never'),
+  row('guard idiom', 'F=missing.txt; [ -f "$F" ] || { echo "ERROR: $F not found" >&2; exit 1; }; echo never'),
+  row('source guard idiom', 'source ./nolib.sh 2>/dev/null || { echo "Error: cannot load library" >&2; exit 1; }'),
+  row('jq-like pipeline to var', 'json=\'{"k":"v"}\'; v=$(echo "$json" | sed -E "s/.*\\"k\\":\\"([^\\"]*)\\".*/\\1/"); echo "v=$v"'),
+  row('grep count in if', 'printf "a\nb\na\n" > f; if grep -q a f; then n=$(grep -c a f); echo "n=$n"; fi'),
   row('negation', '! false && echo neg; ! true; echo $?'),
   row('pipeline', 'printf "c\\nb\\na\\n" | sort | head -2'),
   row('pipeline status', 'false | true; echo $?; true | false; echo $?'),
