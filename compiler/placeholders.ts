@@ -102,10 +102,9 @@ export function findPlaceholders(md: Pick<CommandMarkdown, 'steps' | 'frontmatte
       const name = placeholderName(token);
       const found = instructionFor(token, step.line, prose, comments);
       const hinted = hint.findIndex((h) => h === name || placeholderName(`<${h}>`) === name);
-      const mentioned = found !== null || hinted !== -1;
       // `<x>` in quotes or heredoc text is usually literal text (usage lines, HTML): only a
-      // placeholder when the file talks about it.
-      if (style === 'angle' && quoting !== 'unquoted' && !mentioned) continue;
+      // placeholder when the prose talks about it.
+      if (style === 'angle' && quoting !== 'unquoted' && found === null) continue;
       const s = offsets.pos(start);
       const e = offsets.pos(end);
       const p: Placeholder = {
@@ -210,6 +209,7 @@ export function rewritePlaceholders(block: BashBlock, placeholders: readonly Pla
 /** A line that reads as an English sentence or a markdown list item, not as bash. */
 const PROSE_LINE = /^(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?[A-Z][a-z]+(?:\*\*)?(?:[ ,]+(?:[A-Za-z][\w'’-]*|`[^`]*`)[,;:]?){3,}[ ]*[.:!?]?$/;
 const TEMPLATE_MARK = /\{\{\s*[A-Za-z_][\w.-]*\s*\}\}|^\s*(?:\.\.\.|…)\s*$|\[[A-Z][A-Z _-]{2,}\]|<[a-z][\w-]*(?: [\w-]+)+>/m;
+const BLANK = /\[[A-Z][A-Z0-9_-]*(?: [A-Z0-9_-]+)+\]/g;
 const BULLET = /^\s*(?:[-*+]|\d+[.)])\s+\S/;
 
 /**
@@ -241,6 +241,11 @@ export function detectTemplateBlock(block: BashBlock, file: string, parsed: { as
   };
   const proseLines = code.filter((l) => l.prose || l.bullet);
   const mark = TEMPLATE_MARK.exec(block.code);
+  // `[SEVERITY LEVEL]`-style blanks are a template even in a block that parses (heredoc text).
+  const blank = [...block.code.matchAll(BLANK)].find((m) => ctx[m.index] !== 'comment');
+  if (blank) {
+    return [blockIsTemplate(locate(blank.index, blank[0].length), 'template', label, `"${blank[0]}" is a blank for the model to fill`)];
+  }
   const mostlyProse = proseLines.length * 2 > code.length;
   if (!parsed.ast || mostlyProse) {
     if (mark && (!parsed.ast || !mostlyProse)) {
@@ -288,8 +293,8 @@ function sentence(line: string, token: string): string {
   const parts = line.split(/(?<=[.!?])\s+(?=[A-Z`*])/);
   const s = parts.find((p) => p.includes(token)) ?? line;
   return s
-    .replace(/^\s*(?:#+|[-*+]|\d+[.)]|>)\s*/, '')
     .replace(/\*\*|__/g, '')
+    .replace(/^\s*(?:#+|[-*+]|\d+[.)]|>)\s*/, '')
     .trim();
 }
 
