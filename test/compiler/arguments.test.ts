@@ -1,0 +1,206 @@
+/**
+ * compiler/arguments.ts: the textual model (scan, split, substitute), options from frontmatter,
+ * the quoting context of each use, the rewrite, and the no-injection property checked in real
+ * bash: for random argument strings (quotes, spaces, $, backticks, ;) the rewritten block
+ * prints exactly the argument text, and its AST does not depend on the argument.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
+import {
+  argumentOptionsFrom,
+  rewriteArgumentRefs,
+  scanSubstitutions,
+  splitArguments,
+  substituteArguments,
+  type RewriteResult,
+} from '../../compiler/arguments.js';
+import { parseBash } from '../../compiler/parse.js';
+
+/** Rewrite a one-block text (block at .md line 1, no indent). */
+function rewrite(code: string, opts: { convention?: 'zero-based' | 'one-based'; names?: string[] } = {}): RewriteResult {
+  const block = { code, line: 1, indents: [0] };
+  const ast = parseBash(code, { file: 't.md' }).ast;
+  if (!ast) throw new Error(`does not parse: ${code}`);
+  return rewriteArgumentRefs(ast, { file: 't.md', block, explicitConvention: true, ...opts });
+}
+
+/** Run a rewritten block in bash the way the runner sets the reserved variables. */
+function runBash(code: string, raw: string): string {
+  const script = `CMDC_ARGUMENTS=$1; shift; CMDC_ARGV=("$@"); CMDC_SESSION_ID=sess-1; set --; ${code}`;
+  const r = spawnSync('bash', ['-c', script, 'bash', raw, ...splitArguments(raw)], { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return r.stdout + (r.stderr ? `[stderr]${r.stderr}` : '');
+}
+
+test('scanSubstitutions: what Claude Code replaces, as text', () => {
+  const table: [string, string[]][] = [
+    ['$ARGUMENTS', ['arguments:$ARGUMENTS']],
+    ['$ARGUMENTS[2] $ARGUMENTSx', ['index2:$ARGUMENTS[2]', 'arguments:$ARGUMENTS']],
+    ['$0 $1 $10 $1a $2_', ['positional0:$0', 'positional1:$1', 'positional10:$10']],
+    ['${ARGUMENTS} ${1} ${1:-x} $@ $#', []],
+    ['${CLAUDE_SESSION_ID} $CLAUDE_SESSION_ID ${CLAUDE_SKILL_DIR}', ['session-id:${CLAUDE_SESSION_ID}', 'skill-dir:${CLAUDE_SKILL_DIR}']],
+    ['$$1 \\$2', ['positional1:$1', 'positional2:$2']],
+  ];
+  for (const [text, want] of table) {
+    assert.equal(scanSubstitutions(text).map((r) => `${r.kind}${r.index ?? ''}:${r.text}`), want, text);
+  }
+  assert.equal(scanSubstitutions('$0 $1 $2', { convention: 'one-based' }).map((r) => `${r.text}=${r.index}`), ['$1=0', '$2=1']);
+  assert.equal(scanSubstitutions('$table $tables $column[0]', { names: ['table', 'column'] }).map((r) => `${r.text}=${r.index}`), ['$table=0']);
+});
+
+test('splitArguments: shell words, nothing expanded', () => {
+  const table: [string, string[]][] = [
+    ['', []],
+    ['  a   b ', ['a', 'b']],
+    ['"auth patterns" x', ['auth patterns', 'x']],
+    [`it's`, ['its']],
+    [`'a "b"' "c 'd'"`, ['a "b"', "c 'd'"]],
+    ['a\\ b "x\\"y" \\$HOME', ['a b', 'x"y', '$HOME']],
+    ['$(rm -rf /) `id` ; |', ['$(rm', '-rf', '/)', '`id`', ';', '|']],
+    ['"unclosed text', ['unclosed text']],
+    ['""', ['']],
+  ];
+  for (const [raw, want] of table) assert.equal(splitArguments(raw), want, raw);
+});
+
+test('substituteArguments: the reference model (prompt rendering)', () => {
+  assert.is(substituteArguments('Fix $ARGUMENTS now ($0/$1/$5)', '"a b" c'), 'Fix "a b" c now (a b/c/)');
+  assert.is(substituteArguments('first $1', 'x y', { convention: 'one-based' }), 'first x');
+  assert.is(substituteArguments('id ${CLAUDE_SESSION_ID}', '', { sessionId: 's1' }), 'id s1');
+  assert.is(substituteArguments('no refs', 'a b', { appendIfUnused: true }), 'no refs\n\nARGUMENTS: a b');
+  assert.is(substituteArguments('no refs', '', { appendIfUnused: true }), 'no refs');
+  // One pass: argument text that looks like a reference is not substituted again.
+  assert.is(substituteArguments('$ARGUMENTS[0] $1', '$1 x'), '$1 x');
+});
+
+test('argumentOptionsFrom: frontmatter convention and named arguments', () => {
+  assert.equal(argumentOptionsFrom({}), { convention: 'zero-based', names: [], explicit: false });
+  assert.equal(argumentOptionsFrom({ 'argument-convention': 'one-based' }), { convention: 'one-based', names: [], explicit: true });
+  assert.equal(argumentOptionsFrom({ 'argument-convention': 'One Based' }).convention, 'one-based');
+  assert.equal(argumentOptionsFrom({}, { convention: 'one-based' }), { convention: 'one-based', names: [], explicit: true });
+  assert.equal(argumentOptionsFrom({ 'argument-convention': 'zero-based' }, { convention: 'one-based' }).convention, 'zero-based');
+  assert.equal(argumentOptionsFrom({ arguments: ['table', '$column', 'bad name', 7] }).names, ['table', 'column']);
+  assert.equal(argumentOptionsFrom({ arguments: 'a, b c' }).names, ['a', 'b', 'c']);
+});
+
+// [block, uses as "text quoting/role -> replacement", rewritten code, diagnostic ids]
+const CONTEXTS: [string, string[], string, string[]][] = [
+  ['echo "$ARGUMENTS"', ['$ARGUMENTS double/fields -> ${CMDC_ARGUMENTS}'], 'echo "${CMDC_ARGUMENTS}"', []],
+  ['echo $ARGUMENTS', ['$ARGUMENTS unquoted/fields -> "${CMDC_ARGV[@]}"'], 'echo "${CMDC_ARGV[@]}"', ['argument-unquoted']],
+  ['echo --x=$0', ['$0 unquoted/fields -> "${CMDC_ARGV[@]:0:1}"'], 'echo --x="${CMDC_ARGV[@]:0:1}"', ['argument-unquoted']],
+  ["echo 'say $ARGUMENTS!'", ['$ARGUMENTS single/fields -> \'"${CMDC_ARGUMENTS}"\''], `echo 'say '"\${CMDC_ARGUMENTS}"'!'`, ['argument-single-quoted']],
+  ["echo $'a\\t$1'", ['$1 single/fields -> \'"${CMDC_ARGV[1]-}"$\''], `echo $'a\\t'"\${CMDC_ARGV[1]-}"$''`, ['argument-single-quoted']],
+  ['X=$ARGUMENTS', ['$ARGUMENTS unquoted/scalar -> "${CMDC_ARGUMENTS}"'], 'X="${CMDC_ARGUMENTS}"', ['argument-unquoted']],
+  ['[[ $1 == x ]]', ['$1 unquoted/scalar -> "${CMDC_ARGV[1]-}"'], '[[ "${CMDC_ARGV[1]-}" == x ]]', ['argument-unquoted']],
+  ['[[ $x =~ $0 ]]', ['$0 unquoted/pattern -> ${CMDC_ARGV[0]-}'], '[[ $x =~ ${CMDC_ARGV[0]-} ]]', ['argument-unquoted']],
+  ['echo $(( $0 + 1 ))', ['$0 unquoted/arithmetic -> ${CMDC_ARGV[0]-}'], 'echo $(( ${CMDC_ARGV[0]-} + 1 ))', []],
+  ['cat <<EOF\n$ARGUMENTS\nEOF', ['$ARGUMENTS heredoc/scalar -> ${CMDC_ARGUMENTS}'], 'cat <<EOF\n${CMDC_ARGUMENTS}\nEOF', ['argument-in-heredoc']],
+  ["cat <<'EOF'\n$ARGUMENTS costs $x `id` \\\nEOF", ['$ARGUMENTS heredoc-quoted/scalar -> ${CMDC_ARGUMENTS}'], 'cat <<EOF\n${CMDC_ARGUMENTS} costs \\$x \\`id\\` \\\\\nEOF', []],
+  ['echo "$(echo $0)"', ['$0 unquoted/fields -> "${CMDC_ARGV[@]:0:1}"'], 'echo "$(echo "${CMDC_ARGV[@]:0:1}")"', ['argument-unquoted']],
+  ['echo "${X:-$ARGUMENTS}"', ['$ARGUMENTS double/scalar -> ${CMDC_ARGUMENTS}'], 'echo "${X:-${CMDC_ARGUMENTS}}"', []],
+  ['f() { echo "$1"; }', ['$1 double/fields -> ${CMDC_ARGV[1]-}'], 'f() { echo "${CMDC_ARGV[1]-}"; }', ['argument-in-function']],
+  ['echo x # uses $1', ['$1 comment/scalar -> null'], 'echo x # uses $1', []],
+  ['echo \\$1 $$ARGUMENTS', ['$1 other/fields -> null', '$ARGUMENTS other/fields -> null'], 'echo \\$1 $$ARGUMENTS', ['argument-unrewritable', 'argument-unrewritable']],
+  ['echo "${1:-d}" ${ARGUMENTS} "$@" $#', [], 'echo "${1:-d}" ${ARGUMENTS} "$@" $#', ['argument-not-substituted', 'argument-not-substituted', 'argument-not-substituted', 'argument-not-substituted']],
+  ['f() { echo "${1:-d}" "$@"; }', [], 'f() { echo "${1:-d}" "$@"; }', []],
+  ['echo "${CLAUDE_SESSION_ID}" $CLAUDE_SESSION_ID', ['${CLAUDE_SESSION_ID} double/fields -> ${CMDC_SESSION_ID}'], 'echo "${CMDC_SESSION_ID}" $CLAUDE_SESSION_ID', ['argument-not-substituted']],
+  ['for a in $ARGUMENTS; do echo "$a"; done', ['$ARGUMENTS unquoted/fields -> "${CMDC_ARGV[@]}"'], 'for a in "${CMDC_ARGV[@]}"; do echo "$a"; done', ['argument-unquoted']],
+  ['A=($ARGUMENTS)', ['$ARGUMENTS unquoted/fields -> "${CMDC_ARGV[@]}"'], 'A=("${CMDC_ARGV[@]}")', ['argument-unquoted']],
+  ['echo "$ARGUMENTS[1]" "$10"', ['$ARGUMENTS[1] double/fields -> ${CMDC_ARGV[1]-}', '$10 double/fields -> ${CMDC_ARGV[10]-}'], 'echo "${CMDC_ARGV[1]-}" "${CMDC_ARGV[10]-}"', []],
+];
+
+test('quoting context, replacement and diagnostics of each use', () => {
+  for (const [code, uses, out, ids] of CONTEXTS) {
+    const r = rewrite(code);
+    assert.equal(r.uses.map((u) => `${u.text} ${u.quoting}/${u.role} -> ${u.replacement}`), uses, code);
+    assert.is(r.code, out, code);
+    assert.equal(r.diagnostics.map((d) => d.id), ids, code);
+    assert.ok(parseBash(r.code, { file: 't.md' }).ast, `rewritten parses: ${code}`);
+  }
+});
+
+test('one-based convention and named arguments', () => {
+  assert.is(rewrite('echo "$1" "$0"', { convention: 'one-based' }).code, 'echo "${CMDC_ARGV[0]-}" "$0"');
+  assert.is(rewrite('echo "$table.$column"', { names: ['table', 'column'] }).code, 'echo "${CMDC_ARGV[0]-}.${CMDC_ARGV[1]-}"');
+});
+
+test('argument-convention-ambiguous: $1 without $0 and no declared convention', () => {
+  const block = { code: 'diff "$1" "$2"', line: 5, indents: [2] };
+  const ast = parseBash(block.code, { file: 't.md', lineOffset: 4, colOffset: 2 }).ast!;
+  const r = rewriteArgumentRefs(ast, { file: 't.md', block });
+  assert.equal(r.diagnostics.map((d) => [d.id, d.line, d.col]), [['argument-convention-ambiguous', 5, 9]]);
+  assert.equal(rewriteArgumentRefs(ast, { file: 't.md', block, explicitConvention: true }).diagnostics, []);
+});
+
+test('positions: uses and rewritten nodes point into the .md file', () => {
+  const block = { code: 'if true; then\n    echo "$ARGUMENTS" \'$0\'\nfi', line: 10, indents: [3, 3, 3] };
+  const ast = parseBash(block.code, { file: 't.md', lineOffset: 9, colOffset: 3 }).ast!;
+  const r = rewriteArgumentRefs(ast, { file: 't.md', block, explicitConvention: true });
+  assert.equal(r.uses.map((u) => [u.text, u.line, u.col, u.endLine, u.endCol]), [['$ARGUMENTS', 11, 14, 11, 24], ['$0', 11, 27, 11, 29]]);
+  const echo = (r.file.stmts[0]!.cmd as { then: { pos: unknown; end: unknown; src: string }[] }).then[0]!;
+  assert.equal([echo.pos, echo.end, echo.src], [{ line: 11, col: 8 }, { line: 11, col: 30 }, 'echo "${CMDC_ARGUMENTS}" \'\'"${CMDC_ARGV[0]-}"\'\'']);
+  assert.is(r.file.end.line, 12);
+});
+
+test('the input AST is not changed; no uses → same AST object', () => {
+  const ast = parseBash('echo "$ARGUMENTS"', { file: 't.md' }).ast!;
+  const before = JSON.stringify(ast);
+  rewriteArgumentRefs(ast, { file: 't.md', block: { code: 'echo "$ARGUMENTS"', line: 1, indents: [0] } });
+  assert.is(JSON.stringify(ast), before);
+  const plain = parseBash('echo hi', { file: 't.md' }).ast!;
+  assert.is(rewriteArgumentRefs(plain, { file: 't.md', block: { code: 'echo hi', line: 1, indents: [0] } }).file, plain);
+});
+
+// Blocks and what they must print for an argument string `raw` (as data, never code).
+const args = (raw: string) => splitArguments(raw);
+const RUNS: [string, (raw: string) => string][] = [
+  ['printf "%s|" "$ARGUMENTS"', (raw) => `${raw}|`],
+  ["printf '%s|' '$ARGUMENTS'", (raw) => `${raw}|`],
+  // printf with no argument still prints its format once.
+  ['printf "%s|" $ARGUMENTS', (raw) => (args(raw).length ? args(raw).map((a) => `${a}|`).join('') : '|')],
+  ['printf "[%s]" $0 "$1" \'$ARGUMENTS[2]\'', (raw) => {
+    const a = args(raw);
+    return (a[0] !== undefined ? `[${a[0]}]` : '') + `[${a[1] ?? ''}][${a[2] ?? ''}]`;
+  }],
+  ['X=$ARGUMENTS; printf "%s" "$X"', (raw) => raw],
+  ['cat <<EOF\n$ARGUMENTS\nEOF', (raw) => `${raw}\n`],
+  ["cat <<'EOF'\n<$ARGUMENTS> $HOME `x`\nEOF", (raw) => `<${raw}> $HOME \`x\`\n`],
+  ['for a in $ARGUMENTS; do printf "(%s)" "$a"; done', (raw) => args(raw).map((a) => `(${a})`).join('')],
+  ['[[ "$ARGUMENTS" == "$ARGUMENTS" ]] && printf ok', () => 'ok'],
+  ['printf "%s" "$(printf "%s" $0)"', (raw) => (args(raw)[0] ?? '')],
+];
+
+const ARG = fc.stringMatching(/^[ a-z"'$`;|&()\\*?!{}\[\]#~<>=-]{0,24}$/);
+
+test('no injection (real bash): the rewritten block prints exactly the argument text', () => {
+  const fixed = [`it's "done"`, '$(touch /tmp/cmdc-pwned) `id` ; rm -rf x', '  spaced   out  ', '*', '$HOME \\ \\\\', "'", '"', ''];
+  for (const [code, expect] of RUNS) {
+    const { code: out } = rewrite(code);
+    for (const raw of fixed) assert.is(runBash(out, raw), expect(raw), `${code} with ${raw}`);
+  }
+  fc.assert(
+    fc.property(ARG, fc.nat(RUNS.length - 1), (raw, i) => {
+      const [code, expect] = RUNS[i]!;
+      return runBash(rewrite(code).code, raw) === expect(raw);
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('property: the rewritten block is a fixed point of Claude Code substitution (its AST never depends on the argument)', () => {
+  const blocks = RUNS.map(([code]) => code);
+  fc.assert(
+    fc.property(fc.constantFrom(...blocks), fc.string({ maxLength: 30 }), (code, raw) => {
+      const r = rewrite(code);
+      const substituted = substituteArguments(r.code, raw, { sessionId: raw });
+      if (substituted !== r.code) return false;
+      // Claude Code's own substitution of the original, by contrast, reparses argument text.
+      return JSON.stringify(parseBash(substituted, { file: 't.md' }).ast) === JSON.stringify(parseBash(r.code, { file: 't.md' }).ast);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test.run();
