@@ -1,0 +1,131 @@
+/**
+ * compiler/placeholders.ts: token forms and names, quoting contexts read without parsing, the
+ * binding rules (argument-hint, instruction wording, --set, unbound), the rewrite that makes a
+ * `<branch-name>` block parse with .md positions kept, and block-is-template / prose-in-block.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseCommandMarkdown, type BashBlock } from '../../compiler/markdown.js';
+import {
+  detectTemplateBlock,
+  findPlaceholders,
+  placeholderName,
+  rewritePlaceholders,
+  scanContexts,
+} from '../../compiler/placeholders.js';
+
+const md = (text: string) => parseCommandMarkdown(text, 'p.md');
+const blocks = (text: string) => md(text).steps.filter((s): s is BashBlock => s.kind === 'bash');
+const fence = (code: string) => '```bash\n' + code + '\n```';
+
+test('placeholderName', () => {
+  const table: [string, string][] = [
+    ['<branch-name>', 'BRANCH_NAME'],
+    ['<commit message>', 'COMMIT_MESSAGE'],
+    ['YOUR_WORKFLOW_DESCRIPTION_HERE', 'WORKFLOW_DESCRIPTION'],
+    ['YOUR_API_KEY', 'API_KEY'],
+    ['FEATURE_NAME_HERE', 'FEATURE_NAME'],
+    ['{{ incident.title }}', 'INCIDENT_TITLE'],
+    ['YOUR_HERE', 'VALUE'],
+    ['<1st-file>', '_1ST_FILE'],
+  ];
+  for (const [token, name] of table) assert.is(placeholderName(token), name, token);
+});
+
+test('scanContexts: quotes, comments, heredocs, $( ) inside quotes', () => {
+  const text = `a "b $(c 'd') e" 'f' # g\ncat <<'X' <<Y\nh\nX\ni\nY\nj`;
+  const at = (s: string) => scanContexts(text)[text.indexOf(s)];
+  assert.equal(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map(at), [
+    'unquoted', 'double', 'unquoted', 'single', 'double', 'single', 'comment', 'heredoc-quoted', 'heredoc', 'unquoted',
+  ]);
+});
+
+// [markdown, placeholders as "token line:col quoting binding variable | instruction", diagnostic ids]
+const BINDINGS: [string, string[], string[]][] = [
+  [
+    "Replace YOUR_DESC_HERE with the user's description.\n\n" + fence('echo "YOUR_DESC_HERE"'),
+    ["YOUR_DESC_HERE 4:7 double arguments CMDC_ARGUMENTS | Replace YOUR_DESC_HERE with the user's description."],
+    [],
+  ],
+  [
+    '---\nargument-hint: <branch-name> [base]\n---\n' + fence('git checkout -b <branch-name> main'),
+    ['<branch-name> 5:17 unquoted arguments CMDC_ARGV[0] | null'],
+    [],
+  ],
+  [
+    'Pick a short name for <branch-name>. Then run it.\n\n' + fence('git switch -c <branch-name>'),
+    ['<branch-name> 4:15 unquoted set CMDC_SET_BRANCH_NAME | Pick a short name for <branch-name>.'],
+    [],
+  ],
+  [
+    fence('# Set YOUR_TOKEN_HERE to the token from the arguments\nexport T=YOUR_TOKEN_HERE'),
+    ['YOUR_TOKEN_HERE 3:10 unquoted arguments CMDC_ARGUMENTS | Set YOUR_TOKEN_HERE to the token from the arguments'],
+    [],
+  ],
+  [fence('curl -H "X: YOUR_KEY_HERE" "${YOUR_URL}"'), ['YOUR_KEY_HERE 2:13 double unbound CMDC_SET_KEY | null'], ['unbound-placeholder']],
+  [fence('echo "Usage: cmd <file>" >&2\ncat <<EOF\n<div>\nEOF'), [], []],
+  [fence("echo '{{title}}'"), ['{{title}} 2:7 single unbound CMDC_SET_TITLE | null'], ['unbound-placeholder']],
+  [
+    'Fill `<summary>` from the diff.\n\n' + fence("gh pr create --body '<summary>'"),
+    ["<summary> 4:23 single set CMDC_SET_SUMMARY | Fill `<summary>` from the diff."],
+    [],
+  ],
+];
+
+test('binding rules', () => {
+  for (const [text, want, ids] of BINDINGS) {
+    const r = findPlaceholders(md(text), 'p.md');
+    const got = r.placeholders.map(
+      (p) => `${p.token} ${p.line}:${p.col} ${p.quoting} ${p.bound ?? 'unbound'} ${p.variable} | ${p.instruction}`,
+    );
+    assert.equal(got, want, text);
+    assert.equal(r.diagnostics.map((d) => d.id), ids, text);
+  }
+});
+
+test('rewrite: the block parses after substitution, positions are those of the .md', () => {
+  const text = 'Replace <branch-name> with a name.\n\n- step:\n  ```bash\n  git checkout -b <branch-name>\n  echo \'<branch-name>\' "<branch-name>"\n  ```';
+  const m = md(text);
+  const b = blocks(text)[0]!;
+  const found = findPlaceholders(m, 'p.md').placeholders;
+  assert.is(found.length, 3);
+  const r = rewritePlaceholders(b, found, 'p.md');
+  assert.is(r.code, 'git checkout -b "${CMDC_SET_BRANCH_NAME}"\necho \'\'"${CMDC_SET_BRANCH_NAME}"\'\' "${CMDC_SET_BRANCH_NAME}"');
+  assert.ok(r.ast);
+  const [s1, s2] = r.ast!.stmts;
+  assert.equal([s1!.pos, s1!.end, s2!.pos, s2!.end], [{ line: 5, col: 3 }, { line: 5, col: 32 }, { line: 6, col: 3 }, { line: 6, col: 39 }]);
+  // Without the rewrite it does not parse, and the parse error points at the placeholder.
+  const plain = rewritePlaceholders(b, [], 'p.md');
+  assert.equal([plain.ast, plain.diagnostics.map((d) => [d.id, d.line, d.col])], [undefined, [['parse-error', 5, 19]]]);
+});
+
+test('rewrite: a placeholder in a quoted heredoc unquotes it and escapes the body', () => {
+  const text = 'Set YOUR_NAME_HERE to a title.\n' + fence("cat <<'EOF'\n# YOUR_NAME_HERE costs $5 `x`\nEOF");
+  const r = rewritePlaceholders(blocks(text)[0]!, findPlaceholders(md(text), 'p.md').placeholders, 'p.md');
+  assert.is(r.code, 'cat <<EOF\n# ${CMDC_SET_NAME} costs \\$5 \\`x\\`\nEOF');
+});
+
+// [block code, expected "id line:col" list]
+const TEMPLATES: [string, string[]][] = [
+  ['Summarize the changes made in the last week.\nGroup them by area and list the authors.', ['block-is-template 2:1']],
+  ['- Read the plan file and the spec\n- Write the tests for each phase', ['block-is-template 2:1']],
+  ['cat > r.md <<EOF\nSeverity: [SEVERITY LEVEL]\nEOF', ['block-is-template 3:11']],
+  ['if true; then\n  {{command_to_run}}\nfi\nfi', ['block-is-template 3:3']],
+  ['git log -5\nUpdate the changelog with the entries above.', ['prose-in-block 3:1']],
+  ['echo "Update the changelog with the entries above."\n# Then run the tests for the whole thing.\nmake test', []],
+  ['set -euo pipefail\nsource lib.sh\ninit_workflow_state "$ID"', []],
+];
+
+test('block-is-template and prose-in-block', () => {
+  for (const [code, want] of TEMPLATES) {
+    const text = fence(code);
+    const b = blocks(text)[0]!;
+    const r = rewritePlaceholders(b, [], 'p.md');
+    const got = detectTemplateBlock(b, 'p.md', r).map((d) => `${d.id} ${d.line}:${d.col}`);
+    assert.equal(got, want, code);
+  }
+  const [d] = detectTemplateBlock(blocks('## Block 2: Report\n' + fence('Write a report of the findings for the user.'))[0]!, 'p.md', {});
+  assert.match(d!.message, /^bash block 1 \("Block 2: Report"\) is prose, not bash: "Write a report/);
+});
+
+test.run();
