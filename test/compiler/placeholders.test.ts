@@ -67,7 +67,7 @@ const BINDINGS: [string, string[], string[]][] = [
   [fence("echo '{{title}}'"), ['{{title}} 2:7 single unbound CMDC_SET_TITLE | null'], ['unbound-placeholder']],
   [
     'Fill `<summary>` from the diff.\n\n' + fence("gh pr create --body '<summary>'"),
-    ["<summary> 4:23 single set CMDC_SET_SUMMARY | Fill `<summary>` from the diff."],
+    ["<summary> 4:22 single set CMDC_SET_SUMMARY | Fill `<summary>` from the diff."],
     [],
   ],
 ];
