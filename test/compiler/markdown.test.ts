@@ -7,7 +7,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { isBashInfo, parseCommandMarkdown, type AgentStep, type BashBlock, type Step } from '../../compiler/markdown.js';
+import {
+  commandInfoFor,
+  commandNameFor,
+  isBashInfo,
+  parseCommandMarkdown,
+  stepsInOrder,
+  type AgentStep,
+  type BashBlock,
+  type Step,
+} from '../../compiler/markdown.js';
 import { parseBashBlock } from '../../compiler/parse.js';
 
 const FIXTURE = readFileSync(new URL('../fixtures/markdown/odd-layout.md', import.meta.url), 'utf8');
@@ -105,6 +114,15 @@ const fenceTable: [string, string, string[]][] = [
   ['an empty bash block is a block', '```bash\n```', ['']],
   ['CRLF line endings', '```bash\r\necho a\r\necho b\r\n```\r\n', ['echo a\necho b']],
   ['tilde fence with attributes', '~~~ sh {.numberLines}\necho t\n~~~', ['echo t']],
+  ['fences in ~~~markdown are text', '~~~markdown\n```bash\necho no\n```\n~~~', []],
+  ['fence in a list item (indented by the item)', '1. step\n\n   ```bash\n   echo one\n   ```\n2. next', ['echo one']],
+  ['fence in a nested list', '- a\n  - b\n\n    ```sh\n    echo nested\n    ```', ['echo nested']],
+  ['fence indented 1-3 spaces: indentation removed up to the fence\'s', '  ```bash\n  echo a\n    echo b\n  ```', ['echo a\n  echo b']],
+  ['a ```! fence is a pre-command, not a block', '```!\ngit status\n```', []],
+  ['bash-session / console are not bash', '```console\n$ ls\n```\n```bash-session\nls\n```', []],
+  ['label with attributes and title', '```bash title="setup.sh" {linenos=true}\necho a\n```', ['echo a']],
+  ['a shorter closing fence does not close', '````bash\necho a\n```\necho b\n````', ['echo a\n```\necho b']],
+  ['a fence closed by the end of its list item', '- ```bash\n  echo a\n- next', ['echo a']],
 ];
 test('fence rules', () => {
   for (const [name, text, codes] of fenceTable) {
@@ -164,6 +182,57 @@ test('never throws on odd input', () => {
     const md = parseCommandMarkdown(text, 'x.md');
     assert.ok(Array.isArray(md.steps));
   }
+});
+
+test('`!` pre-commands: inline in prose and ```! fences, in document order, with the step that holds them', () => {
+  const text = [
+    '## Context',
+    '- Status: !`git status --short`',
+    '- Not a pre-command: `!x` nor a!`y`',
+    '',
+    '```!',
+    'git log -3',
+    '```',
+    '',
+    '```bash',
+    'echo "!`not prose`"',
+    '```',
+    '',
+    '````markdown',
+    'Example: !`never run`',
+    '````',
+    'Then: !`date`',
+  ].join('\n');
+  const md = parseCommandMarkdown(text, 'p.md');
+  assert.equal(
+    md.preCommands.map((p) => [p.fence, p.command, p.line, p.col, p.endLine, p.endCol, p.step]),
+    [
+      [false, 'git status --short', 2, 11, 2, 32, 0],
+      [true, 'git log -3', 6, 1, 7, 4, 0],
+      [false, 'date', 16, 7, 16, 14, 2],
+    ],
+  );
+  const first = md.steps[0] as AgentStep;
+  assert.is(first.text.slice(md.preCommands[1]!.textStart, md.preCommands[1]!.textEnd), '```!\ngit log -3\n```');
+  assert.equal(stepsInOrder(md).map((s) => s.kind), ['pre', 'pre', 'agent', 'bash', 'pre', 'agent']);
+});
+
+test('commandNameFor / commandInfoFor: commands, namespaces, skills', () => {
+  const table: [string, Record<string, unknown>, ReturnType<typeof commandInfoFor>][] = [
+    ['commands/implement.md', {}, { name: 'implement', namespace: null, layout: 'command' }],
+    ['.claude/commands/review.md', {}, { name: 'review', namespace: null, layout: 'command' }],
+    ['/home/u/p/.claude/commands/git/sub/pr.md', {}, { name: 'pr', namespace: 'git:sub', layout: 'command' }],
+    ['.claude/skills/pdf/SKILL.md', {}, { name: 'pdf', namespace: null, layout: 'skill' }],
+    ['.claude/skills/pdf/skill.md', {}, { name: 'pdf', namespace: null, layout: 'skill' }],
+    ['.claude/skills/pdf/SKILL.md', { name: 'pdf-tools' }, { name: 'pdf-tools', namespace: null, layout: 'skill' }],
+    ['.claude/skills/pdf/REFERENCE.md', {}, null],
+    ['.claude/skills/pdf/docs/SKILL.md', {}, null],
+    ['C:\\repo\\.claude\\skills\\x\\SKILL.md', {}, { name: 'x', namespace: null, layout: 'skill' }],
+    ['notes/plan.md', {}, { name: 'plan', namespace: null, layout: 'file' }],
+  ];
+  for (const [path, fm, want] of table) assert.equal(commandInfoFor(path, fm), want, path);
+  assert.is(commandNameFor('.claude/skills/a/SKILL.md'), 'a');
+  assert.is(commandNameFor('.claude/skills/a/b.md'), null);
 });
 
 test.run();
