@@ -1,0 +1,4 @@
+/** Test child process: prints resolveOwner() as JSON (owner, source, detail). */
+import { resolveOwner } from '../../runtime/owner.js';
+
+process.stdout.write(JSON.stringify(resolveOwner()) + '\n');
