@@ -135,13 +135,13 @@ export interface Machine {
   readonly completedStates: readonly State[];
 }
 
-/** The state-file variables of a machine. */
-export interface MachineVars {
+/** The state-file variables of a machine (a type alias, so it fits Record<string, …> parameters). */
+export type MachineVars = {
   CURRENT_STATE: string;
   WORKFLOW_TYPE: string;
   TERMINAL_STATE: string;
   COMPLETED_STATES: string[];
-}
+};
 
 /** A transition the tables forbid. `logged` is true once it was written to the error log. */
 export class InvalidTransitionError extends Error {
@@ -261,6 +261,14 @@ export function smToVars(machine: Machine): MachineVars {
     TERMINAL_STATE: machine.terminalState,
     COMPLETED_STATES: [...machine.completedStates],
   };
+}
+
+/**
+ * What a transition changes in the state file: CURRENT_STATE and COMPLETED_STATES, in this
+ * order (the bash sm_transition appends the same record).
+ */
+export function smTransitionVars(machine: Machine): Pick<MachineVars, 'CURRENT_STATE' | 'COMPLETED_STATES'> {
+  return { CURRENT_STATE: machine.currentState, COMPLETED_STATES: [...machine.completedStates] };
 }
 
 /**
