@@ -92,20 +92,22 @@ _cmdc_unquote() {
   eval "_cu_out=$2"
 }
 
-# cmdc_key_problem KEY: prints why KEY cannot be a state key (status 0), or status 1 if it can.
+# cmdc_key_problem VAR KEY: VAR := why KEY cannot be a state key (status 0), or status 1 if
+# it can (runtime/quote.ts keyNameProblem).
 cmdc_key_problem() {
-  local key=$1 p
+  local -n _ckp_out=$1
+  local key=$2 p
   if [[ ! "$key" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
-    echo "must match [A-Za-z_][A-Za-z0-9_]* (a bash variable name)"
+    _ckp_out="must match [A-Za-z_][A-Za-z0-9_]* (a bash variable name)"
     return 0
   fi
   if [[ "$_CMDC_RESERVED_KEYS" == *" $key "* ]]; then
-    echo "reserved: bash or cmdc gives this name a special meaning"
+    _ckp_out="reserved: bash or cmdc gives this name a special meaning"
     return 0
   fi
   for p in $_CMDC_RESERVED_PREFIXES; do
     if [[ "$key" == "$p"* ]]; then
-      echo "reserved: names starting with $p change how bash, the loader or cmdc behave"
+      _ckp_out="reserved: names starting with $p change how bash, the loader or cmdc behave"
       return 0
     fi
   done
@@ -114,7 +116,7 @@ cmdc_key_problem() {
 
 _cmdc_assert_key() {
   local problem
-  if problem=$(cmdc_key_problem "$1"); then
+  if cmdc_key_problem problem "$1"; then
     echo "ERROR: invalid state key \"$1\": $problem" >&2
     return 2
   fi
@@ -307,7 +309,12 @@ _cmdc_create_excl() {
 _cmdc_lock_acquire() {
   local path=$1 deadline now text start _cps_comm _cps_state _cps_ppid _cps_start delay_ms=10
   local timeout_ms=${CMDC_LOCK_TIMEOUT_MS:-30000}
-  _cmdc_proc_stat "$BASHPID" && start=$_cps_start || start=-
+  # this process's start time, read from /proc once per process (a cache keyed by BASHPID)
+  if [[ "${_CMDC_SELF_PID:-}" != "$BASHPID" ]]; then
+    _cmdc_proc_stat "$BASHPID" && _CMDC_SELF_START=$_cps_start || _CMDC_SELF_START=-
+    _CMDC_SELF_PID=$BASHPID
+  fi
+  start=$_CMDC_SELF_START
   printf -v _cmdc_lock_token '%s %s %04x%04x%04x\n' "$BASHPID" "$start" "$RANDOM" "$RANDOM" "$RANDOM"
   now=${EPOCHREALTIME//[!0-9]/}
   deadline=$((now / 1000 + timeout_ms))
