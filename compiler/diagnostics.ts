@@ -137,7 +137,8 @@ export const argumentInFunction = define('argument-in-function', 'warning', (ref
 /** `${1:-x}`, `${ARGUMENTS}`, `"$@"`...: not substituted by Claude Code; bash sees empty positional parameters. */
 export const argumentNotSubstituted = define('argument-not-substituted', 'warning', (ref: string, meaning: string) => ({
   message: `${ref} is not substituted by Claude Code (only $ARGUMENTS, $ARGUMENTS[N] and $N are): ${meaning}`,
-  hint: 'cmdc keeps that meaning; write $ARGUMENTS or $N (unbraced) to use the command arguments',
+  hint:
+    'cmdc runs blocks with the arguments as positional parameters (like a script), so there it is not empty; write $ARGUMENTS or $N (unbraced) to mean the same in both, or declare `argument-convention: positional` if the file is a script',
 }));
 
 /** A textual substitution in a place cmdc cannot turn into a variable reference (e.g. after a backslash). */

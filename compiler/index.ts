@@ -12,9 +12,11 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep, posix } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
-import { createEmitter, sha256, type Emitter, type EmitStep } from './emit.js';
-import { parseCommandMarkdown } from './markdown.js';
-import { parseBashBlock } from './parse.js';
+import { createEmitter, sha256, type Emitter, type EmitPlaceholder, type EmitPreStep, type EmitStep } from './emit.js';
+import { commandInfoFor, parseCommandMarkdown, stepsInOrder, type CommandFileInfo, type CommandMarkdown } from './markdown.js';
+import { parseBash } from './parse.js';
+import { argumentOptionsFrom, rewriteArgumentRefs, type ArgumentConvention, type ArgumentUse } from './arguments.js';
+import { detectTemplateBlock, findPlaceholders, rewritePlaceholders } from './placeholders.js';
 import { createContext } from './context.js';
 import { islandBlock, translateBlock } from './translate/index.js';
 
@@ -31,6 +33,8 @@ export interface CompileOptions {
   runtimeEntry?: string;
   /** Read a file (tests may inject); default fs.readFileSync utf8. */
   readFile?: (path: string) => string;
+  /** How `$N` is numbered when the frontmatter does not say (`argument-convention:`). Default zero-based. */
+  argumentConvention?: ArgumentConvention;
 }
 
 export interface FileStats {
@@ -38,6 +42,14 @@ export interface FileStats {
   native: number;
   islands: number;
   diagnostics: number;
+  /** Model-filled placeholders (occurrences) bound to the arguments or to a prose instruction (`--set`). */
+  placeholdersBound: number;
+  /** Placeholders no rule binds: only `--set NAME=value` gives them a value. */
+  placeholdersUnbound: number;
+  /** `$ARGUMENTS` / `$N` / named / `${CLAUDE_SESSION_ID}` uses in blocks and `!` lines (comments excluded). */
+  argumentUses: number;
+  /** `!` pre-commands (inline `` !`cmd` `` and ```` ```! ```` fences). */
+  preCommands: number;
 }
 
 export interface FileResult {
@@ -45,7 +57,7 @@ export interface FileResult {
   file: string;
   /** Absolute path of the generated .ts. */
   outFile: string;
-  /** The generated module, or null when the file could not be compiled at all. */
+  /** The generated module, or null when the file could not be compiled at all (or is not a command). */
   code: string | null;
   /** The .md text (for code frames). */
   source: string;
@@ -64,7 +76,19 @@ export interface CompileResult {
 /** The runtime's public surface, relative to the project root. */
 const RUNTIME_ENTRY = 'runtime/index.ts';
 
-/** Compile command .md files. Never throws on bad input. */
+function emptyStats(): FileStats {
+  return { blocks: 0, native: 0, islands: 0, diagnostics: 0, placeholdersBound: 0, placeholdersUnbound: 0, argumentUses: 0, preCommands: 0 };
+}
+
+/**
+ * Compile command .md files. Never throws on bad input.
+ *
+ * Output names follow Claude Code's command names (`commandNameFor`): `.claude/commands/x.md`
+ * and `.claude/skills/x/SKILL.md` both give `x.ts` (module name `x`); when two inputs give the
+ * same name and one has a namespace (`.claude/commands/git/x.md`), it becomes `git-x.ts` (module
+ * name `git:x`). A .md file inside a skill directory that is not its SKILL.md is not a command:
+ * an info diagnostic, no output.
+ */
 export function compile(files: readonly string[], opts: CompileOptions = {}): CompileResult {
   const root = resolve(opts.root ?? process.cwd());
   const outDir = resolve(root, opts.outDir ?? 'generated');
@@ -73,30 +97,20 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
   const results: FileResult[] = [];
   const seen = new Map<string, string>();
 
+  // First pass: read, split the markdown, and name every input (names depend on each other).
+  interface Input {
+    result: FileResult;
+    md: CommandMarkdown | null;
+    info: CommandFileInfo | null;
+  }
+  const inputs: Input[] = [];
   for (const input of files) {
     const abs = resolve(root, input);
     const file = toPosix(relative(root, abs));
-    const name = basename(abs).replace(/\.md$/i, '');
-    const outFile = join(outDir, `${name}.ts`);
-    const result: FileResult = {
-      file,
-      outFile,
-      code: null,
-      source: '',
-      stats: { blocks: 0, native: 0, islands: 0, diagnostics: 0 },
-      diagnostics: [],
-    };
+    const result: FileResult = { file, outFile: '', code: null, source: '', stats: emptyStats(), diagnostics: [] };
     results.push(result);
-
-    const other = seen.get(outFile);
-    if (other !== undefined) {
-      result.diagnostics.push(
-        diag('duplicate-output', 'error', file, 1, 1, `${file} and ${other} both compile to ${toPosix(relative(root, outFile))}`),
-      );
-      continue;
-    }
-    seen.set(outFile, file);
-
+    const entry: Input = { result, md: null, info: null };
+    inputs.push(entry);
     try {
       result.source = read(abs);
     } catch (e) {
@@ -104,10 +118,45 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
       continue;
     }
     try {
-      compileOne(result, name, {
+      entry.md = parseCommandMarkdown(result.source, file);
+      entry.info = commandInfoFor(file, entry.md.frontmatter);
+    } catch (e) {
+      result.diagnostics.push(diag('internal-error', 'error', file, 1, 1, `the compiler failed on this file: ${(e as Error).message}`));
+      entry.md = null;
+    }
+  }
+  const plain = new Map<string, number>();
+  for (const e of inputs) if (e.info) plain.set(e.info.name, (plain.get(e.info.name) ?? 0) + 1);
+
+  for (const { result, md, info } of inputs) {
+    const file = result.file;
+    const fallback = basename(file).replace(/\.md$/i, '');
+    let name = info?.name ?? fallback;
+    if (info?.namespace && (plain.get(info.name) ?? 0) > 1) name = `${info.namespace}:${info.name}`;
+    result.outFile = join(outDir, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.ts`);
+    if (!md) continue;
+    if (!info) {
+      result.diagnostics.push(
+        diag('not-a-command', 'info', file, 1, 1, `${file} is inside a skill directory but is not its SKILL.md: not a command, nothing generated`),
+      );
+      result.stats.diagnostics = result.diagnostics.length;
+      continue;
+    }
+    const other = seen.get(result.outFile);
+    if (other !== undefined) {
+      result.diagnostics.push(
+        diag('duplicate-output', 'error', file, 1, 1, `${file} and ${other} both compile to ${toPosix(relative(root, result.outFile))}`),
+      );
+      result.stats.diagnostics = result.diagnostics.length;
+      continue;
+    }
+    seen.set(result.outFile, file);
+    try {
+      compileOne(result, md, name, {
         strict: opts.strict ?? false,
         emitter,
         runtimeSpecifier: runtimeSpecifier(outDir, resolve(root, opts.runtimeEntry ?? RUNTIME_ENTRY)),
+        ...(opts.argumentConvention ? { argumentConvention: opts.argumentConvention } : {}),
       });
     } catch (e) {
       const err = e as Error;
@@ -119,18 +168,28 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
     result.diagnostics.sort(compareDiagnostics);
     result.stats.diagnostics = result.diagnostics.length;
   }
+  for (const r of results) r.stats.diagnostics = r.diagnostics.length;
 
   const diagnostics = results.flatMap((r) => r.diagnostics).sort(compareDiagnostics);
   return { results, diagnostics, failed: diagnostics.some((d) => d.severity === 'error') };
 }
 
-function compileOne(
-  result: FileResult,
-  name: string,
-  opts: { strict: boolean; emitter: Emitter; runtimeSpecifier: string },
-): void {
+interface CompileOneOptions {
+  strict: boolean;
+  emitter: Emitter;
+  runtimeSpecifier: string;
+  argumentConvention?: ArgumentConvention;
+}
+
+/**
+ * One command file. Per bash block: placeholders rewritten (`rewritePlaceholders`), template
+ * detection, argument references rewritten on top (`rewriteArgumentRefs`, both edit sets merged
+ * into one re-parse), then the rewritten AST is translated; a block that still does not parse
+ * (or is prose/a template) becomes a bash island. `!` pre-commands get the same argument
+ * rewrite and become `pre` steps.
+ */
+function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts: CompileOneOptions): void {
   const { file, source } = result;
-  const md = parseCommandMarkdown(source, file);
   result.diagnostics.push(...md.diagnostics);
   const ctx = createContext({ file, source, strict: opts.strict });
   const imports = new Set<string>();
@@ -138,9 +197,43 @@ function compileOne(
   const stateKeys = new Set<string>();
   const arrayKeys = new Set<string>();
   let dynamic = false;
+  const argOpts = argumentOptionsFrom(md.frontmatter ?? {}, opts.argumentConvention ? { convention: opts.argumentConvention } : {});
+  const analysisOpts = { convention: argOpts.convention, names: argOpts.names, explicitConvention: argOpts.explicit };
+  const ph = findPlaceholders(md, file);
+  result.diagnostics.push(...ph.diagnostics);
+  for (const p of ph.placeholders) {
+    if (p.bound) result.stats.placeholdersBound++;
+    else result.stats.placeholdersUnbound++;
+  }
+  result.stats.preCommands = md.preCommands.length;
+  const countUses = (uses: readonly ArgumentUse[]) => {
+    result.stats.argumentUses += uses.filter((u) => u.quoting !== 'comment').length;
+  };
 
-  for (const step of md.steps) {
+  // Pre-commands waiting for the emitted index of the agent step that contains them.
+  let pendingPre: { emit: EmitPreStep; mdStep: number; textEnd: number }[] = [];
+  for (const step of stepsInOrder(md)) {
+    if (step.kind === 'pre') {
+      const block = { code: step.command, line: step.line, indents: step.fence ? step.indents : [step.col + 1] };
+      let command = step.command;
+      const parsed = parseBash(step.command, { file, lineOffset: block.line - 1, colOffset: block.indents });
+      if (parsed.ast) {
+        const a = rewriteArgumentRefs(parsed.ast, { file, block, ...analysisOpts });
+        result.diagnostics.push(...a.diagnostics);
+        countUses(a.uses);
+        command = a.code;
+      } else {
+        result.diagnostics.push(...parsed.diagnostics.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const } : d)));
+      }
+      // `agent` is set when the agent step that contains it is emitted (below).
+      const emit: EmitPreStep = { kind: 'pre', command, line: step.line, endLine: step.endLine, agent: null, start: step.textStart, end: step.textEnd };
+      pendingPre.push({ emit, mdStep: step.step, textEnd: step.textEnd });
+      steps.push(emit);
+      continue;
+    }
     if (step.kind === 'agent') {
+      const mine = pendingPre.filter((p) => p.mdStep === md.steps.indexOf(step));
+      pendingPre = pendingPre.filter((p) => !mine.includes(p));
       // Section titles are not instructions, and prose before the first block is the command's
       // description (Claude reads it with the rest), not a step to pause on.
       if (step.onlyHeadings || result.stats.blocks === 0) continue;
@@ -148,22 +241,41 @@ function compileOne(
       const lines = step.text.split('\n');
       while (lines.length > 1 && /^(\s{0,3}#{1,6}(\s|$)|\s*$)/.test(lines[lines.length - 1]!)) lines.pop();
       const text = lines.join('\n');
+      for (const p of mine) if (p.textEnd <= text.length) p.emit.agent = steps.length;
       steps.push({ kind: 'agent', line: step.line, endLine: step.line + lines.length - 1, text });
       continue;
     }
     result.stats.blocks++;
-    const parsed = parseBashBlock(step, file);
+    const rewritten = rewritePlaceholders(step, ph.placeholders, file);
+    const template = detectTemplateBlock(step, file, rewritten);
+    const fatal = template.find((d) => d.id === 'block-is-template');
+    result.diagnostics.push(
+      ...template.map((d) => (d.severity === 'error' && !opts.strict ? { ...d, severity: 'warning' as const } : d)),
+    );
+    let ast = rewritten.ast;
+    let code = rewritten.code;
+    if (ast && !fatal) {
+      const a = rewriteArgumentRefs(ast, { file, block: step, edits: rewritten.edits, ...analysisOpts });
+      result.diagnostics.push(...a.diagnostics);
+      countUses(a.uses);
+      ast = a.file;
+      code = a.code;
+    }
     let out: { body: string; imports: string[]; stats: { native: number; islands: number } };
     let island = false;
-    if (parsed.ast) {
-      out = translateBlock(parsed.ast, ctx);
+    if (fatal) {
+      const message = `${file}:${fatal.line}:${fatal.col}: error[${fatal.id}]: ${fatal.message}`;
+      out = islandBlock(`printf '%s\\n' ${bashQuote(message)} >&2\nexit 2`, step.line, ctx, 'block-is-template');
+      island = true;
+    } else if (ast) {
+      out = translateBlock(ast, ctx);
     } else {
-      const reason = parsed.diagnostics[0]?.message ?? 'the block does not parse';
+      const reason = rewritten.diagnostics[0]?.message ?? 'the block does not parse';
       // Without --strict a block that does not parse still compiles (to an island): a warning.
       result.diagnostics.push(
-        ...parsed.diagnostics.map((d) => (opts.strict || d.severity !== 'error' ? d : { ...d, severity: 'warning' as const })),
+        ...rewritten.diagnostics.map((d) => (opts.strict || d.severity !== 'error' ? d : { ...d, severity: 'warning' as const })),
       );
-      out = islandBlock(step.code, step.line, ctx, reason);
+      out = islandBlock(code, step.line, ctx, reason);
       island = true;
     }
     for (const n of out.imports) imports.add(n);
@@ -174,6 +286,7 @@ function compileOne(
     keys.scalars.forEach((k) => stateKeys.add(k));
     keys.arrays.forEach((k) => arrayKeys.add(k));
     dynamic ||= keys.dynamic;
+    const needs = [...new Set(ph.placeholders.filter((p) => p.block === step.index).map((p) => p.variable))];
     steps.push({
       kind: 'bash',
       heading: step.heading ?? null,
@@ -181,9 +294,25 @@ function compileOne(
       endLine: step.endLine,
       body: out.body,
       island,
+      ...(needs.length ? { placeholders: needs } : {}),
     });
   }
   result.diagnostics.push(...ctx.diagnostics);
+
+  const placeholders: EmitPlaceholder[] = [];
+  for (const p of ph.placeholders) {
+    if (placeholders.some((x) => x.variable === p.variable)) continue;
+    placeholders.push({
+      name: p.name,
+      token: p.token,
+      variable: p.variable,
+      bound: p.bound ?? null,
+      line: p.line,
+      col: p.col,
+      instruction: p.instruction,
+      instructionLine: p.instructionLine,
+    });
+  }
 
   result.code = opts.emitter.emit({
     name,
@@ -196,7 +325,13 @@ function compileOne(
     arrayStateKeys: [...arrayKeys],
     dynamicStateKeys: dynamic,
     sourceHash: sha256(source),
+    ...(placeholders.length ? { placeholders } : {}),
+    ...(argOpts.convention !== 'zero-based' || argOpts.names.length ? { arguments: { convention: argOpts.convention, names: argOpts.names } } : {}),
   });
+}
+
+function bashQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -15,6 +15,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { AgentStep } from './command.js';
+import { substituteArguments } from './arguments.js';
 
 /** Everything an adapter may use to act on one agent step. */
 export interface AgentRequest {
@@ -52,8 +53,8 @@ export function agentOutputKey(ordinal: number): string {
 }
 
 /**
- * The prompt for an agent step: the step's prose with `$ARGUMENTS` replaced by the command's
- * arguments, followed by the instance's identity and its state (so the agent can act on the
+ * The prompt for an agent step: the step's prose with `$ARGUMENTS` / `$N` replaced by the
+ * command's arguments (Claude Code's substitution, runtime/arguments.ts) and `!` outputs in, followed by the instance's identity and its state (so the agent can act on the
  * values the blocks computed without reading the state file itself).
  */
 export function renderPrompt(opts: {
@@ -62,9 +63,11 @@ export function renderPrompt(opts: {
   workflowId: string;
   step: AgentStep;
   args: readonly string[];
+  /** The step's text already rendered (`!` outputs in, arguments substituted); default: substituteArguments on the step's text. */
+  text?: string;
   state: Readonly<Record<string, string>>;
 }): string {
-  const text = opts.step.text.replace(/\$ARGUMENTS\b/g, opts.args.join(' ')).trim();
+  const text = (opts.text ?? substituteArguments(opts.step.text, opts.args.join(' '))).trim();
   const keys = Object.keys(opts.state).sort();
   const state = keys.map((k) => `${k}=${JSON.stringify(opts.state[k])}`).join('\n');
   return (

@@ -32,6 +32,12 @@ export interface Instance {
   /** Index of the next step to run (0-based, into command.steps). */
   step: number;
   args: string[];
+  /** The raw argument string (CMDC_ARGUMENTS; absent in older records: args joined by spaces). */
+  arguments?: string;
+  /** Placeholder values given with `--set NAME=value` (CMDC_SET_<NAME>). */
+  sets?: Record<string, string>;
+  /** CMDC_SESSION_ID when Claude Code gave none. */
+  session?: string;
   cwd: string;
   created: string;
   updated: string;
@@ -51,7 +57,7 @@ export interface Store {
   get(command: string, id: string): Instance;
   discover(command: string, statuses: Status[]): Instance;
   list(command: string): Instance[];
-  update(inst: Instance, patch: Partial<Pick<Instance, 'status' | 'step' | 'cwd'>>): void;
+  update(inst: Instance, patch: Partial<Pick<Instance, 'status' | 'step' | 'cwd' | 'arguments' | 'sets' | 'session'>>): void;
   /** The state file's scalar values, for agent prompts. */
   values(inst: Instance): Record<string, string>;
   /** Record a value in the state file (agent outputs). */

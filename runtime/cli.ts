@@ -20,9 +20,12 @@
  * `commands/x.md:<line>`, exit status of the block).
  */
 import { openSync, closeSync } from 'node:fs';
-import { relative } from 'node:path';
-import type { AgentStep, BashStep, CommandModule } from './command.js';
-import { runBlock } from './shell.js';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { dirname, relative, resolve } from 'node:path';
+import type { AgentStep, BashStep, CommandModule, PreStep } from './command.js';
+import { createShell, runBlock } from './shell.js';
+import { ARGUMENTS_VAR, ARGV_VAR, RESERVED_VARS, SESSION_ID_VAR, SET_VAR_PREFIX, SKILL_DIR_VAR, splitArguments, substituteArguments } from './arguments.js';
 import {
   agentOutputKey,
   commandAdapter,
@@ -50,12 +53,16 @@ interface ParsedArgs {
   workflowId?: string;
   agent?: AgentAdapter;
   args: string[];
+  /** `--arguments RAW`: the raw argument string, as Claude Code would receive it. */
+  raw?: string;
+  /** `--set NAME=value`, repeatable. */
+  sets: Record<string, string>;
   errors: string[];
 }
 
 /** Parse argv (without node and script). */
 export function parseArgv(argv: readonly string[]): ParsedArgs {
-  const p: ParsedArgs = { mode: 'run', args: [], errors: [] };
+  const p: ParsedArgs = { mode: 'run', args: [], sets: {}, errors: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (flag: string): string | undefined => {
@@ -70,6 +77,14 @@ export function parseArgv(argv: readonly string[]): ParsedArgs {
       return v;
     };
     const flag = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (a === '--set') {
+      // --set NAME=value (the value may contain '=')
+      const v = argv[++i];
+      const m = v === undefined ? null : /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(v);
+      if (!m) p.errors.push(`--set needs NAME=value${v === undefined ? '' : `, got '${v}'`}`);
+      else p.sets[m[1]!.toUpperCase()] = m[2]!;
+      continue;
+    }
     switch (flag) {
       case '--':
         p.args.push(...argv.slice(i + 1));
@@ -104,6 +119,11 @@ export function parseArgv(argv: readonly string[]): ParsedArgs {
         if (v !== undefined) p.agent = replayAdapter(v);
         break;
       }
+      case '--arguments': {
+        const v = value('--arguments');
+        if (v !== undefined) p.raw = v;
+        break;
+      }
       case '--agent': {
         const v = value('--agent');
         if (v === 'pause') p.agent = pauseAdapter();
@@ -114,6 +134,7 @@ export function parseArgv(argv: readonly string[]): ParsedArgs {
         p.args.push(a);
     }
   }
+  if (p.raw !== undefined && p.args.length) p.errors.push('give the arguments either as words or with --arguments, not both');
   return p;
 }
 
@@ -144,6 +165,10 @@ function entryCommand(command: CommandModule<unknown>, cwd: string): string {
   const script = process.argv[1];
   const rel = script && /\.(ts|mts|js|mjs)$/.test(script) ? relative(cwd, script) || script : command.source.replace(/\.md$/, '.ts');
   return `npx tsx ${rel}`;
+}
+
+function shellQuoteAlways(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function shellQuote(s: string): string {
@@ -183,6 +208,7 @@ async function main(command: CommandModule<unknown>, argv: readonly string[], op
     return 0;
   }
   const runner = new Runner(command, store, { env, cwd, out, err, agent: p.agent ?? pauseAdapter() });
+  const input: RunInput = { args: p.args, sets: p.sets, ...(p.raw !== undefined ? { raw: p.raw } : {}) };
   try {
     if (p.mode === 'resume') {
       const inst = p.workflowId ? store.get(command.name, p.workflowId) : store.discover(command.name, ['paused']);
@@ -190,7 +216,7 @@ async function main(command: CommandModule<unknown>, argv: readonly string[], op
         err(`${name}: instance ${inst.id} is ${inst.status}; only a paused instance can be resumed\n`);
         return 1;
       }
-      return await runner.runFrom(inst, inst.step, command.steps.length);
+      return await runner.runFrom(inst, inst.step, command.steps.length, input);
     }
     if (p.mode === 'block') {
       const idx = findBlock(command, p.block!);
@@ -199,11 +225,11 @@ async function main(command: CommandModule<unknown>, argv: readonly string[], op
         return 2;
       }
       const first = command.steps.findIndex((s) => s.kind === 'bash');
-      if (idx === first && !p.workflowId) return await runner.runFrom(null, idx, idx + 1, p.args);
+      if (idx === first && !p.workflowId) return await runner.runFrom(null, idx, idx + 1, input);
       const inst = p.workflowId ? store.get(command.name, p.workflowId) : store.discover(command.name, ['running', 'paused']);
-      return await runner.runFrom(inst, idx, idx + 1);
+      return await runner.runFrom(inst, idx, idx + 1, input);
     }
-    return await runner.runFrom(null, 0, command.steps.length, p.args);
+    return await runner.runFrom(null, 0, command.steps.length, input);
   } catch (e) {
     if (e instanceof InstanceLookupError) {
       err(`${name}: ${e.message}\n`);
@@ -211,6 +237,25 @@ async function main(command: CommandModule<unknown>, argv: readonly string[], op
     }
     throw e;
   }
+}
+
+/** What the command line gives a run: argument words (or a raw string) and `--set` values. */
+interface RunInput {
+  args: string[];
+  raw?: string;
+  sets: Record<string, string>;
+}
+
+/** A run's arguments as the blocks see them (see compiler/arguments.ts, "Runner contract"). */
+interface RunArguments {
+  /** CMDC_ARGUMENTS. */
+  raw: string;
+  /** CMDC_ARGV and the positional parameters. */
+  argv: string[];
+  /** CMDC_SET_<NAME>. */
+  sets: Record<string, string>;
+  /** CMDC_SESSION_ID. */
+  session: string;
 }
 
 interface RunnerIO {
@@ -232,25 +277,39 @@ class Runner {
    * Run steps [from, to) of an instance (null: a new one, created by the first block's
    * init_workflow_state or, failing that, here). Returns the exit status.
    */
-  async runFrom(instance: Instance | null, from: number, to: number, newArgs?: string[]): Promise<number> {
+  async runFrom(instance: Instance | null, from: number, to: number, input: RunInput = { args: [], sets: {} }): Promise<number> {
     const { command, store, io } = this;
     let inst = instance;
-    const args = inst ? inst.args : (newArgs ?? []);
+    const a = this.argumentsFor(inst, input);
+    const args = a.argv;
+    const refusal = this.missingPlaceholders(from, to, a);
+    if (refusal) {
+      io.err(refusal);
+      return 2;
+    }
     let cwd = inst?.cwd && inst.cwd !== '' ? inst.cwd : io.cwd;
     const startedAt = Date.now();
-    if (inst) store.update(inst, { status: 'running' });
+    // The arguments, placeholder values and session id are recorded with the instance, so that
+    // --resume and --block see the same values.
+    const remember = (i: Instance): Instance => {
+      if (i.arguments !== a.raw || JSON.stringify(i.sets ?? {}) !== JSON.stringify(a.sets) || i.session !== a.session) {
+        store.update(i, { arguments: a.raw, sets: a.sets, session: a.session });
+      }
+      return i;
+    };
+    if (inst) store.update(remember(inst), { status: 'running' });
     const stdin = openSync('/dev/null', 'r');
     try {
       for (let i = from; i < to; i++) {
         const step = command.steps[i]!;
         if (step.kind === 'bash') {
-          const env: NodeJS.ProcessEnv = { ...io.env };
+          const env = this.blockEnv(a, cwd);
           if (inst) {
             // The instance this run belongs to: discovery can use it instead of guessing.
             env.CMDC_WORKFLOW_ID = inst.id;
             env.CMDC_STATE_FILE = inst.file;
           }
-          const res = await runBlock(step.run, {
+          const sh = createShell({
             argv: args,
             env,
             cwd,
@@ -260,27 +319,36 @@ class Runner {
             source: { file: command.source },
             scriptName: command.source,
           });
+          // The shell-split arguments as an indexed array (islands receive it too).
+          sh.vars.ensure(ARGV_VAR).value = [...args];
+          const res = await runBlock(step.run, sh);
           cwd = res.cwd;
-          inst ??= store.adopt(command.name, res.vars, args, startedAt);
+          if (!inst) {
+            const adopted = store.adopt(command.name, res.vars, args, startedAt);
+            if (adopted) inst = remember(adopted);
+          }
           if (res.error !== undefined) {
             const e = res.error;
             io.err(`${command.source}:${step.line}: internal error in ${step.name}: ${e instanceof Error ? e.stack : String(e)}\n`);
           }
           if (res.status !== 0 || res.error !== undefined) {
             const status = res.status || 70;
-            inst ??= store.create(command.name, args);
+            inst ??= remember(store.create(command.name, args));
             store.update(inst, { status: 'failed', step: i, cwd });
-            this.log(inst, args, 'execution_error', `${step.heading || step.name} failed with exit status ${status}`, step.line, {
+            this.log(inst, a.raw, 'execution_error', `${step.heading || step.name} failed with exit status ${status}`, step.line, {
               block: step.name,
               exit_code: status,
             });
             return status;
           }
-          inst ??= store.create(command.name, args);
+          inst ??= remember(store.create(command.name, args));
           store.update(inst, { step: i + 1, cwd, status: i + 1 >= command.steps.length ? 'done' : 'running' });
+        } else if (step.kind === 'pre') {
+          // Run before the prompt that contains it; the output waits for that agent step.
+          this.preOutputs.set(i, await this.runPre(step, a, cwd));
         } else {
-          inst ??= store.create(command.name, args);
-          const code = await this.agentStep(inst, step, i, args, cwd);
+          inst ??= remember(store.create(command.name, args));
+          const code = await this.agentStep(inst, step, i, a, cwd);
           if (code !== null) return code;
           store.update(inst, { step: i + 1, cwd, status: i + 1 >= command.steps.length ? 'done' : 'running' });
         }
@@ -295,8 +363,113 @@ class Runner {
     }
   }
 
+  /** Outputs of the `!` pre-commands run so far, by step index. */
+  private readonly preOutputs = new Map<number, string>();
+
+  /**
+   * The run's arguments: a new run takes them from the command line (words joined by spaces are
+   * the raw string, the words are CMDC_ARGV; `--arguments RAW` gives the raw string, split as a
+   * shell would); an existing instance keeps its own, and `--set` values merge over its own.
+   */
+  private argumentsFor(inst: Instance | null, input: RunInput): RunArguments {
+    const env = this.io.env;
+    if (inst) {
+      const raw = inst.arguments ?? inst.args.join(' ');
+      return { raw, argv: inst.args, sets: { ...(inst.sets ?? {}), ...input.sets }, session: env.CLAUDE_CODE_SESSION_ID || inst.session || inst.id };
+    }
+    const raw = input.raw ?? input.args.join(' ');
+    const argv = input.raw !== undefined ? splitArguments(input.raw) : [...input.args];
+    return { raw, argv, sets: { ...input.sets }, session: env.CLAUDE_CODE_SESSION_ID || `cmdc-${randomBytes(8).toString('hex')}` };
+  }
+
+  /** The environment of a block or `!` command: the process's, with the reserved variables set by the runner only. */
+  private blockEnv(a: RunArguments, cwd: string): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...this.io.env };
+    for (const k of Object.keys(env)) if (k.startsWith(SET_VAR_PREFIX) || (RESERVED_VARS as readonly string[]).includes(k)) delete env[k];
+    env[ARGUMENTS_VAR] = a.raw;
+    env[SESSION_ID_VAR] = a.session;
+    env[SKILL_DIR_VAR] = resolve(this.io.env.CLAUDE_PROJECT_DIR ? resolve(cwd, this.io.env.CLAUDE_PROJECT_DIR) : this.io.cwd, dirname(this.command.source));
+    for (const [k, v] of Object.entries(a.sets)) env[`${SET_VAR_PREFIX}${k}`] = v;
+    return env;
+  }
+
+  /** The refusal message when a bash step in [from, to) uses a placeholder that has no value; null when all have one. */
+  private missingPlaceholders(from: number, to: number, a: RunArguments): string | null {
+    const { command } = this;
+    const lines: string[] = [];
+    let n = 0;
+    command.steps.forEach((s, i) => {
+      if (s.kind !== 'bash') return;
+      n++;
+      if (i < from || i >= to) return;
+      for (const v of s.placeholders ?? []) {
+        const idx = /^CMDC_ARGV\[(\d+)\]$/.exec(v);
+        const has = v.startsWith(SET_VAR_PREFIX)
+          ? a.sets[v.slice(SET_VAR_PREFIX.length)] !== undefined
+          : v === ARGUMENTS_VAR
+            ? a.raw.trim() !== ''
+            : idx
+              ? a.argv.length > Number(idx[1])
+              : true;
+        if (has) continue;
+        const p = command.placeholders?.find((x) => x.variable === v);
+        const token = p?.token ?? v;
+        const at = p ? `${command.source}:${p.line}:${p.col}` : `${command.source}:${s.line}`;
+        lines.push(`/${command.name}: refusing to run block ${n} (${s.heading || s.name}, ${command.source}:${s.line}): placeholder ${token} at ${at} has no value`);
+        if (p?.instruction) lines.push(`  the file says (${command.source}:${p.instructionLine}): ${p.instruction}`);
+        else lines.push('  no instruction in the file says what to put there');
+        if (v.startsWith(SET_VAR_PREFIX)) lines.push(`  give it with: --set ${v.slice(SET_VAR_PREFIX.length)}=<value>`);
+        else lines.push(`  it is bound to the command's arguments: give ${idx ? `argument ${Number(idx[1]) + 1}` : 'the arguments'} on the command line`);
+      }
+    });
+    return lines.length ? lines.join('\n') + '\n' : null;
+  }
+
+  /** Run a `!` pre-command in bash (cwd = the run's), output = stdout then stderr, trailing newlines removed. */
+  private runPre(step: PreStep, a: RunArguments, cwd: string): Promise<string> {
+    const prelude = `${ARGV_VAR}=(${a.argv.map(shellQuoteAlways).join(' ')})\n`;
+    return new Promise((done) => {
+      const child = spawn('bash', ['-c', prelude + step.command], { cwd, env: this.blockEnv(a, cwd), stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (d: Buffer) => out.push(d));
+      child.stderr.on('data', (d: Buffer) => err.push(d));
+      child.on('error', (e) => done(`(could not run: ${e.message})`));
+      child.on('close', () => {
+        const text = Buffer.concat(out).toString('utf8') + Buffer.concat(err).toString('utf8');
+        done(text.replace(/\n+$/, ''));
+      });
+    });
+  }
+
+  /**
+   * An agent step's text as the agent sees it: each `!` command in it replaced by its output (run
+   * now if it has not run in this process), `$ARGUMENTS` / `$N` substituted in the prose around them.
+   */
+  private async renderText(step: AgentStep, index: number, a: RunArguments, cwd: string): Promise<string> {
+    const { command } = this;
+    const opts = {
+      ...(command.arguments ?? {}),
+      sessionId: a.session,
+      skillDir: this.blockEnv(a, cwd)[SKILL_DIR_VAR]!,
+    };
+    const pres = command.steps
+      .map((s, j) => [s, j] as const)
+      .filter((x): x is readonly [PreStep, number] => x[0].kind === 'pre' && x[0].agent === index)
+      .sort((x, y) => x[0].start - y[0].start);
+    let out = '';
+    let at = 0;
+    for (const [p, j] of pres) {
+      if (p.start < at || p.end > step.text.length) continue;
+      out += substituteArguments(step.text.slice(at, p.start), a.raw, opts);
+      out += this.preOutputs.get(j) ?? (await this.runPre(p, a, cwd));
+      at = p.end;
+    }
+    return out + substituteArguments(step.text.slice(at), a.raw, opts);
+  }
+
   /** Returns an exit status to stop with, or null to go on. */
-  private async agentStep(inst: Instance, step: AgentStep, index: number, args: string[], cwd: string): Promise<number | null> {
+  private async agentStep(inst: Instance, step: AgentStep, index: number, a: RunArguments, cwd: string): Promise<number | null> {
     const { command, store, io } = this;
     const ordinal = command.steps.slice(0, index + 1).filter((s) => s.kind === 'agent').length;
     const prompt = renderPrompt({
@@ -304,7 +477,8 @@ class Runner {
       source: command.source,
       workflowId: inst.id,
       step,
-      args,
+      args: a.argv,
+      text: await this.renderText(step, index, a, cwd),
       state: store.values(inst),
     });
     const r = await io.agent.run({
@@ -327,7 +501,7 @@ class Runner {
     if (r.kind === 'failed') {
       store.update(inst, { status: 'failed', step: index, cwd });
       io.err(`/${command.name}: ${r.message}\n`);
-      this.log(inst, args, 'agent_error', r.message, step.line, { agent: io.agent.name, exit_code: r.status });
+      this.log(inst, a.raw, 'agent_error', r.message, step.line, { agent: io.agent.name, exit_code: r.status });
       return r.status || 1;
     }
     store.append(inst, agentOutputKey(ordinal), r.output);
@@ -336,7 +510,7 @@ class Runner {
 
   private log(
     inst: Instance,
-    args: string[],
+    userArgs: string,
     type: 'execution_error' | 'agent_error',
     message: string,
     line: number,
@@ -347,7 +521,7 @@ class Runner {
         {
           command: `/${this.command.name}`,
           workflow_id: inst.id,
-          user_args: args.join(' '),
+          user_args: userArgs,
           error_type: type,
           message,
           source: `${this.command.source}:${line}`,
@@ -385,14 +559,33 @@ export function helpText(command: CommandModule<unknown>, cwd = process.cwd()): 
     '  --agent-cmd CMD    agent steps: pipe the prompt to CMD (e.g. "claude -p"), store its output',
     '  --agent-replay F   agent steps: take outputs from the JSON file F (tests)',
     '  (default)          agent steps pause: persist, print the prompt and the resume command, exit 0',
+    '  --set NAME=VALUE   the value of placeholder NAME (repeatable; kept for --resume/--block)',
+    '  --arguments RAW    the raw argument string, as typed after /name in Claude Code ($ARGUMENTS;',
+    '                     $0, $1... are its shell words); default: the argument words joined by spaces',
     '',
-    `Steps (${command.source}):`,
   ];
+  if (command.placeholders?.length) {
+    lines.push('Placeholders (filled in by the model in Claude Code; a block never runs without a value):');
+    for (const p of command.placeholders) {
+      const how = p.variable.startsWith(SET_VAR_PREFIX)
+        ? `--set ${p.variable.slice(SET_VAR_PREFIX.length)}=...`
+        : p.variable === ARGUMENTS_VAR
+          ? 'the arguments'
+          : `argument ${Number(/\d+/.exec(p.variable)?.[0] ?? 0) + 1}`;
+      lines.push(`  ${p.token}  (line ${p.line}): ${how}${p.bound === null ? '  [no instruction in the file]' : ''}`);
+      if (p.instruction) lines.push(`      ${p.instruction}  (line ${p.instructionLine})`);
+    }
+    lines.push('');
+  }
+  lines.push(`Steps (${command.source}):`);
   let n = 0;
   for (const s of command.steps) {
     if (s.kind === 'bash') {
       n++;
       lines.push(`  ${String(n).padStart(2)}. ${s.heading || s.name}  (${s.name}, line ${s.line}-${s.endLine})`);
+    } else if (s.kind === 'pre') {
+      const first = s.command.trim().split('\n')[0] ?? '';
+      lines.push(`      !: ${first.length > 70 ? first.slice(0, 67) + '...' : first}  (line ${s.line}, runs before the prompt)`);
     } else {
       const first = s.text.trim().split('\n')[0] ?? '';
       lines.push(`      agent: ${first.length > 70 ? first.slice(0, 67) + '...' : first}  (line ${s.line}-${s.endLine})`);

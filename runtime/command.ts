@@ -14,6 +14,11 @@ export interface BashStep {
   /** First line of the block in the .md file (1-based). */
   line: number;
   endLine: number;
+  /**
+   * Variables of the model-filled placeholders the block uses (`CMDC_SET_<NAME>`,
+   * `CMDC_ARGUMENTS`, `CMDC_ARGV[i]`); the runner refuses to run the block when one has no value.
+   */
+  placeholders?: string[];
   run: (sh: Shell) => Promise<void>;
 }
 
@@ -25,7 +30,40 @@ export interface AgentStep {
   text: string;
 }
 
-export type Step = BashStep | AgentStep;
+/**
+ * A `!` pre-command (`` !`cmd` `` or a ```` ```! ```` fence): Claude Code runs it before the
+ * prompt is sent; its output replaces `[start, end)` of the text of `steps[agent]`.
+ */
+export interface PreStep {
+  kind: 'pre';
+  line: number;
+  endLine: number;
+  /** Index in `steps` of the agent step whose text contains it; null when that prose is no agent step. */
+  agent: number | null;
+  start: number;
+  end: number;
+  /** The bash to run (argument references rewritten to CMDC_ARGUMENTS / CMDC_ARGV). */
+  command: string;
+}
+
+/** A model-filled placeholder (`<branch-name>`, `YOUR_X_HERE`), as `--help` shows it. */
+export interface PlaceholderInfo {
+  /** The `--set` name, e.g. BRANCH_NAME. */
+  name: string;
+  /** As written, e.g. `<branch-name>`. */
+  token: string;
+  /** The variable the compiled blocks read: `CMDC_SET_<NAME>`, `CMDC_ARGUMENTS` or `CMDC_ARGV[i]`. */
+  variable: string;
+  bound: 'arguments' | 'set' | null;
+  /** .md position of its first occurrence. */
+  line: number;
+  col: number;
+  /** The prose sentence that says what to put there, and its .md line. */
+  instruction: string | null;
+  instructionLine: number | null;
+}
+
+export type Step = BashStep | AgentStep | PreStep;
 
 /**
  * A compiled command. `S` is the generated `State` interface (the keys it persists); it only
@@ -37,6 +75,10 @@ export interface CommandModule<S = Record<string, string | undefined>> {
   /** Path of the .md source relative to the project root, e.g. `commands/implement.md`. */
   source: string;
   frontmatter: Record<string, unknown>;
+  /** `$N` numbering and named arguments, when not the default (zero-based, no names). */
+  arguments?: { convention: 'zero-based' | 'one-based' | 'positional'; names: string[] };
+  /** Model-filled placeholders, when the command has any. */
+  placeholders?: PlaceholderInfo[];
   steps: Step[];
   /** Phantom field carrying the State type; never set. */
   readonly __state?: S;

@@ -10,4 +10,4 @@ export { w, glob, dq, param, len, slice, repl, keys, indirect, cmdsub, arith, ti
 export type { Body, Word, WordLike, Part, Redir, Mod, AssignValue } from './words.js';
 export type { Builtin } from './builtins/index.js';
 export { runIsland } from './island.js';
-export type { CommandModule, Step, BashStep, AgentStep } from './command.js';
+export type { CommandModule, Step, BashStep, AgentStep, PreStep, PlaceholderInfo } from './command.js';

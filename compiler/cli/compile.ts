@@ -10,15 +10,22 @@ import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { compile, writeResults, type CompileResult } from '../index.js';
 import { formatDiagnostics } from '../diagnostics.js';
+import { commandInfoFor } from '../markdown.js';
+import type { ArgumentConvention } from '../arguments.js';
 
 export interface CompileCliOptions {
   out?: string;
   strict?: boolean;
   stats?: boolean;
   json?: boolean;
+  argumentConvention?: ArgumentConvention;
 }
 
-/** `.md` files named by `paths` (files, or directories: their *.md, not recursive), sorted. */
+/**
+ * `.md` files named by `paths` (files, or directories: their *.md, recursively, so that
+ * `.claude/commands/<ns>/x.md` and `.claude/skills/<name>/SKILL.md` are found; files in a skill
+ * directory other than SKILL.md are not commands and are left out), sorted.
+ */
 export function resolveInputs(paths: readonly string[], root: string): { files: string[]; missing: string[] } {
   const files = new Set<string>();
   const missing: string[] = [];
@@ -32,14 +39,27 @@ export function resolveInputs(paths: readonly string[], root: string): { files: 
       continue;
     }
     if (st.isDirectory()) {
-      for (const name of readdirSync(abs).sort()) {
-        if (name.toLowerCase().endsWith('.md') && statSync(join(abs, name)).isFile()) files.add(join(abs, name));
-      }
+      walk(abs, files);
     } else {
       files.add(abs);
     }
   }
   return { files: [...files].sort(), missing };
+}
+
+function walk(dir: string, files: Set<string>): void {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) {
+      if (name !== 'node_modules' && name !== '.git') walk(p, files);
+    } else if (st.isFile() && name.toLowerCase().endsWith('.md') && commandInfoFor(p) !== null) files.add(p);
+  }
 }
 
 /** Print diagnostics (with code frames) to stderr. */
@@ -50,11 +70,27 @@ export function printDiagnostics(result: CompileResult): void {
   process.stderr.write(formatDiagnostics(result.diagnostics, (f) => sources.get(f), { color }) + '\n');
 }
 
-/** The `--stats` table: one line per file. */
+/**
+ * The `--stats` table: one line per file: bash blocks, statements translated natively, bash
+ * islands, diagnostics, model-filled placeholders bound (to the arguments or a prose
+ * instruction) / unbound, argument uses (`$ARGUMENTS`, `$N`… outside comments), `!` lines.
+ */
 export function formatStats(result: CompileResult): string {
-  const rows = result.results.map((r) => [r.file, r.stats.blocks, r.stats.native, r.stats.islands, r.stats.diagnostics]);
-  const head = ['file', 'blocks', 'native', 'islands', 'diagnostics'];
-  const total = ['total', ...[1, 2, 3, 4].map((i) => rows.reduce((s, r) => s + Number(r[i]), 0))];
+  const rows = result.results.map((r) => [
+    r.file,
+    r.stats.blocks,
+    r.stats.native,
+    r.stats.islands,
+    r.stats.diagnostics,
+    `${r.stats.placeholdersBound}/${r.stats.placeholdersUnbound}`,
+    r.stats.argumentUses,
+    r.stats.preCommands,
+  ]);
+  const head = ['file', 'blocks', 'native', 'islands', 'diagnostics', 'placeholders(bound/unbound)', 'argument-uses', '!-lines'];
+  const sum = (i: number) => rows.reduce((s, r) => s + Number(r[i]), 0);
+  const bound = result.results.reduce((s, r) => s + r.stats.placeholdersBound, 0);
+  const unbound = result.results.reduce((s, r) => s + r.stats.placeholdersUnbound, 0);
+  const total = ['total', sum(1), sum(2), sum(3), sum(4), `${bound}/${unbound}`, sum(6), sum(7)];
   const all = [head, ...rows, total].map((r) => r.map(String));
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
   return all
@@ -68,7 +104,12 @@ export async function runCompile(paths: string[], opts: CompileCliOptions): Prom
   const { files, missing } = resolveInputs(paths, root);
   for (const m of missing) process.stderr.write(`cmdc compile: no such file or directory: ${m}\n`);
   if (missing.length) return 1;
-  const result = compile(files, { outDir: opts.out ?? 'generated', strict: opts.strict ?? false, root });
+  const result = compile(files, {
+    outDir: opts.out ?? 'generated',
+    strict: opts.strict ?? false,
+    root,
+    ...(opts.argumentConvention ? { argumentConvention: opts.argumentConvention } : {}),
+  });
   const written = await writeResults(result);
   const ms = Math.round(performance.now() - t0);
   if (opts.json) {
@@ -110,8 +151,12 @@ export function register(program: Command): void {
     .argument('[paths...]', '.md files or directories (default: commands/)')
     .option('-o, --out <dir>', 'output directory', 'generated')
     .option('--strict', 'a block that does not parse is an error instead of a bash island')
-    .option('--stats', 'print per file: blocks, native, islands, diagnostics')
+    .option('--stats', 'print per file: blocks, native, islands, diagnostics, placeholders bound/unbound, argument uses, ! lines')
     .option('--json', 'print a JSON report on stdout instead of text')
+    .option(
+      '--argument-convention <c>',
+      'how $N is read when the frontmatter does not say: zero-based (default, current Claude Code), one-based, positional (a bash script)',
+    )
     .addHelpText('after', '\nExamples:\n  cmdc compile\n  cmdc compile ~/.claude/commands --out /tmp/out --stats')
     .action(async (paths: string[], opts: CompileCliOptions) => {
       process.exitCode = await runCompile(paths, opts);
