@@ -73,7 +73,8 @@ function fresh() {
 test.before(() => {
   mkdirSync(join(TMP, 'src'), { recursive: true });
   writeFileSync(join(TMP, 'src', 'clidemo.md'), SOURCE);
-  const r = compile([join(TMP, 'src', 'clidemo.md')], { root: TMP, outDir: join(TMP, 'gen'), runtimeEntry: join(ROOT, 'runtime/index.ts') });
+  // A script: $1 is the positional parameter (not Claude Code's textual $1).
+  const r = compile([join(TMP, 'src', 'clidemo.md')], { root: TMP, outDir: join(TMP, 'gen'), runtimeEntry: join(ROOT, 'runtime/index.ts'), argumentConvention: 'positional' });
   assert.is(r.failed, false, JSON.stringify(r.diagnostics));
   mkdirSync(join(TMP, 'gen'), { recursive: true });
   writeFileSync(join(TMP, 'package.json'), '{"type":"module"}\n');
