@@ -226,17 +226,28 @@ export function logError(input: ErrorInput, opts: ErrorLogOptions = {}): ErrorEn
   const entry = makeErrorEntry(input, opts.now);
   const maxBytes = errorLogMaxBytes(opts);
   const dir = errorLogDir(opts);
-  const path = join(dir, LOG_FILE_NAME);
   mkdirSync(dir, { recursive: true });
+  appendErrorLine(serializeErrorEntry(entry), { ...opts, dir, maxBytes });
+  return entry;
+}
+
+/**
+ * The write path of logError for a line already serialised (one complete JSON object plus
+ * "\n", e.g. built by the bash library's rules): one O_APPEND write, then rotation. The
+ * directory must exist.
+ */
+export function appendErrorLine(line: string | Uint8Array, opts: ErrorLogOptions = {}): void {
+  const maxBytes = errorLogMaxBytes(opts);
+  const dir = errorLogDir(opts);
+  const path = join(dir, LOG_FILE_NAME);
   const fd = openSync(path, 'a');
   try {
-    writeAll(fd, Buffer.from(serializeErrorEntry(entry), 'utf8'));
+    writeAll(fd, typeof line === 'string' ? Buffer.from(line, 'utf8') : Buffer.from(line));
     const st = fstatSync(fd);
     if (st.size >= maxBytes) rotateIfSame(path, st.ino, dir);
   } finally {
     closeSync(fd);
   }
-  return entry;
 }
 
 /** Renames `path` away if it is still the inode we wrote to; losing the race is harmless. */

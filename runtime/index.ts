@@ -11,3 +11,17 @@ export type { Body, Word, WordLike, Part, Redir, Mod, AssignValue } from './word
 export type { Builtin } from './builtins/index.js';
 export { runIsland } from './island.js';
 export type { CommandModule, Step, BashStep, AgentStep, PreStep, PlaceholderInfo } from './command.js';
+// The state runtime's public API, and the state library builtins (importing statelib registers
+// them: `source …/state-persistence.sh` etc. in any module that imports this file).
+export * from './ids.js';
+export * from './state.js';
+export * from './discover.js';
+export * from './checkpoint.js';
+export * from './errors.js';
+export * from './state-errors.js';
+export {
+  STATES, WORKFLOW_TYPES, TRANSITIONS, WORKFLOW_SPECS, InvalidTransitionError, StateMachineError, isState, isWorkflowType,
+  smInit, isAllowedTransition, smAllowed, smCanTransition, smTransition, smIsComplete, smToVars, smTransitionVars, smFromVars,
+} from './state-machine.js';
+export type { State as MachineState, WorkflowType, WorkflowTypeSpec, Machine, MachineVars } from './state-machine.js';
+export { registerStateLibrary } from './statelib/index.js';

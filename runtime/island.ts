@@ -13,7 +13,9 @@
  * - stdin/stdout/stderr are the Shell's current fds (runtime/exec.ts wiring).
  *
  * Functions defined natively are not visible inside an island; functions an island defines do
- * not survive it.
+ * not survive it. Registered libraries with a bash implementation (runtime/lib/*.sh) are the
+ * exception: the prelude sources the ones active in the shell, and redirects a `source` of
+ * their basename to that implementation, wherever the snippet expects it to be installed.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -158,9 +160,23 @@ export async function runIsland(sh: Shell, text: string, o: IslandOptions = {}):
   const out = path.join(dir, 'out');
   try {
     const lines: string[] = ['unset BASH_ENV', `__cmdc_out=${bq(out)}`];
+    // Libraries active in the shell are sourced from their bash implementation first (they
+    // define their own variables); a `source` of a library inside the snippet uses it too.
+    const libSkip = new Set<string>();
+    for (const e of sh.libraries.active(sh)) {
+      if (!e.bash) continue;
+      lines.push(`builtin source ${bq(e.bash)}`);
+      for (const v of e.vars ?? []) libSkip.add(v);
+    }
+    const libFiles = sh.libraries.entries.filter((e) => e.bash && text.includes(path.basename(e.bash)));
+    if (libFiles.length) {
+      const cases = libFiles.map((e) => `    ${bq(path.basename(e.bash!))}) builtin source ${bq(e.bash!)} ;;`).join('\n');
+      lines.push(`__cmdc_source() {\n  case "\${1##*/}" in\n${cases}\n    *) builtin source "$@" ;;\n  esac\n}`);
+      lines.push('source() { __cmdc_source "$@"; }', '.() { __cmdc_source "$@"; }');
+    }
     const passed = new Map<string, Var>();
     for (const name of sh.vars.names()) {
-      if (SKIP.test(name) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+      if (SKIP.test(name) || libSkip.has(name) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
       const v = sh.vars.lookup(name)!;
       passed.set(name, v);
       lines.push(declLine(name, v));
@@ -174,7 +190,9 @@ export async function runIsland(sh: Shell, text: string, o: IslandOptions = {}):
       if (on) lines.push(`shopt -s ${k}`);
     }
     const err = sh.traps.get('ERR');
-    if (typeof err === 'string') lines.push(`trap ${bq(err)} ERR`);
+    // a compiled trap may carry its bash text (e.g. setup_bash_error_trap's)
+    const errText = typeof err === 'string' ? err : (err as { bash?: string } | undefined)?.bash;
+    if (errText !== undefined) lines.push(`trap ${bq(errText)} ERR`);
     lines.push(DUMP);
     if (opts.length) lines.push(`set ${opts.join(' ')}`);
     if (sh.opts.xtrace) lines.push('set -x');

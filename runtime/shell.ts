@@ -112,16 +112,50 @@ export interface CreateShellOptions {
   options?: Partial<ShellOpts>;
 }
 
+/** What a registered library is, besides its builtins (see registerLibrary). */
+export interface LibraryOptions {
+  /**
+   * The library's bash implementation (absolute path). Islands of a shell where the library is
+   * active source it first, and a `source` of the library's basename inside an island is
+   * redirected to it (so islands never depend on where the project installed its copy).
+   */
+  bash?: string;
+  /** Variables the library defines itself (never passed into an island that sources it). */
+  vars?: readonly string[];
+  /** Run when the library is activated by `source` (e.g. to set the variables it defines). */
+  activate?: (sh: Shell) => void;
+  /**
+   * Handles `source <file> [args]` itself instead of activating builtins (e.g. a state file
+   * loaded by parsing). Returns the status, or null to let `source` run the file as usual.
+   */
+  onSource?: (sh: Shell, file: string, args: string[]) => number | null | Promise<number | null>;
+}
+
+export interface LibraryEntry extends LibraryOptions {
+  match: RegExp;
+  builtins: Record<string, Builtin>;
+}
+
 /** Builtins that `source`-ing a known library activates (see registerLibrary). */
 export class LibraryRegistry {
-  readonly entries: { match: RegExp; builtins: Record<string, Builtin> }[] = [];
-  register(basename: RegExp, builtins: Record<string, Builtin>): void {
-    this.entries.push({ match: basename, builtins });
+  readonly entries: LibraryEntry[] = [];
+  register(basename: RegExp, builtins: Record<string, Builtin>, opts: LibraryOptions = {}): void {
+    this.entries.push({ match: basename, builtins, ...opts });
   }
   find(file: string): Record<string, Builtin> | null {
+    return this.findEntry(file)?.builtins ?? null;
+  }
+  findEntry(file: string): LibraryEntry | null {
     const base = path.basename(file);
-    for (const e of this.entries) if (e.match.test(base)) return e.builtins;
+    for (const e of this.entries) if (e.match.test(base)) return e;
     return null;
+  }
+  /** The libraries whose builtins are active in `sh` (activated by `source`). */
+  active(sh: Shell): LibraryEntry[] {
+    return this.entries.filter((e) => {
+      const b = Object.entries(e.builtins);
+      return b.length > 0 && b.every(([k, f]) => sh.libBuiltins.get(k) === f);
+    });
   }
 }
 
@@ -129,8 +163,8 @@ export class LibraryRegistry {
 export const defaultLibraries = new LibraryRegistry();
 
 /** `source .../state-persistence.sh` activates these builtins instead of running bash. */
-export function registerLibrary(basename: RegExp, builtins: Record<string, Builtin>): void {
-  defaultLibraries.register(basename, builtins);
+export function registerLibrary(basename: RegExp, builtins: Record<string, Builtin>, opts: LibraryOptions = {}): void {
+  defaultLibraries.register(basename, builtins, opts);
 }
 
 function stdioToFd(s: StdioSpec | undefined, fallback: number): Fd {
@@ -194,6 +228,8 @@ export class Shell {
   pipestatus: number[] = [0];
   /** >0 while running a sourced file (where `return` is allowed). */
   sourcing = 0;
+  /** The simple command being run (`$BASH_COMMAND`; its expanded words, bash shows the source text). */
+  command = '';
   /** Set while running the EXIT trap, so `exit` inside it does not re-run it. */
   inExitTrap = false;
 
@@ -314,6 +350,7 @@ export class Shell {
       case 'BASHPID': return String(this.pid);
       case 'PPID': return String(process.ppid);
       case 'BASH_SUBSHELL': return String(this.subshellLevel);
+      case 'BASH_COMMAND': return this.command;
       case 'FUNCNAME': return this.funcNames[this.funcNames.length - 1];
     }
     if (/^[1-9][0-9]*$/.test(name)) return this.positional[Number(name) - 1];
@@ -550,6 +587,7 @@ export class Shell {
         prefix[k] = v === null ? '' : typeof v === 'object' && v.t === 'arr' ? '' : await this.str(v as WordLike);
       }
     }
+    this.command = argv.join(' ');
     if (this.opts.xtrace) this.err(`+ ${argv.join(' ')}\n`);
     this.line = line;
     if (argv[0] === 'exec') {

@@ -1,6 +1,7 @@
 /**
  * `source file [args]` / `. file`: a registered library (see registerLibrary in runtime/shell.ts)
- * activates its in-process builtins; any other file runs as a bash island.
+ * activates its in-process builtins (or handles the file itself, e.g. a state file loaded by
+ * parsing); any other file runs as a bash island.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -29,9 +30,15 @@ export async function source(sh: Shell, args: string[], name: string): Promise<n
     return 2;
   }
   const f = args[0]!;
-  const lib = sh.libraries.find(f);
-  if (lib) {
-    for (const [k, b] of Object.entries(lib)) sh.libBuiltins.set(k, b);
+  const lib = sh.libraries.findEntry(f);
+  if (lib?.onSource) {
+    const file = resolveFile(sh, f);
+    const st = file === null ? null : await lib.onSource(sh, file, args.slice(1));
+    if (st !== null) return st;
+  } else if (lib) {
+    // A known library is active whether or not a copy exists at that path.
+    for (const [k, b] of Object.entries(lib.builtins)) sh.libBuiltins.set(k, b);
+    lib.activate?.(sh);
     return 0;
   }
   const file = resolveFile(sh, f);

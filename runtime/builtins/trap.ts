@@ -12,7 +12,7 @@ export function trap(sh: Shell, args: string[]): number {
     const only = args.slice(1).map(normSignal);
     for (const [sig, t] of sh.traps) {
       if (only.length && !only.includes(sig)) continue;
-      const text = typeof t === 'string' ? t : '<compiled>';
+      const text = typeof t === 'string' ? t : (t as { bash?: string }).bash ?? '<compiled>';
       sh.out(`trap -- ${quote(text)} ${sig}\n`);
     }
     return 0;

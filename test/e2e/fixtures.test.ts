@@ -112,7 +112,7 @@ function readState(dropAgentOutputs: boolean): string {
       .filter((l) => l && !/^declare -\S+ (before|v)=/.test(l))
       .filter((l) => !dropAgentOutputs || !/^declare -\S+ AGENT_OUTPUT_\d+=/.test(l))
       .filter((l) => !/^declare -\S+ (CMDC_[A-Z_]*)=/.test(l));
-    return `${normalise(f)}:\n${lines.join('\n')}`;
+    return normalise(`${f}:\n${lines.join('\n')}`);
   });
   return parts.sort().join('\n');
 }
