@@ -61,6 +61,28 @@ function indexKey(sh: Shell, text: string): string {
   return text.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_m, n: string) => sh.getVar(n) ?? '');
 }
 
+/**
+ * Expand the parameter references an arithmetic subscript may hold (`${A[${#A[@]}-1]}`,
+ * `${A[$i]}`, `${A[${n}+1]}`): `${#N[@]}`, `${#N}`, `${N}`, `${N[i]}` and `$N` are replaced by
+ * their values before the subscript is evaluated (bash expands the subscript first).
+ */
+function indexText(sh: Shell, text: string): string {
+  if (!text.includes('$')) return text;
+  return text.replace(/\$\{(#?)([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_m, hash: string, name: string | undefined, sub: string | undefined, bare: string | undefined) => {
+      if (bare !== undefined) return sh.getVar(bare) ?? '';
+      const val = sh.getValue(name!);
+      if (hash) {
+        if (sub === '@' || sub === '*') return String(val === undefined ? 0 : elements(val).length);
+        const one = sub === undefined ? (typeof val === 'string' ? val : scalar(val as VarValue | undefined)) : lookup(sh, name!, { name: name!, index: sub } as ParamSpec).v;
+        return String([...(typeof one === 'string' ? one : '')].length);
+      }
+      if (sub === undefined) return sh.getVar(name!) ?? '';
+      const r = lookup(sh, name!, { name: name!, index: sub } as ParamSpec).v;
+      return typeof r === 'string' ? r : Array.isArray(r) ? r.join(' ') : '';
+    });
+}
+
 /** The value(s) of a parameter: a string, a list (`$@`, `${A[@]}`), or undefined (unset). */
 function lookup(sh: Shell, name: string, spec: ParamSpec): { v: string | string[] | undefined; list: '@' | '*' | null } {
   const { all, index } = splitIndex(spec);
@@ -73,7 +95,7 @@ function lookup(sh: Shell, name: string, spec: ParamSpec): { v: string | string[
   if (index !== null) {
     const val = sh.getValue(name);
     if (val instanceof Map) return { v: val.get(indexKey(sh, index)), list: null };
-    const i = Number(evalArith(sh, index));
+    const i = Number(evalArith(sh, indexText(sh, index)));
     if (Array.isArray(val)) return { v: val[i < 0 ? val.length + i : i], list: null };
     if (i === 0 || i === -1) return { v: typeof val === 'string' ? val : scalar(val as VarValue | undefined), list: null };
     return { v: undefined, list: null };

@@ -37,6 +37,9 @@ export interface IslandOptions {
 /** Names bash manages itself: never passed in, never read back. */
 const SKIP = /^(__cmdc_.*|BASH|BASH_.*|BASHOPTS|BASHPID|COLUMNS|COMP_.*|DIRSTACK|EPOCHREALTIME|EPOCHSECONDS|EUID|FUNCNAME|GROUPS|HISTCMD|HISTFILE|HISTFILESIZE|HISTSIZE|HOSTNAME|HOSTTYPE|LINENO|LINES|MACHTYPE|MAILCHECK|OPTERR|OSTYPE|PIPESTATUS|PPID|PS1|PS2|PS4|PWD|RANDOM|SECONDS|SHELLOPTS|SHLVL|SRANDOM|UID|_)$/;
 
+/** Variables bash sets at start-up when the environment lacks them (not the snippet's doing). */
+const BASH_DEFAULTS = new Set(['SHELL', 'TERM', 'OPTIND', 'IFS']);
+
 /** `$'…'` quoting that is exact for every string without NUL. */
 function bq(s: string): string {
   let out = "$'";
@@ -215,6 +218,7 @@ export async function runIsland(sh: Shell, text: string, o: IslandOptions = {}):
     // write variables back
     for (const [name, d] of dump.vars) {
       const cur = passed.get(name);
+      if (!cur && BASH_DEFAULTS.has(name)) continue; // set by bash itself, not by the snippet
       const exported = d.attrs.includes('x');
       if (cur && sameValue(cur.value, d.value) && !!cur.exported === exported) continue;
       const v = sh.vars.lookup(name) ?? sh.vars.ensure(name);

@@ -17,12 +17,15 @@
 if [[ -n "${_CMDC_WORKFLOW_STATE_MACHINE_SH:-}" ]]; then return 0 2>/dev/null || exit 0; fi
 _CMDC_WORKFLOW_STATE_MACHINE_SH=1
 
-# Sibling libraries, also when this file is reached through a symlink (.claude/lib/workflow/...).
+# Sibling libraries, also when this file is reached through a symlink, and in the commands'
+# layout (.claude/lib/workflow/ beside .claude/lib/core/error-handling.sh).
 _cmdc_lib_self=${BASH_SOURCE[0]}
 if [[ -L "$_cmdc_lib_self" ]]; then _cmdc_lib_self=$(readlink -f -- "$_cmdc_lib_self"); fi
+_cmdc_lib_eh="${_cmdc_lib_self%/*}/error-handling.sh"
+[[ -f "$_cmdc_lib_eh" || ! -f "${_cmdc_lib_self%/*}/../core/error-handling.sh" ]] || _cmdc_lib_eh="${_cmdc_lib_self%/*}/../core/error-handling.sh"
 # shellcheck source=error-handling.sh
-source "${_cmdc_lib_self%/*}/error-handling.sh"
-unset _cmdc_lib_self
+source "$_cmdc_lib_eh"
+unset _cmdc_lib_self _cmdc_lib_eh
 
 readonly STATE_INITIALIZE=initialize STATE_RESEARCH=research STATE_PLAN=plan STATE_IMPLEMENT=implement
 readonly STATE_TEST=test STATE_DEBUG=debug STATE_DOCUMENT=document STATE_COMPLETE=complete

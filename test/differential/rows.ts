@@ -235,4 +235,6 @@ export const ROWS: Row[] = [
   row('island prefix names', 'pre_a=1; pre_b=2; echo ${!pre_*}; for n in ${!pre_@}; do echo $n; done'),
   row('island exit', 'x=1; case a in a) echo in;& b) exit 4;; esac; echo never'),
   row('island background', 'v=start; sleep 0.01 & wait; echo $v'),
+  // --- found by the fixtures (test/e2e/fixtures.test.ts)
+  row('subscript holding expansions', 'A=(x y z); i=1; echo "${A[${#A[@]}-1]}" "${A[$i]}" "${A[${i}+1]}" "${A[${#A}-1]}"; n=${#A[@]}; echo "${A[n-2]}"'),
 ];
