@@ -5,8 +5,11 @@
  *
  * The bookkeeping lives in a sidecar `workflow_<id>.run.json` next to the instance's state file
  * `workflow_<id>.sh` (in `${CMDC_STATE_DIR:-${CLAUDE_PROJECT_DIR:-$PWD}/.claude/tmp}`), written
- * with temp + fsync + rename, so that the state file itself stays exactly what the command's
- * blocks wrote (the same bytes whether the blocks ran in bash or compiled).
+ * with temp + fsync + rename. The state file's variables stay exactly what the command's blocks
+ * wrote; when it is a cmdc state file, the runner's status and next step are mirrored into its
+ * header (`# cmdc:status` / `# cmdc:block` lines, runtime/state.ts) so that `cmdc state list`,
+ * gc and discovery (discover_latest_state_file) see them, and agent outputs are appended as
+ * records of the same format.
  *
  * Owner (who may continue an instance without naming it): runtime/owner.ts's rule — `CMDC_OWNER`,
  * else Claude Code's session id, else the nearest long-lived ancestor process (the terminal's
@@ -19,6 +22,7 @@ import type { VarValue } from './vars.js';
 import { newWorkflowId } from './ids.js';
 import { stateDir, stateFilePath } from './paths.js';
 import { resolveOwner } from './owner.js';
+import { STATE_FORMAT, WorkflowState, openState, readStateMeta } from './state.js';
 
 export type Status = 'running' | 'paused' | 'done' | 'failed';
 
@@ -162,6 +166,34 @@ function bashQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A handle on `file` when it is a cmdc state file (runtime/state.ts format), else null. */
+function cmdcState(file: string): WorkflowState | null {
+  try {
+    if (readStateMeta(file)?.meta.format !== STATE_FORMAT) return null;
+    return openState(file);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Mirror the runner's status and position into the state file's header (runtime/state.ts
+ * setStatus / setBlock), so that `cmdc state list`, gc and discovery see the runner's
+ * instances: status as the runner has it, block = the index of the next step to run (what
+ * --resume starts from). Only for cmdc state files; a header write that fails is not fatal.
+ */
+function syncHeader(inst: Instance): void {
+  const ws = cmdcState(inst.file);
+  if (!ws) return;
+  try {
+    const meta = ws.meta();
+    if (meta.block !== inst.step) ws.setBlock(inst.step);
+    if (meta.status !== inst.status) ws.setStatus(inst.status);
+  } catch {
+    /* the sidecar stays authoritative for the runner */
+  }
+}
+
 export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
   const dir = stateDir({ env: o.env, cwd: o.cwd });
   const owner = defaultOwner(o.env);
@@ -237,6 +269,7 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
     update(inst, patch) {
       Object.assign(inst, patch);
       save(inst);
+      syncHeader(inst);
     },
     values(inst) {
       try {
@@ -246,6 +279,11 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
       }
     },
     append(inst, key, value) {
+      const ws = cmdcState(inst.file);
+      if (ws) {
+        ws.append(key, value);
+        return;
+      }
       mkdirSync(dir, { recursive: true });
       const fd = openSync(inst.file, 'a', 0o600);
       try {
