@@ -3,7 +3,7 @@
  * names the generated code imports, native/island counts, and the options. Passed to every
  * translator in compiler/translate/ (no module-level state).
  */
-import type { Diagnostic } from './diagnostics.js';
+import { island, locationOf, type Diagnostic } from './diagnostics.js';
 import type { Comment, Pos } from './ast.js';
 
 export interface ContextOptions {
@@ -33,26 +33,6 @@ export interface Context {
   use(name: string): string;
 }
 
-/**
- * The `island` diagnostic (info): a construct is kept as bash and runs in real bash at run time.
- * Local factory until compiler/diagnostics.ts defines it (same Diagnostic shape, same id).
- */
-export function islandDiagnostic(file: string, at: { pos: Pos; end?: Pos }, construct: string): Diagnostic {
-  const d: Diagnostic = {
-    id: 'island',
-    severity: 'info',
-    message: `${construct} is not translated natively: it runs as a bash island`,
-    file,
-    line: at.pos.line,
-    col: at.pos.col,
-  };
-  if (at.end) {
-    d.endLine = at.end.line;
-    d.endCol = at.end.col;
-  }
-  return d;
-}
-
 export function createContext(o: ContextOptions): Context {
   const ctx: Context = {
     file: o.file,
@@ -64,7 +44,7 @@ export function createContext(o: ContextOptions): Context {
     functions: new Set(),
     comments: [],
     island(at, construct) {
-      ctx.diagnostics.push(islandDiagnostic(ctx.file, at, construct));
+      ctx.diagnostics.push(island(locationOf(ctx.file, at), construct));
     },
     use(name) {
       ctx.imports.add(name);

@@ -171,6 +171,36 @@ export const proseInBlock = define('prose-in-block', 'warning', (line: string) =
   message: `this line of the bash block reads as prose and would run as a command: ${line}`,
 }));
 
+// --- islands (compiler/context.ts) -----------------------------------------------------------
+
+/** A construct kept as bash: it runs in real bash (a bash island) at run time. */
+export const island = define('island', 'info', (construct: string) => ({
+  message: `${construct} is not translated natively: it runs as a bash island`,
+}));
+
+// --- files (compiler/index.ts) ---------------------------------------------------------------
+
+/** The .md file cannot be read. */
+export const readError = define('read-error', 'error', (file: string, reason: string) => ({
+  message: `cannot read ${file}: ${reason}`,
+}));
+
+/** A .md file inside a skill directory that is not its SKILL.md: nothing is generated for it. */
+export const notACommand = define('not-a-command', 'info', (file: string) => ({
+  message: `${file} is inside a skill directory but is not its SKILL.md: not a command, nothing generated`,
+}));
+
+/** Two inputs would be written to the same generated file. */
+export const duplicateOutput = define('duplicate-output', 'error', (file: string, other: string, outFile: string) => ({
+  message: `${file} and ${other} both compile to ${outFile}`,
+}));
+
+/** The compiler itself threw on this file (a bug); `where` is the first stack frame, when known. */
+export const internalError = define('internal-error', 'error', (reason: string, where?: string) => ({
+  message: `the compiler failed on this file: ${reason}`,
+  hint: where || undefined,
+}));
+
 // ---------------------------------------------------------------------------------------------
 // Ordering, counting, formatting
 

@@ -11,7 +11,15 @@
 import { readFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep, posix } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
+import {
+  compareDiagnostics,
+  duplicateOutput,
+  internalError,
+  notACommand,
+  readError,
+  type Diagnostic,
+  type Location,
+} from './diagnostics.js';
 import { createEmitter, sha256, type Emitter, type EmitPlaceholder, type EmitPreStep, type EmitStep } from './emit.js';
 import { commandInfoFor, parseCommandMarkdown, stepsInOrder, type CommandFileInfo, type CommandMarkdown } from './markdown.js';
 import { parseBash } from './parse.js';
@@ -114,14 +122,14 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
     try {
       result.source = read(abs);
     } catch (e) {
-      result.diagnostics.push(diag('read-error', 'error', file, 1, 1, `cannot read ${file}: ${(e as Error).message}`));
+      result.diagnostics.push(readError(fileStart(file), file, (e as Error).message));
       continue;
     }
     try {
       entry.md = parseCommandMarkdown(result.source, file);
       entry.info = commandInfoFor(file, entry.md.frontmatter);
     } catch (e) {
-      result.diagnostics.push(diag('internal-error', 'error', file, 1, 1, `the compiler failed on this file: ${(e as Error).message}`));
+      result.diagnostics.push(internalError(fileStart(file), (e as Error).message));
       entry.md = null;
     }
   }
@@ -137,7 +145,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
     if (!md) continue;
     if (!info) {
       result.diagnostics.push(
-        diag('not-a-command', 'info', file, 1, 1, `${file} is inside a skill directory but is not its SKILL.md: not a command, nothing generated`),
+        notACommand(fileStart(file), file),
       );
       result.stats.diagnostics = result.diagnostics.length;
       continue;
@@ -145,7 +153,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
     const other = seen.get(result.outFile);
     if (other !== undefined) {
       result.diagnostics.push(
-        diag('duplicate-output', 'error', file, 1, 1, `${file} and ${other} both compile to ${toPosix(relative(root, result.outFile))}`),
+        duplicateOutput(fileStart(file), file, other, toPosix(relative(root, result.outFile))),
       );
       result.stats.diagnostics = result.diagnostics.length;
       continue;
@@ -162,7 +170,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
       const err = e as Error;
       result.code = null;
       result.diagnostics.push(
-        diag('internal-error', 'error', file, 1, 1, `the compiler failed on this file: ${err.message}`, err.stack?.split('\n')[1]?.trim()),
+        internalError(fileStart(file), err.message, err.stack?.split('\n')[1]?.trim()),
       );
     }
     result.diagnostics.sort(compareDiagnostics);
@@ -372,18 +380,9 @@ function toPosix(p: string): string {
   return p.split(sep).join(posix.sep);
 }
 
-function diag(
-  id: string,
-  severity: Diagnostic['severity'],
-  file: string,
-  line: number,
-  col: number,
-  message: string,
-  hint?: string,
-): Diagnostic {
-  const d: Diagnostic = { id, severity, file, line, col, message };
-  if (hint) d.hint = hint;
-  return d;
+/** Diagnostics about a whole file point at its first line. */
+function fileStart(file: string): Location {
+  return { file, line: 1, col: 1 };
 }
 
 export interface WriteReport {
