@@ -20,7 +20,8 @@ import {
   type Diagnostic,
   type Location,
 } from './diagnostics.js';
-import { createEmitter, sha256, type Emitter, type EmitPlaceholder, type EmitPreStep, type EmitStep } from './emit.js';
+import { createEmitter, sha256, type Emitter, type EmitStep } from './emit.js';
+import type { PlaceholderInfo, PreStep } from '../runtime/command.js';
 import { commandInfoFor, parseCommandMarkdown, stepsInOrder, type CommandFileInfo, type CommandMarkdown } from './markdown.js';
 import { parseBash } from './parse.js';
 import { argumentOptionsFrom, rewriteArgumentRefs, type ArgumentConvention, type ArgumentUse } from './arguments.js';
@@ -219,7 +220,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
   };
 
   // Pre-commands waiting for the emitted index of the agent step that contains them.
-  let pendingPre: { emit: EmitPreStep; mdStep: number; textEnd: number }[] = [];
+  let pendingPre: { emit: PreStep; mdStep: number; textEnd: number }[] = [];
   for (const step of stepsInOrder(md)) {
     if (step.kind === 'pre') {
       const block = { code: step.command, line: step.line, indents: step.fence ? step.indents : [step.col + 1] };
@@ -234,7 +235,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
         result.diagnostics.push(...parsed.diagnostics.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const } : d)));
       }
       // `agent` is set when the agent step that contains it is emitted (below).
-      const emit: EmitPreStep = { kind: 'pre', command, line: step.line, endLine: step.endLine, agent: null, start: step.textStart, end: step.textEnd };
+      const emit: PreStep = { kind: 'pre', command, line: step.line, endLine: step.endLine, agent: null, start: step.textStart, end: step.textEnd };
       pendingPre.push({ emit, mdStep: step.step, textEnd: step.textEnd });
       steps.push(emit);
       continue;
@@ -307,7 +308,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
   }
   result.diagnostics.push(...ctx.diagnostics);
 
-  const placeholders: EmitPlaceholder[] = [];
+  const placeholders: PlaceholderInfo[] = [];
   for (const p of ph.placeholders) {
     if (placeholders.some((x) => x.variable === p.variable)) continue;
     placeholders.push({
