@@ -6,7 +6,8 @@
  *   string ERR trap. They are written as `declare` lines into a prelude file that bash sources
  *   through BASH_ENV, so the snippet's own line numbers are untouched; the snippet is padded
  *   with newlines so that bash's messages name the .md line (`bash: line 42: …`).
- * - Out: an EXIT trap dumps `$?`, `$PWD`, and every variable as NUL-separated fields (values
+ * - Out: an EXIT trap dumps `$?`, `$PWD`, the directory stack (DIRSTACK, passed in too, with
+ *   `pushd -n`), and every variable as NUL-separated fields (values
  *   round-trip every byte except NUL; no `declare -p` parsing), plus whether the snippet ran to
  *   its end. Changed variables are written back, removed ones unset, cwd followed; a snippet
  *   that exited (`exit`, `set -e`) makes the block exit with its status.
@@ -85,7 +86,8 @@ __cmdc_dump() {
   local __cmdc_s=$? __cmdc_n __cmdc_a __cmdc_k __cmdc_i
   set +eux
   {
-    printf '%s\0%s\0%s\0' "$__cmdc_s" "$PWD" "@{__cmdc_fin:-0}"
+    printf '%s\0%s\0%s\0%s\0' "$__cmdc_s" "$PWD" "@{__cmdc_fin:-0}" "@{#DIRSTACK[@]}"
+    for __cmdc_i in "@{DIRSTACK[@]:1}"; do printf '%s\0' "$__cmdc_i"; done
     for __cmdc_n in $(compgen -v); do
       case $__cmdc_n in __cmdc_*|BASH|BASH_*|BASHOPTS|BASHPID|COLUMNS|COMP_*|DIRSTACK|EPOCHREALTIME|EPOCHSECONDS|EUID|FUNCNAME|GROUPS|HISTCMD|HISTFILE|HISTFILESIZE|HISTSIZE|HOSTNAME|HOSTTYPE|LINENO|LINES|MACHTYPE|MAILCHECK|OPTERR|OSTYPE|PIPESTATUS|PPID|PS1|PS2|PS4|PWD|RANDOM|SECONDS|SHELLOPTS|SHLVL|SRANDOM|UID|_) continue;; esac
       __cmdc_a=@{!__cmdc_n@a}
@@ -109,13 +111,15 @@ interface Dumped {
   value: VarValue;
 }
 
-function parseDump(buf: Buffer): { status: number; cwd: string; finished: boolean; vars: Map<string, Dumped> } | null {
+function parseDump(buf: Buffer): { status: number; cwd: string; finished: boolean; dirStack: string[]; vars: Map<string, Dumped> } | null {
   if (buf.length === 0) return null;
   const f = buf.toString('utf8').split('\0');
   let i = 0;
   const status = Number(f[i++]);
   const cwd = f[i++]!;
   const finished = f[i++] === '1';
+  const dirStack: string[] = [];
+  for (let n = Number(f[i++]) - 1; n > 0; n--) dirStack.push(f[i++]!);
   const vars = new Map<string, Dumped>();
   while (i < f.length - 1) {
     const name = f[i++]!;
@@ -136,7 +140,7 @@ function parseDump(buf: Buffer): { status: number; cwd: string; finished: boolea
       }
     } else vars.set(name, { attrs, value: f[i++]! });
   }
-  return { status, cwd, finished, vars };
+  return { status, cwd, finished, dirStack, vars };
 }
 
 function sameValue(a: VarValue | undefined, b: VarValue | undefined): boolean {
@@ -186,6 +190,7 @@ export async function runIsland(sh: Shell, text: string, o: IslandOptions = {}):
     }
     const opts: string[] = [];
     if (sh.opts.errexit) opts.push('-e');
+    if (sh.opts.errtrace) opts.push('-E');
     if (sh.opts.nounset) opts.push('-u');
     if (sh.opts.noglob) opts.push('-f');
     if (sh.opts.pipefail) opts.push('-o pipefail');
@@ -196,6 +201,8 @@ export async function runIsland(sh: Shell, text: string, o: IslandOptions = {}):
     // a compiled trap may carry its bash text (e.g. setup_bash_error_trap's)
     const errText = typeof err === 'string' ? err : (err as { bash?: string } | undefined)?.bash;
     if (errText !== undefined) lines.push(`trap ${bq(errText)} ERR`);
+    // the directory stack (DIRSTACK[1…]): `pushd -n` inserts at 1, so push from the bottom up
+    for (const d of [...sh.dirStack].reverse()) lines.push(`builtin pushd -n ${bq(d)} >/dev/null`);
     lines.push(DUMP);
     if (opts.length) lines.push(`set ${opts.join(' ')}`);
     if (sh.opts.xtrace) lines.push('set -x');
@@ -230,11 +237,9 @@ export async function runIsland(sh: Shell, text: string, o: IslandOptions = {}):
     for (const name of passed.keys()) {
       if (!dump.vars.has(name) && passed.get(name)!.value !== undefined) sh.vars.unset(name);
     }
-    if (dump.cwd && dump.cwd !== sh.cwd) {
-      sh.cwd = dump.cwd;
-      const pwd = sh.vars.ensure('PWD');
-      pwd.value = dump.cwd;
-    }
+    // the cwd as `cd` sets it; OLDPWD already came back with the variables
+    if (dump.cwd && dump.cwd !== sh.cwd) sh.chdir(dump.cwd, null);
+    sh.dirStack = dump.dirStack;
     if (!dump.finished) throw new ExitSignal(dump.status);
     return dump.status;
   } finally {

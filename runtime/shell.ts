@@ -89,6 +89,8 @@ export interface ShellOpts {
   nocasematch: boolean;
   extglob: boolean;
   lastpipe: boolean;
+  /** set -E: functions inherit the ERR trap */
+  errtrace: boolean;
 }
 
 /** A stdio given to createShell: an OS fd number, a node stream, or an fd table entry. */
@@ -201,6 +203,8 @@ export class Shell {
   vars: Vars;
   positional: string[];
   cwd: string;
+  /** The directory stack below the current directory (`pushd`/`popd`/`dirs`; DIRSTACK[1…]). */
+  dirStack: string[] = [];
   opts: ShellOpts;
   funcs: Map<string, FuncDef>;
   traps: Map<string, Body | string>;
@@ -209,6 +213,14 @@ export class Shell {
   status = 0;
   /** Current .md line (set by `at`). */
   line = 0;
+  /**
+   * Added by `at` while a compiled trap body runs: bash numbers a trap's lines from the failing
+   * command's line (ERR) or from 1 (EXIT, signals), not from where `trap` was written. 0 inside
+   * functions (their lines are their own).
+   */
+  lineShift = 0;
+  /** The .md line of the `trap` statement that set each compiled trap body. */
+  trapLines = new WeakMap<Body, number>();
   readonly source: { file: string };
   scriptName: string;
   libraries: LibraryRegistry;
@@ -239,12 +251,14 @@ export class Shell {
       this.vars = o.vars.clone();
       this.positional = o.positional.slice();
       this.cwd = o.cwd;
+      this.dirStack = o.dirStack.slice();
       this.opts = { ...o.opts };
       this.funcs = new Map(o.funcs);
       this.traps = new Map();
       this.fds = new Map(o.fds);
       this.status = o.status;
       this.line = o.line;
+      this.lineShift = o.lineShift;
       this.source = o.source;
       this.scriptName = o.scriptName;
       this.libraries = o.libraries;
@@ -270,7 +284,7 @@ export class Shell {
     this.opts = {
       errexit: false, nounset: false, pipefail: false, histexpand: false, xtrace: false,
       noglob: false, noclobber: false, nullglob: false, failglob: false, dotglob: false,
-      nocasematch: false, extglob: true, lastpipe: false,
+      nocasematch: false, extglob: true, lastpipe: false, errtrace: false,
       ...o.options,
     };
     this.funcs = new Map();
@@ -297,8 +311,18 @@ export class Shell {
 
   /** Record the .md line of the statement about to run; returns `this` for chaining. */
   at(line: number): this {
-    this.line = line;
+    this.line = line + this.lineShift;
     return this;
+  }
+
+  /**
+   * Make `dir` (absolute) the working directory as `cd` does: OLDPWD = `oldpwd` (the previous
+   * directory; null leaves OLDPWD alone, e.g. when an island handed its own OLDPWD back), PWD = dir.
+   */
+  chdir(dir: string, oldpwd: string | null = this.cwd): void {
+    if (oldpwd !== null) this.setVar('OLDPWD', oldpwd);
+    this.cwd = dir;
+    this.setVar('PWD', dir);
   }
 
   /** `<scriptName>: line N: ` as bash prints it. */
@@ -352,6 +376,7 @@ export class Shell {
       case 'BASH_SUBSHELL': return String(this.subshellLevel);
       case 'BASH_COMMAND': return this.command;
       case 'FUNCNAME': return this.funcNames[this.funcNames.length - 1];
+      case 'DIRSTACK': return this.cwd;
     }
     if (/^[1-9][0-9]*$/.test(name)) return this.positional[Number(name) - 1];
     if (name === 'PIPESTATUS') return String(this.pipestatus[0] ?? 0);
@@ -362,6 +387,7 @@ export class Shell {
   getValue(name: string): VarValue | undefined {
     if (name === 'PIPESTATUS') return this.pipestatus.map(String);
     if (name === 'FUNCNAME') return this.funcNames.length ? this.funcNames.slice().reverse() : undefined;
+    if (name === 'DIRSTACK') return [this.cwd, ...this.dirStack];
     if (name === '@' || name === '*') return this.positional.slice();
     const v = this.vars.lookup(name);
     if (v) return v.value;
@@ -484,15 +510,19 @@ export class Shell {
     return v === undefined ? ' \t\n' : v;
   }
 
+  /** `$-` in bash's order; `c`: the block runs as `bash -c` would run it (as Claude Code does). */
   optionFlags(): string {
     let s = '';
     if (this.opts.errexit) s += 'e';
+    if (this.opts.noglob) s += 'f';
+    s += 'h';
     if (this.opts.nounset) s += 'u';
     if (this.opts.xtrace) s += 'x';
-    if (this.opts.histexpand) s += 'H';
-    if (this.opts.noglob) s += 'f';
+    s += 'B';
     if (this.opts.noclobber) s += 'C';
-    return s + 'hB';
+    if (this.opts.errtrace) s += 'E';
+    if (this.opts.histexpand) s += 'H';
+    return s + 'c';
   }
 
   // -------------------------------------------------------------------------------------------
@@ -597,6 +627,8 @@ export class Shell {
       throw new ExitSignal(st);
     }
     const status = await withRedirs(this, redirs, () => this.invoke(argv, prefix));
+    // after a function call, `$LINENO` (and an ERR trap) see the line of the call again
+    this.line = line;
     this.pipestatus = [status];
     return this.done(status);
   }
@@ -638,6 +670,12 @@ export class Shell {
     this.funcNames.push(name);
     const savedLoop = this.loopDepth;
     this.loopDepth = 0;
+    const savedShift = this.lineShift;
+    this.lineShift = 0;
+    // without `set -E` a function runs without the ERR trap; it comes back after the call
+    // unless the function set one
+    const errTrap = this.opts.errtrace ? undefined : this.traps.get('ERR');
+    if (errTrap !== undefined) this.traps.delete('ERR');
     try {
       await fn.body(this);
       return this.status;
@@ -649,6 +687,8 @@ export class Shell {
       this.vars.frames.pop();
       this.funcNames.pop();
       this.loopDepth = savedLoop;
+      this.lineShift = savedShift;
+      if (errTrap !== undefined && !this.traps.has('ERR')) this.traps.set('ERR', errTrap);
     }
   }
 
@@ -953,6 +993,8 @@ export class Shell {
 
   /** `trap <compiled body> SIG...` (a literal trap string the compiler translated). */
   async trap(body: Body, ...signals: string[]): Promise<number> {
+    const line = this.line - this.lineShift;
+    this.trapLines.set(body, line);
     for (const s of signals) this.traps.set(normSignal(s), body);
     this.status = 0;
     return 0;
@@ -964,13 +1006,25 @@ export class Shell {
     if (t === undefined || t === '') return;
     if (sig === 'ERR') this.traps.delete('ERR'); // no recursion while it runs
     const savedOff = this.errexitOff;
+    // bash numbers the handler's lines from the line of the command that triggered it (ERR,
+    // DEBUG, RETURN) or from 1 (EXIT and signals)
+    const fromLine = sig === 'ERR' || sig === 'DEBUG' || sig === 'RETURN';
+    const savedLine = this.line;
+    const savedShift = this.lineShift;
     try {
       this.status = status;
       if (typeof t === 'string') {
         const { runIsland } = await import('./island.js');
+        if (!fromLine) this.line = 1;
         await runIsland(this, t, { reason: `trap ${sig}` });
-      } else await t(this);
+      } else {
+        const def = this.trapLines.get(t);
+        if (def !== undefined) this.lineShift = (fromLine ? savedLine : 1) - def;
+        await t(this);
+      }
     } finally {
+      this.line = savedLine;
+      this.lineShift = savedShift;
       this.errexitOff = savedOff;
       if (sig === 'ERR' && !this.traps.has('ERR')) this.traps.set('ERR', t);
     }

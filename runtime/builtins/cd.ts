@@ -1,4 +1,4 @@
-/** `cd [dir|-]`, updating PWD and OLDPWD; `pwd [-P]`. */
+/** `cd [dir|-]`, updating PWD and OLDPWD (changeDir, shared with pushd/popd); `pwd [-P]`. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Shell } from '../shell.js';
@@ -26,29 +26,37 @@ export function cd(sh: Shell, args: string[]): number {
     print = true;
   }
   if (dir === '') return 0;
+  if (!changeDir(sh, dir, 'cd')) return 1;
+  if (print) sh.out(sh.cwd + '\n');
+  return 0;
+}
+
+/**
+ * `cd dir` without the argument handling: check `dir` (relative to the cwd), print bash's
+ * message as `<who>: dir: …` when it cannot be entered, else make it the cwd (sh.chdir: PWD,
+ * OLDPWD). Shared by cd, pushd and popd.
+ */
+export function changeDir(sh: Shell, dir: string, who: string): boolean {
   const target = path.resolve(sh.cwd, dir);
   let st: fs.Stats;
   try {
     st = fs.statSync(target);
   } catch {
-    sh.error(`cd: ${dir}: No such file or directory`);
-    return 1;
+    sh.error(`${who}: ${dir}: No such file or directory`);
+    return false;
   }
   if (!st.isDirectory()) {
-    sh.error(`cd: ${dir}: Not a directory`);
-    return 1;
+    sh.error(`${who}: ${dir}: Not a directory`);
+    return false;
   }
   try {
     fs.accessSync(target, fs.constants.X_OK);
   } catch {
-    sh.error(`cd: ${dir}: Permission denied`);
-    return 1;
+    sh.error(`${who}: ${dir}: Permission denied`);
+    return false;
   }
-  sh.setVar('OLDPWD', sh.cwd);
-  sh.cwd = target;
-  sh.setVar('PWD', target);
-  if (print) sh.out(target + '\n');
-  return 0;
+  sh.chdir(target);
+  return true;
 }
 
 export function pwd(sh: Shell, args: string[]): number {

@@ -23,6 +23,9 @@ import { type, command, builtin } from './type.js';
 import { shopt } from './shopt.js';
 import { getopts } from './getopts.js';
 import { wait, hash, umask } from './misc.js';
+import { pushd } from './pushd.js';
+import { popd } from './popd.js';
+import { dirs } from './dirs.js';
 
 /** A builtin: runs in process against the shell; args exclude the name. Returns the status. */
 export type Builtin = (sh: Shell, args: string[], name: string) => number | Promise<number>;
@@ -32,4 +35,5 @@ export const BUILTINS: Record<string, Builtin> = {
   export: exportB, unset, local, declare, typeset, readonly, read, shift, set, exit,
   return: returnB, break: breakB, continue: continueB, source, '.': source, eval: evalB, trap,
   mapfile, readarray: mapfile, let: letB, type, command, builtin, shopt, getopts, wait, hash, umask,
+  pushd, popd, dirs,
 };

@@ -3,12 +3,12 @@ import type { Shell, ShellOpts } from '../shell.js';
 import { declareLine } from './declare.js';
 
 const LETTERS: Record<string, keyof ShellOpts> = {
-  e: 'errexit', u: 'nounset', x: 'xtrace', f: 'noglob', C: 'noclobber', H: 'histexpand',
+  e: 'errexit', u: 'nounset', x: 'xtrace', f: 'noglob', C: 'noclobber', H: 'histexpand', E: 'errtrace',
 };
 const NAMES: Record<string, keyof ShellOpts | null> = {
   errexit: 'errexit', nounset: 'nounset', pipefail: 'pipefail', xtrace: 'xtrace', noglob: 'noglob',
   noclobber: 'noclobber', histexpand: 'histexpand', posix: null, vi: null, emacs: null, monitor: null,
-  notify: null, allexport: null, braceexpand: null, hashall: null, interactive_comments: null, errtrace: null,
+  notify: null, allexport: null, braceexpand: null, hashall: null, interactive_comments: null, errtrace: 'errtrace',
   functrace: null, ignoreeof: null, keyword: null, noexec: null, nolog: null, onecmd: null, physical: null,
   privileged: null, verbose: null, history: null,
 };
@@ -58,7 +58,7 @@ export function set(sh: Shell, args: string[]): number {
       }
       const k = LETTERS[c];
       if (k) sh.opts[k] = on;
-      else if (!'abhkmnpvtBEPT'.includes(c)) {
+      else if (!'abhkmnpvtBPT'.includes(c)) {
         sh.error(`set: ${on ? '-' : '+'}${c}: invalid option`);
         return 2;
       }

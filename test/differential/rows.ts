@@ -235,6 +235,19 @@ export const ROWS: Row[] = [
   row('island prefix names', 'pre_a=1; pre_b=2; echo ${!pre_*}; for n in ${!pre_@}; do echo $n; done'),
   row('island exit', 'x=1; case a in a) echo in;& b) exit 4;; esac; echo never'),
   row('island background', 'v=start; sleep 0.01 & wait; echo $v'),
+  // --- directory stack (pushd/popd/dirs, found by setup.md)
+  row('pushd popd', 'mkdir -p a/b c; pushd a >/dev/null; echo "$(basename "$PWD") $(basename "$OLDPWD") ${#DIRSTACK[@]}"; pushd b | sed "s|$HOME|H|g"; popd >/dev/null; echo "${PWD##*/}"; popd; echo "${PWD##*/} ${OLDPWD##*/} ${#DIRSTACK[@]}"', { env: { HOME: '/nonexistent-home' } }),
+  row('pushd rotate', 'mkdir -p a b c; HOME=$PWD; pushd a; pushd ../b; pushd ../c; pushd; pushd +1; pushd -1; pushd +0; popd +1; popd -0; dirs -v; pushd -n rel; dirs -l | sed "s|$HOME|H|g"; popd -n; popd; echo "${DIRSTACK[@]##*/}"'),
+  row('pushd errors', 'mkdir -p a; HOME=$PWD; pushd; echo $?; popd; echo $?; pushd nope; echo $?; pushd a b; echo $?; pushd +3; echo $?; pushd -x; echo $?; pushd -n; echo $?; pushd -n a; pushd +3; echo $?; dirs +4; echo $?; popd +4; echo $?; dirs +1; dirs -1; popd -n -1; dirs -c; dirs; touch f; pushd f; echo $?'),
+  row('pushd in function and subshell', 'mkdir -p d; HOME=$PWD; f() { pushd d >/dev/null; }; f; dirs; (popd >/dev/null; dirs); dirs; x=$(pushd -n /tmp); echo "$x"; dirs'),
+  row('island pushd popd', 'mkdir -p a b; HOME=$PWD; pushd a >/dev/null; case x in x) pushd ../b;& y) dirs -p;; esac; dirs; echo "${PWD##*/} ${OLDPWD##*/} ${#DIRSTACK[@]}"; popd; case x in x) popd;& y) :;; esac; echo "${PWD##*/} ${OLDPWD##*/}"; dirs'),
   // --- found by the fixtures (test/e2e/fixtures.test.ts)
+  row('trap ERR LINENO is the failing line', 'trap \'echo "ERR $? at $LINENO"\' ERR\nfalse\nf() {\n  false\n}\nf\nx=$(exit 3)\nfalse || true\necho "end $LINENO"'),
+  row('trap ERR LINENO multi-line trap', '\ntrap \'echo "a $LINENO"\necho "b $LINENO"\' ERR\n\nfalse\n\nfalse'),
+  row('trap EXIT LINENO counts from 1', 'trap \'echo "EXIT $LINENO"\necho "again $LINENO"\' EXIT\necho a\n\nexit 3'),
+  row('trap EXIT string LINENO', 't=\'echo "EXIT $LINENO"\'\ntrap "$t" EXIT\necho a\nset -e\n\nfalse'),
+  row('trap ERR string LINENO', 't=\'echo "ERR $LINENO"\'\ntrap "$t" ERR\n\nfalse\ng() { echo "in g $LINENO"; }\ntrap \'g; echo "ERR2 $LINENO"\' ERR\nfalse'),
+  row('option flags', 'echo $-; set -eEuxfC; echo $- 2>/dev/null; set +eEuxfC; set -H; echo $-; set +H; echo $-'),
+  row('errtrace', 'trap \'echo "ERR $LINENO"\' ERR\nf() { false; }\nset -E\nf\nset +E\nf\ng() { trap \'echo "G $LINENO"\' ERR; false; }\ng\nfalse'),
   row('subscript holding expansions', 'A=(x y z); i=1; echo "${A[${#A[@]}-1]}" "${A[$i]}" "${A[${i}+1]}" "${A[${#A}-1]}"; n=${#A[@]}; echo "${A[n-2]}"'),
 ];

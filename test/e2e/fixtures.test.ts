@@ -1,8 +1,9 @@
 /**
  * Differential test of every fixture command: the compiled module, run by the real CLI
  * (`run()` in runtime/cli.ts, agent steps answered by an empty replay), against the command's
- * bash blocks run in real bash, one `bash -c` process per block, the way Claude Code runs them
- * (`eval '<block>' && pwd -P >| <cwd file>`: the working directory carries over, nothing else),
+ * bash blocks run in real bash, one `bash -c` process per block, as a standalone bash process runs
+ * it (see bashBlockText: `$0` = the .md path, lines = .md lines; the working directory carries
+ * over, nothing else),
  * with the state libraries from runtime/lib/*.sh installed where the blocks `source` them
  * (`$CLAUDE_PROJECT_DIR/.claude/lib/{core,workflow}/`). Both runs get the same arguments, the
  * same environment, /dev/null as stdin and the same fresh project directory (same path), and
@@ -40,18 +41,26 @@ const TMP = mkdtempSync(join(tmpdir(), 'cmdc-diff-'));
 const PROJ = join(TMP, 'proj');
 const OUT = join(TMP, 'out');
 
-/** Arguments per fixture (default: none). */
-const ARGS: Record<string, string[]> = {
-  'implement.md': [],
-  'research.md': ['Concurrency in Shell Scripts!'],
-  'debug.md': ['tests fail with timeout in CI'],
-  'repair.md': ['--type', 'state_error', 'extra'],
-  'revise.md': ['plans/001_feature.md', 'Add phase 4: documentation (priority: high)'],
-  'document.md': ['src/app.ts', 'src/lib/util.ts', 'README.md', 'docs/guide.md'],
-  'expand.md': [],
-  'setup.md': ['ws'],
-  'failing.md': ['missing.txt'],
-  'test-runner.md': [],
+/**
+ * Per fixture: the arguments both runs get, `--set` values for the compiled run, and the textual
+ * edits the model makes to the blocks in Claude Code for the same input (a placeholder such as
+ * `<report-path>` replaced by its value; the compiled side receives the value as data).
+ */
+interface Case {
+  args?: string[];
+  sets?: Record<string, string>;
+  substitute?: Record<string, string>;
+}
+const CASES: Record<string, Case> = {
+  'research.md': { args: ['Concurrency in Shell Scripts!'] },
+  'debug.md': { args: ['tests fail with timeout in CI'] },
+  'repair.md': { args: ['--type', 'state_error', 'extra'] },
+  'revise.md': { args: ['plans/001_feature.md', 'Add phase 4: documentation (priority: high)'] },
+  'document.md': { args: ['src/app.ts', 'src/lib/util.ts', 'README.md', 'docs/guide.md'] },
+  'setup.md': { args: ['ws'] },
+  'failing.md': { args: ['missing.txt'] },
+  // `argument-hint: <report-path>` binds the token to the arguments (compiled: "${CMDC_ARGUMENTS}").
+  'broken-placeholder.md': { args: ['reports/001_report.md'], substitute: { '<report-path>': 'reports/001_report.md' } },
 };
 
 const fixtures = readdirSync(FIXTURES)
@@ -140,7 +149,32 @@ export function normalise(s: string): string {
     .replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<TS>');
 }
 
-function runBash(file: string, args: string[]): Outcome {
+/**
+ * The text bash runs for one block, and how the cwd is carried to the next block.
+ *
+ * A block runs the way a standalone `bash -c` process runs it: `bash -c <text> <md path> args…`
+ * with `$0` = the .md path the compiled side uses as its script name, and the block padded with
+ * blank lines so that its first line is its .md line (so `$LINENO`, `<md>: line N: …` and
+ * `<md>: -c: line N: syntax error …` name .md lines, as the compiled run does). The block is not
+ * in a condition context (no `eval … && pwd`), so `set -e` and ERR traps act as the author wrote.
+ *
+ * The cwd: line 1 (a padding line; a block's first line is at least line 2 of the .md) defines
+ * `__cmdc_cwd` and a DEBUG trap that writes `$PWD` to the cwd file before every top-level simple
+ * command (`__cmdc_cwd "$_"` keeps `$_`; `$?`/PIPESTATUS survive a DEBUG trap; `2>/dev/null`
+ * keeps `set -x` quiet), and the block is followed by `exit $?`, so the cwd after its last
+ * command is recorded too. Correct for a normal end, `exit`, a `set -e` failure and a syntax
+ * error (the cwd before the failing command/line). Limits: a `cd` inside a function (DEBUG
+ * traps are not inherited) followed by `exit` inside that function, a `cd` in an EXIT trap, and
+ * a block that sets its own DEBUG trap are not seen; `declare -F`/`trap -p` show the helper.
+ * Nothing in the fixtures does these.
+ */
+export function bashBlockText(code: string, line: number, cwdFile: string): string {
+  const head = `__cmdc_cwd() { printf %s "$PWD" >| ${bashQuote(cwdFile)}; }; trap '{ __cmdc_cwd "$_"; } 2>/dev/null' DEBUG`;
+  if (line < 2) throw new Error('a block starts at line 2 of its .md or later');
+  return `${head}${'\n'.repeat(line - 1)}${code}${code.endsWith('\n') ? '' : '\n'}exit $?\n`;
+}
+
+function runBash(file: string, scriptName: string, c: Case): Outcome {
   freshProject();
   const md = parseCommandMarkdown(readFileSync(file, 'utf8'), file);
   const cwdFile = join(TMP, 'cwd');
@@ -151,8 +185,10 @@ function runBash(file: string, args: string[]): Outcome {
   for (const step of md.steps) {
     if (step.kind !== 'bash') continue;
     writeFileSync(cwdFile, cwd);
-    const script = `eval ${bashQuote(step.code)} && pwd -P >| ${bashQuote(cwdFile)}`;
-    const r = spawnSync('bash', ['-c', script, 'bash', ...args], {
+    // What the model does with a placeholder: edits the text.
+    let code = step.code;
+    for (const [token, value] of Object.entries(c.substitute ?? {})) code = code.split(token).join(value);
+    const r = spawnSync('bash', ['-c', bashBlockText(code, step.line, cwdFile), scriptName, ...(c.args ?? [])], {
       cwd,
       env: baseEnv(),
       encoding: 'utf8',
@@ -163,18 +199,18 @@ function runBash(file: string, args: string[]): Outcome {
     stdout += r.stdout;
     stderr += r.stderr;
     status = r.status ?? 128;
-    cwd = readFileSync(cwdFile, 'utf8').trim() || cwd;
+    cwd = readFileSync(cwdFile, 'utf8') || cwd;
     if (status !== 0) break;
   }
   return { stdout: normalise(stdout), stderr: normalise(stderr), status, state: readState(false), errors: readErrors(false) };
 }
 
-function runCompiled(name: string, args: string[]): Outcome {
+function runCompiled(name: string, c: Case): Outcome {
   freshProject();
   const entry = join(OUT, `${name}.entry.ts`);
   const replay = join(TMP, 'replay.json');
   writeFileSync(replay, JSON.stringify({ default: '' }));
-  const r = spawnSync(process.execPath, [...TSX, entry, '--agent-replay', replay, '--', ...args], {
+  const r = spawnSync(process.execPath, [...TSX, entry, '--agent-replay', replay, ...Object.entries(c.sets ?? {}).flatMap(([k, v]) => ['--set', `${k}=${v}`]), '--', ...(c.args ?? [])], {
     cwd: PROJ,
     env: baseEnv(),
     encoding: 'utf8',
@@ -191,6 +227,8 @@ function runCompiled(name: string, args: string[]): Outcome {
   };
 }
 
+/** fixture file -> the .md path the compiled module names itself by (its scriptName, `$0`). */
+const SOURCES = new Map<string, string>();
 const results: { name: string; same: boolean; ms: [number, number] }[] = [];
 
 test.before(() => {
@@ -205,6 +243,7 @@ test.before(() => {
     assert.ok(x.code, `${x.file} compiles`);
     writeFileSync(x.outFile, x.code!);
     const name = x.outFile.split('/').pop()!.replace(/\.ts$/, '');
+    SOURCES.set(x.file.split('/').pop()!, x.file);
     writeFileSync(
       join(OUT, `${name}.entry.ts`),
       `import { command } from './${name}.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/cli.ts'))};\nawait run(command, process.argv);\n`,
@@ -221,11 +260,11 @@ test.after(() => {
 
 for (const f of fixtures) {
   test(`${f}: compiled run = bash run`, () => {
-    const args = ARGS[f] ?? [];
+    const c = CASES[f] ?? {};
     const t0 = performance.now();
-    const want = runBash(join(FIXTURES, f), args);
+    const want = runBash(join(FIXTURES, f), SOURCES.get(f)!, c);
     const t1 = performance.now();
-    const got = runCompiled(f.replace(/\.md$/, ''), args);
+    const got = runCompiled(f.replace(/\.md$/, ''), c);
     const t2 = performance.now();
     // Guard against a vacuous pass: every fixture prints in its first block, so a silent bash run
     // means the blocks never got past `source .../state-persistence.sh` (library missing).
@@ -239,5 +278,13 @@ for (const f of fixtures) {
     assert.fixture(got.errors, want.errors, `${f}: error log`);
   });
 }
+
+test('broken-placeholder.md without a value: the compiled run refuses, naming the token and its .md line', () => {
+  const got = runCompiled('broken-placeholder', {});
+  assert.is(got.status, 2);
+  assert.is(got.stdout, '');
+  assert.match(got.stderr, 'refusing to run block 2 (Block 2: Verify report, test/fixtures/commands/broken-placeholder.md:25)');
+  assert.match(got.stderr, 'placeholder <report-path> at test/fixtures/commands/broken-placeholder.md:25:8 has no value');
+});
 
 test.run();
