@@ -1,39 +1,59 @@
 /**
  * The runner's bookkeeping for command instances (used by runtime/cli.ts): which instance a run
- * belongs to, its status (running/paused/done/failed), the next step to run, its arguments and
- * working directory, and owner-filtered discovery for `--resume` / `--block` without an id.
+ * belongs to, its status and next step, its arguments and working directory, and owner-filtered
+ * discovery for `--resume` / `--block` without an id.
  *
- * The bookkeeping lives in a sidecar `workflow_<id>.run.json` next to the instance's state file
- * `workflow_<id>.sh` (in `${CMDC_STATE_DIR:-${CLAUDE_PROJECT_DIR:-$PWD}/.claude/tmp}`), written
- * with temp + fsync + rename. The state file's variables stay exactly what the command's blocks
- * wrote; when it is a cmdc state file, the runner's status and next step are mirrored into its
- * header (`# cmdc:status` / `# cmdc:block` lines, runtime/state.ts) so that `cmdc state list`,
- * gc and discovery (discover_latest_state_file) see them, and agent outputs are appended as
- * records of the same format.
+ * Where each thing lives (in `${CMDC_STATE_DIR:-${CLAUDE_PROJECT_DIR:-$PWD}/.claude/tmp}`):
+ *   - `workflow_<id>.sh`, the state file (runtime/state.ts), is the single source of truth for
+ *     the instance's identity and progress: its header holds id, command, owner, created,
+ *     status (running/paused/done/failed) and block = the index of the next step to run (what
+ *     --resume starts from). The runner writes status and block only there (setStatus /
+ *     setBlock, appends under the instance lock). An instance the runner starts itself gets a
+ *     cmdc state file at once (createState); a state file the command's first block wrote by
+ *     hand (no cmdc header) gets the header lines appended when the runner adopts it.
+ *   - `workflow_<id>.run.json`, the run record (runtime/paths.ts runRecordPath), holds what a
+ *     header cannot: the compiled command that runs the instance (membership: only instances
+ *     with a run record naming this command are this command's), argument words and raw
+ *     string, `--set` values, the session id, the working directory, and how agent outputs are
+ *     written. Rewritten whole with temp + fsync + rename; gc removes it with its instance.
+ * Discovery (`--resume` / `--block` without an id) is runtime/discover.ts's: the owner's running
+ * or paused instances from the owner index, verified against their headers; `--list` scans the
+ * directory's headers (discover.ts scanStateFiles). Both keep the instances this command's run
+ * records name.
+ *
+ * Agent outputs are appended as cmdc records when the command's blocks initialised a cmdc
+ * state file (init_workflow_state), and as seed-style `export KEY='value'` lines otherwise (a
+ * file the runner created, or one the blocks wrote by hand): blocks that read the file
+ * themselves expect the seed's format, and cmdc's parser reads both.
  *
  * Owner (who may continue an instance without naming it): runtime/owner.ts's rule — `CMDC_OWNER`,
  * else Claude Code's session id, else the nearest long-lived ancestor process (the terminal's
  * shell), else the user.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import type { VarValue } from './vars.js';
-import { newWorkflowId } from './ids.js';
-import { stateDir, stateFilePath } from './paths.js';
+import { newWorkflowId, tryParseWorkflowId } from './ids.js';
+import { atomicWriteFile } from './lock.js';
+import { runRecordPath, stateDir, stateFilePath } from './paths.js';
 import { resolveOwner } from './owner.js';
-import { STATE_FORMAT, WorkflowState, openState, readStateMeta } from './state.js';
+import { listCandidates, scanStateFiles } from './discover.js';
+import { STATE_FORMAT, WorkflowState, createState, readStateMeta, type StateMeta } from './state.js';
+import { StateNotFoundError } from './state-errors.js';
 
-export type Status = 'running' | 'paused' | 'done' | 'failed';
+export type Status = StateMeta['status'];
 
+/**
+ * What the runner reads and writes about one instance: status, step, owner, created and
+ * updated come from the state file (header and mtime); the rest from its run record.
+ */
 export interface Instance {
   id: string;
-  /** Path of the state file (may not exist when the command never initialised one). */
+  /** Path of the state file. */
   file: string;
   command: string;
   owner: string;
   status: Status;
-  /** Index of the next step to run (0-based, into command.steps). */
+  /** Index of the next step to run (0-based, into command.steps): the header's block. */
   step: number;
   args: string[];
   /** The raw argument string (CMDC_ARGUMENTS; absent in older records: args joined by spaces). */
@@ -43,17 +63,34 @@ export interface Instance {
   /** CMDC_SESSION_ID when Claude Code gave none. */
   session?: string;
   cwd: string;
+  /** 'export': agent outputs go in as seed-style `export K='v'` lines (see the module doc). */
+  outputs?: 'export';
   created: string;
+  /** The state file's mtime (ISO 8601). */
   updated: string;
 }
+
+/** The run record (`workflow_<id>.run.json`): what the state-file header cannot hold. */
+interface RunRecord {
+  /** The compiled command (its name) that runs the instance. */
+  command: string;
+  args: string[];
+  arguments?: string;
+  sets?: Record<string, string>;
+  session?: string;
+  cwd: string;
+  outputs?: 'export';
+}
+
+const RECORD_FIELDS = ['command', 'args', 'arguments', 'sets', 'session', 'cwd', 'outputs'] as const;
 
 /** An instance that cannot be found, or several that match (the message names them). */
 export class InstanceLookupError extends Error {}
 
 export interface Store {
   /**
-   * A new instance created by the runner itself (the command did not initialise one). Only the
-   * bookkeeping is written; the state file appears with the first value stored in it.
+   * A new instance created by the runner itself (the command did not initialise one): a cmdc
+   * state file (header, WORKFLOW_ID) and its run record.
    */
   create(command: string, args: string[]): Instance;
   /** The instance the block just initialised (its WORKFLOW_ID has a state file), or null. */
@@ -79,18 +116,6 @@ const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 function newId(command: string): string {
   const prefix = command.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^[^A-Za-z]+/, '') || 'cmd';
   return newWorkflowId(prefix.slice(0, 40));
-}
-
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
 }
 
 /** Parse the scalar assignments of a bash state file without evaluating it. */
@@ -166,82 +191,93 @@ function bashQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A handle on `file` when it is a cmdc state file (runtime/state.ts format), else null. */
-function cmdcState(file: string): WorkflowState | null {
-  try {
-    if (readStateMeta(file)?.meta.format !== STATE_FORMAT) return null;
-    return openState(file);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Mirror the runner's status and position into the state file's header (runtime/state.ts
- * setStatus / setBlock), so that `cmdc state list`, gc and discovery see the runner's
- * instances: status as the runner has it, block = the index of the next step to run (what
- * --resume starts from). Only for cmdc state files; a header write that fails is not fatal.
- */
-function syncHeader(inst: Instance): void {
-  const ws = cmdcState(inst.file);
-  if (!ws) return;
-  try {
-    const meta = ws.meta();
-    if (meta.block !== inst.step) ws.setBlock(inst.step);
-    if (meta.status !== inst.status) ws.setStatus(inst.status);
-  } catch {
-    /* the sidecar stays authoritative for the runner */
-  }
+function statusList(statuses: readonly Status[]): { or: string; slash: string } {
+  return { or: statuses.join(' or '), slash: statuses.join('/') };
 }
 
 export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
   const dir = stateDir({ env: o.env, cwd: o.cwd });
   const owner = defaultOwner(o.env);
-  const sidecar = (id: string) => join(dir, `workflow_${id}.run.json`);
-  const save = (inst: Instance) => {
-    mkdirSync(dir, { recursive: true });
-    inst.updated = new Date().toISOString();
-    writeAtomic(sidecar(inst.id), JSON.stringify(inst, null, 2) + '\n');
-  };
-  const load = (id: string): Instance | null => {
+  const handle = (id: string) => new WorkflowState({ id, path: stateFilePath(dir, id), dir });
+  const readRecord = (id: string): RunRecord | null => {
     try {
-      return JSON.parse(readFileSync(sidecar(id), 'utf8')) as Instance;
+      return JSON.parse(readFileSync(runRecordPath(dir, id), 'utf8')) as RunRecord;
     } catch {
       return null;
     }
   };
-  const make = (id: string, command: string, args: string[]): Instance => {
+  const writeRecord = (inst: Instance) => {
+    const rec: Record<string, unknown> = {};
+    for (const k of RECORD_FIELDS) if (inst[k as keyof Instance] !== undefined) rec[k] = inst[k as keyof Instance];
+    atomicWriteFile(runRecordPath(dir, inst.id), JSON.stringify(rec, null, 2) + '\n');
+  };
+  const compose = (id: string, rec: RunRecord, meta: StateMeta, mtimeMs: number): Instance => ({
+    ...rec,
+    id,
+    file: stateFilePath(dir, id),
+    owner: meta.owner,
+    status: meta.status,
+    step: meta.block,
+    created: meta.created,
+    updated: new Date(mtimeMs).toISOString(),
+  });
+  /** The instance (run record + header), or null when either is missing. */
+  const load = (id: string): (Instance) | null => {
+    const rec = readRecord(id);
+    if (!rec) return null;
+    const m = readStateMeta(stateFilePath(dir, id));
+    return m ? compose(id, rec, m.meta, m.mtimeMs) : null;
+  };
+  const fresh = (id: string, command: string, args: string[]): Instance => {
     const now = new Date().toISOString();
     return { id, file: stateFilePath(dir, id), command, owner, status: 'running', step: 0, args, cwd: o.cwd, created: now, updated: now };
   };
-  const all = (command: string): Instance[] => {
-    if (!existsSync(dir)) return [];
-    const out: Instance[] = [];
-    for (const f of readdirSync(dir)) {
-      const m = /^workflow_(.+)\.run\.json$/.exec(f);
-      if (!m) continue;
-      const inst = load(m[1]!);
-      if (inst && inst.command === command) out.push(inst);
+  /** Status and step go to the header, and only when they differ from it. */
+  const writeHeader = (inst: Instance) => {
+    const ws = handle(inst.id);
+    let meta: StateMeta;
+    try {
+      meta = ws.meta();
+    } catch (e) {
+      if (e instanceof StateNotFoundError) throw new InstanceLookupError(`the state file of ${inst.id} is gone (${inst.file})`);
+      throw e;
     }
-    return out.sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0));
+    if (meta.block !== inst.step) ws.setBlock(inst.step);
+    if (meta.status !== inst.status) ws.setStatus(inst.status);
   };
   return {
     create(command, args) {
-      const inst = make(newId(command), command, args);
-      save(inst);
+      const id = newId(command);
+      createState(id, { dir, command, owner });
+      const inst: Instance = { ...fresh(id, command, args), outputs: 'export' };
+      writeRecord(inst);
       return inst;
     },
     adopt(command, vars, args, since) {
       const id = vars.get('WORKFLOW_ID');
-      if (typeof id !== 'string' || !ID_RE.test(id)) return null;
+      // Only ids the state runtime accepts: discovery and the owner index need them.
+      if (typeof id !== 'string' || !tryParseWorkflowId(id)) return null;
       const file = stateFilePath(dir, id);
       try {
         if (statSync(file).mtimeMs < since - 1000) return null; // not created by this run
       } catch {
         return null;
       }
-      const inst = load(id) ?? make(id, command, args);
-      save(inst);
+      const known = load(id);
+      if (known) return known;
+      const meta = readStateMeta(file)?.meta;
+      if (!meta) return null;
+      const inst = fresh(id, command, args);
+      writeRecord(inst);
+      if (meta.owner === '') {
+        // Written by the blocks without cmdc's state library: give it the header lines.
+        const ws = handle(id);
+        ws.setMeta({ id, command, owner, created: inst.created });
+        ws.setBlock(inst.step);
+        ws.setStatus(inst.status); // also indexes it under its owner (discovery)
+      } else {
+        Object.assign(inst, { owner: meta.owner, status: meta.status, step: meta.block, created: meta.created || inst.created });
+      }
       return inst;
     },
     get(command, id) {
@@ -252,24 +288,39 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
       return inst;
     },
     discover(command, statuses) {
-      const mine = all(command).filter((i) => i.owner === owner && statuses.includes(i.status));
+      const mine: Instance[] = [];
+      for (const c of listCandidates({ dir, owner, statuses })) {
+        const rec = readRecord(c.id);
+        const m = rec?.command === command ? readStateMeta(c.path) : undefined;
+        if (rec && m) mine.push(compose(c.id, rec, m.meta, m.mtimeMs));
+      }
+      const { or, slash } = statusList(statuses);
       if (mine.length === 1) return mine[0]!;
       if (mine.length === 0) {
         throw new InstanceLookupError(
-          `no ${statuses.join(' or ')} instance of /${command} for owner ${owner} in ${dir}; ` +
-            `start one, or pass --workflow-id <id> (see --list)`,
+          `no ${or} instance of /${command} for owner ${owner} in ${dir}; ` + `start one, or pass --workflow-id <id> (see --list)`,
         );
       }
       throw new InstanceLookupError(
-        `${mine.length} ${statuses.join('/')} instances of /${command} for owner ${owner}; pass --workflow-id <id>:\n` +
+        `${mine.length} ${slash} instances of /${command} for owner ${owner}; pass --workflow-id <id>:\n` +
           mine.map((i) => `  ${i.id}  ${i.status}  step ${i.step}  updated ${i.updated}`).join('\n'),
       );
     },
-    list: all,
+    list(command) {
+      const out: Instance[] = [];
+      for (const f of scanStateFiles(dir)) {
+        const rec = readRecord(f.id);
+        if (rec?.command === command) out.push(compose(f.id, rec, f.meta, f.mtimeMs));
+      }
+      return out;
+    },
     update(inst, patch) {
+      const recordChanged = RECORD_FIELDS.some(
+        (k) => k in patch && JSON.stringify(patch[k as keyof typeof patch]) !== JSON.stringify(inst[k as keyof Instance]),
+      );
       Object.assign(inst, patch);
-      save(inst);
-      syncHeader(inst);
+      if (recordChanged) writeRecord(inst);
+      if ('status' in patch || 'step' in patch) writeHeader(inst);
     },
     values(inst) {
       try {
@@ -279,9 +330,9 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
       }
     },
     append(inst, key, value) {
-      const ws = cmdcState(inst.file);
-      if (ws) {
-        ws.append(key, value);
+      const exportStyle = inst.outputs === 'export' || readStateMeta(inst.file)?.meta.format !== STATE_FORMAT;
+      if (!exportStyle) {
+        handle(inst.id).append(key, value);
         return;
       }
       mkdirSync(dir, { recursive: true });

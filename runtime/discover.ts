@@ -17,7 +17,7 @@ import { tryParseWorkflowId } from './ids.js';
 import { resolveOwner } from './owner.js';
 import { addIndexEntry, listIndexEntries, markIndexComplete, removeIndexEntry } from './owner-index.js';
 import { idFromStateFileName, indexMarkerPath, stateDir, stateFilePath, type StateDirOptions } from './paths.js';
-import { isTerminalStatus, readStateMeta, resolveStateRef, type WorkflowStatus } from './state.js';
+import { isTerminalStatus, readStateMeta, resolveStateRef, type StateMeta, type WorkflowStatus } from './state.js';
 import { AmbiguousInstanceError, NoInstanceError, StateNotFoundError, WrongPrefixError, type CandidateInfo } from './state-errors.js';
 
 export interface DiscoverOptions extends StateDirOptions {
@@ -64,6 +64,44 @@ export function ensureIndex(dir: string): void {
   } catch {
     rebuildIndex(dir);
   }
+}
+
+/** A state file of the directory and its header (see scanStateFiles). */
+export interface ScannedState {
+  id: string;
+  path: string;
+  meta: StateMeta;
+  mtimeMs: number;
+}
+
+/**
+ * Every state file of the directory with its header, newest first (any owner, any status,
+ * legacy files included): the slow path for listings (`cmdc state list`, a runner's --list),
+ * never for discovery. A file whose header cannot be read is passed to `onError` and skipped.
+ */
+export function scanStateFiles(dir: string, onError: (path: string, err: Error) => void = () => {}): ScannedState[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: ScannedState[] = [];
+  for (const name of names) {
+    const id = idFromStateFileName(name);
+    if (id === undefined || !tryParseWorkflowId(id)) continue;
+    const path = stateFilePath(dir, id);
+    let m;
+    try {
+      m = readStateMeta(path);
+    } catch (err) {
+      onError(path, err as Error);
+      continue;
+    }
+    if (m) out.push({ id, path, meta: m.meta, mtimeMs: m.mtimeMs });
+  }
+  return out.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.id < b.id ? 1 : -1));
 }
 
 /** The owner's verified candidates, newest first. */

@@ -11,8 +11,10 @@
  *   - it is a legacy (seed) file without a cmdc header.
  * A running/paused instance whose owner is provably alive is never removed, however old.
  * Removal happens under the instance lock and only if the file was not written since gc looked.
- * With an instance go its owner-index entry, checkpoints and lock file. gc also sweeps index
- * entries and checkpoint directories whose state file is gone, and temp files over an hour old.
+ * With an instance go its owner-index entry, checkpoints, the command runner's run record
+ * (`workflow_<id>.run.json`, runtime/cli-store.ts) and lock file. gc also sweeps index entries,
+ * checkpoint directories and run records whose state file is gone, and temp files over an
+ * hour old.
  *
  * maybeGc: the cheap call commands make at start. One stat of `.cmdc/gc-stamp`; if the last
  * run is less than `intervalMs` (1 hour) ago it does nothing; otherwise it touches the stamp
@@ -31,6 +33,7 @@ import {
   gcStampPath,
   idFromStateFileName,
   lockPath,
+  runRecordPath,
   stateDir,
   stateFilePath,
   type StateDirOptions,
@@ -41,6 +44,7 @@ import { InvalidDurationError, LockTimeoutError } from './state-errors.js';
 export const DEFAULT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const DEFAULT_GC_INTERVAL_MS = 60 * 60 * 1000;
 const TEMP_MAX_AGE_MS = 60 * 60 * 1000;
+const RUN_RECORD_RE = /^workflow_(.+)\.run\.json$/;
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -86,6 +90,8 @@ export interface GcReport {
   skipped: { path: string; reason: string }[];
   indexEntriesRemoved: number;
   checkpointDirsRemoved: number;
+  /** Run records (`workflow_<id>.run.json`) removed with their instance or found orphaned. */
+  runRecordsRemoved: number;
   tempFilesRemoved: number;
 }
 
@@ -113,7 +119,7 @@ export function gc(opts: GcOptions = {}): GcReport {
   const ttlMs = opts.ttlMs ?? ttlFromEnv(env);
   const now = opts.now ?? Date.now();
   const dryRun = opts.dryRun ?? false;
-  const report: GcReport = { dir, ttlMs, dryRun, removed: [], kept: 0, skipped: [], indexEntriesRemoved: 0, checkpointDirsRemoved: 0, tempFilesRemoved: 0 };
+  const report: GcReport = { dir, ttlMs, dryRun, removed: [], kept: 0, skipped: [], indexEntriesRemoved: 0, checkpointDirsRemoved: 0, runRecordsRemoved: 0, tempFilesRemoved: 0 };
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -122,11 +128,17 @@ export function gc(opts: GcOptions = {}): GcReport {
     throw err;
   }
 
+  const runRecords: string[] = [];
   for (const name of names) {
     const path = join(dir, name);
     if (name.startsWith('.workflow_') && name.endsWith('.tmp')) {
       const t = mtimeOf(path);
       if (t !== undefined && now - t > TEMP_MAX_AGE_MS && (dryRun || tryUnlink(path))) report.tempFilesRemoved++;
+      continue;
+    }
+    const runOf = RUN_RECORD_RE.exec(name);
+    if (runOf) {
+      runRecords.push(runOf[1]!);
       continue;
     }
     const id = idFromStateFileName(name);
@@ -174,14 +186,18 @@ export function gc(opts: GcOptions = {}): GcReport {
     report.removed.push(removal);
   }
 
-  sweep(dir, report);
+  sweep(dir, report, runRecords);
   return report;
 }
 
-/** Index entries and checkpoint directories whose state file no longer exists. */
-function sweep(dir: string, report: GcReport): void {
+/** Index entries, checkpoint directories and run records whose state file no longer exists. */
+function sweep(dir: string, report: GcReport, runRecords: readonly string[]): void {
   const gone = (id: string) => mtimeOf(stateFilePath(dir, id)) === undefined;
   const removedIds = new Set(report.removed.map((r) => r.id));
+  for (const id of runRecords) {
+    const doomed = report.dryRun ? removedIds.has(id) || gone(id) : gone(id);
+    if (doomed && (report.dryRun || tryUnlink(runRecordPath(dir, id)))) report.runRecordsRemoved++;
+  }
   for (const e of listAllIndexEntries(dir)) {
     const doomed = report.dryRun ? removedIds.has(e.id) || gone(e.id) : gone(e.id);
     if (doomed && (report.dryRun || tryUnlink(e.path))) report.indexEntriesRemoved++;

@@ -53,6 +53,14 @@ export function idFromStateFileName(name: string): string | undefined {
   return id === '' ? undefined : id;
 }
 
+/**
+ * `<dir>/workflow_<id>.run.json`: the command runner's record of how an instance was started
+ * (runtime/cli-store.ts); gc removes it with the instance.
+ */
+export function runRecordPath(dir: string, id: string): string {
+  return join(dir, `${STATE_FILE_PREFIX}${id}.run.json`);
+}
+
 export function cmdcDir(dir: string): string {
   return join(dir, '.cmdc');
 }

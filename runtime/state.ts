@@ -22,6 +22,8 @@
  * - Metadata are `# cmdc:<key>=<$'..'>` comment lines (bash ignores them); for each key the
  *   last line wins, so status/block changes are appends too. Keys: format, id, command,
  *   owner, created (ISO 8601 UTC), status (running|paused|done|failed), block (integer).
+ *   A file without a format line is a legacy (seed or hand-written) file; it may still carry
+ *   the other keys (setMeta), e.g. when the command runner adopts it.
  * - Every record is one line ending in `\n`. Variables are brace groups of assignments, so a
  *   torn record (a writer killed mid-write(2)) is a syntax error to bash (nothing of it runs)
  *   and is ignored by the parser. Later assignments win, with bash's semantics: a scalar
@@ -411,6 +413,20 @@ export class WorkflowState {
     if (owner === '') return;
     if (isTerminalStatus(status)) removeIndexEntry(this.dir, owner, this.id);
     else addIndexEntry(this.dir, owner, this.id);
+  }
+
+  /**
+   * Appends metadata lines (one write) for keys other than status and block, e.g. the header of
+   * a file a command's blocks wrote by hand (id, command, owner, created), which makes it
+   * visible to discovery once setStatus indexes it under its owner.
+   */
+  setMeta(entries: Readonly<Record<string, string>>): void {
+    let text = '';
+    for (const [k, v] of Object.entries(entries)) {
+      if (k === 'status' || k === 'block') throw new InvalidValueError(k, `use set${k === 'status' ? 'Status' : 'Block'}`);
+      text += formatMetaLine(k, v);
+    }
+    if (text !== '') appendLocked(this.ref, text, this.lockOpts);
   }
 
   /** Appends the current block (a non-negative integer). */

@@ -5,14 +5,13 @@
  */
 import type { Command } from 'commander';
 import { isUtf8 } from 'node:buffer';
-import { readdirSync } from 'node:fs';
 import pc from 'picocolors';
+import { scanStateFiles } from '../../runtime/discover.js';
 import { gc, parseDuration, ttlFromEnv, type GcReport } from '../../runtime/gc.js';
-import { tryParseWorkflowId } from '../../runtime/ids.js';
 import { resolveOwner } from '../../runtime/owner.js';
-import { idFromStateFileName, stateDir, stateFilePath } from '../../runtime/paths.js';
+import { stateDir } from '../../runtime/paths.js';
 import { quote, quoteBytes } from '../../runtime/quote.js';
-import { isTerminalStatus, loadState, readStateMeta, type StateMeta } from '../../runtime/state.js';
+import { isTerminalStatus, loadState, type StateMeta } from '../../runtime/state.js';
 import { StateRuntimeError } from '../../runtime/state-errors.js';
 
 interface DirOption {
@@ -34,44 +33,24 @@ export interface ListedInstance {
 
 /** Every state file of the directory (newest first); `all` false keeps running/paused ones. */
 export function listInstances(dir: string, all: boolean, warn: (msg: string) => void): ListedInstance[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
   const me = resolveOwner().owner;
-  const out: (ListedInstance & { mtimeMs: number })[] = [];
-  for (const name of names) {
-    const id = idFromStateFileName(name);
-    if (id === undefined || !tryParseWorkflowId(id)) continue;
-    const path = stateFilePath(dir, id);
-    let m;
-    try {
-      m = readStateMeta(path);
-    } catch (err) {
-      warn(`skipping ${path}: ${(err as Error).message}`);
-      continue;
-    }
-    if (!m) continue;
-    const legacy = m.meta.format === '';
-    if (!all && (legacy || isTerminalStatus(m.meta.status))) continue;
+  const out: ListedInstance[] = [];
+  for (const { id, path, meta, mtimeMs } of scanStateFiles(dir, (p, err) => warn(`skipping ${p}: ${err.message}`))) {
+    const legacy = meta.format === '';
+    if (!all && (legacy || isTerminalStatus(meta.status))) continue;
     out.push({
       id,
       path,
-      status: legacy ? 'legacy' : m.meta.status,
-      block: m.meta.block,
-      command: m.meta.command,
-      owner: m.meta.owner,
-      created: m.meta.created,
-      modified: new Date(m.mtimeMs).toISOString(),
-      mine: m.meta.owner !== '' && m.meta.owner === me,
-      mtimeMs: m.mtimeMs,
+      status: legacy ? 'legacy' : meta.status,
+      block: meta.block,
+      command: meta.command,
+      owner: meta.owner,
+      created: meta.created,
+      modified: new Date(mtimeMs).toISOString(),
+      mine: meta.owner !== '' && meta.owner === me,
     });
   }
-  out.sort((a, b) => b.mtimeMs - a.mtimeMs);
-  return out.map(({ mtimeMs: _, ...rest }) => rest);
+  return out;
 }
 
 /** A value for humans: bare if it is plainly safe, else bash `$'...'` quoting (one line, byte-exact). */
@@ -205,8 +184,8 @@ export function register(program: Command): void {
         for (const s of report.skipped) process.stderr.write(`cmdc state gc: skipped ${s.path}: ${s.reason}\n`);
         process.stdout.write(
           `gc: ${verb} ${report.removed.length}, kept ${report.kept} (ttl ${formatAge(ttlMs)}) in ${report.dir}` +
-            (report.indexEntriesRemoved || report.checkpointDirsRemoved || report.tempFilesRemoved
-              ? `; also ${report.indexEntriesRemoved} index entries, ${report.checkpointDirsRemoved} checkpoint dirs, ${report.tempFilesRemoved} temp files`
+            (report.indexEntriesRemoved || report.checkpointDirsRemoved || report.runRecordsRemoved || report.tempFilesRemoved
+              ? `; also ${report.indexEntriesRemoved} index entries, ${report.checkpointDirsRemoved} checkpoint dirs, ${report.runRecordsRemoved} run records, ${report.tempFilesRemoved} temp files`
               : '') +
             '\n',
         );

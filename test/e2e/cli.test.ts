@@ -12,6 +12,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { compile } from '../../compiler/index.js';
+import { readStateMeta, openState } from '../../runtime/state.js';
+import { runRecordPath } from '../../runtime/paths.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** tsx's loader by absolute URL: the runs happen in temp dirs where `tsx` does not resolve. */
@@ -171,6 +173,34 @@ test('--block: block 1 starts an instance, later blocks find it by owner; ambigu
   assert.is(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /^done (dave|erin)\n$/);
   assert.ok(existsSync(join(PROJ, '.claude/tmp')));
+});
+
+test('status and next step live in the state-file header only; the run record keeps the arguments', () => {
+  fresh();
+  const r = cli(['frank']);
+  assert.is(r.status, 0, r.stderr);
+  const id = /--resume (\S+)\n/.exec(r.stdout)![1]!;
+  const dir = join(PROJ, '.claude/tmp');
+  const file = join(dir, `workflow_${id}.sh`);
+  const meta = readStateMeta(file)!.meta;
+  assert.is(meta.format, '1');
+  assert.is(meta.status, 'paused');
+  assert.is(meta.block, 2); // the next step: block 2 (step index 2, after the agent step)
+  assert.is(meta.command, 'clidemo');
+  assert.is(meta.owner, 'owner-a');
+  const record = JSON.parse(readFileSync(runRecordPath(dir, id), 'utf8')) as Record<string, unknown>;
+  assert.is(record.command, 'clidemo');
+  assert.equal(record.args, ['frank']);
+  assert.not.ok('status' in record || 'step' in record);
+  // A status written to the header by anyone else is what the runner sees.
+  openState(file).setStatus('failed');
+  assert.match(cli(['--list']).stdout, new RegExp(`${id}\\s+failed`));
+  assert.match(cli(['--resume']).stderr, /no paused instance of \/clidemo/);
+  openState(file).setStatus('paused');
+  const resumed = cli(['--resume']);
+  assert.is(resumed.status, 0, resumed.stderr);
+  assert.is(resumed.stdout, 'hello from sub\nno agent output\ndone frank\n');
+  assert.is(readStateMeta(file)!.meta.status, 'done');
 });
 
 test('unknown block and bad flags are usage errors', () => {

@@ -11,7 +11,7 @@ import { loadCheckpoint, saveCheckpoint } from '../../runtime/checkpoint.js';
 import { DEFAULT_TTL_MS, gc, maybeGc, parseDuration, ttlFromEnv } from '../../runtime/gc.js';
 import { listIndexEntries } from '../../runtime/owner-index.js';
 import { processStartTime } from '../../runtime/owner.js';
-import { checkpointDir, gcStampPath, lockPath } from '../../runtime/paths.js';
+import { checkpointDir, gcStampPath, lockPath, runRecordPath } from '../../runtime/paths.js';
 import { createState, type WorkflowState } from '../../runtime/state.js';
 import { InvalidDurationError } from '../../runtime/state-errors.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -44,6 +44,26 @@ test('done older than the TTL: removed (file, index entry, checkpoints, lock)', 
   assert.not.ok(existsSync(s.path));
   assert.not.ok(existsSync(checkpointDir(dir, s.id)));
   assert.not.ok(existsSync(lockPath(dir, s.id)));
+});
+
+test('the command runner\'s run record goes with its instance; an orphan one is swept; a live one stays', () => {
+  const { dir, env } = setup();
+  const old = createState('ran', { env, owner: 'someone' });
+  const live = createState('ran', { env, owner: 'someone' });
+  for (const s of [old, live]) writeFileSync(runRecordPath(dir, s.id), '{"command":"ran","args":[],"cwd":"/"}\n');
+  const orphan = runRecordPath(dir, 'ran_1765352600123456789');
+  writeFileSync(orphan, '{"command":"ran","args":[],"cwd":"/"}\n');
+  old.setStatus('done');
+  age(old, 8);
+  const dry = gc({ env, dryRun: true });
+  assert.is(dry.runRecordsRemoved, 2);
+  assert.ok(existsSync(runRecordPath(dir, old.id)));
+  const r = gc({ env });
+  assert.equal(r.removed.map((x) => x.id), [old.id]);
+  assert.is(r.runRecordsRemoved, 2);
+  assert.not.ok(existsSync(runRecordPath(dir, old.id)));
+  assert.not.ok(existsSync(orphan));
+  assert.ok(existsSync(runRecordPath(dir, live.id)));
 });
 
 test('failed older than the TTL: removed', () => {
