@@ -27,6 +27,7 @@ import { parseBash } from './parse.js';
 import { argumentOptionsFrom, rewriteArgumentRefs, type ArgumentConvention, type ArgumentUse } from './arguments.js';
 import { detectTemplateBlock, findPlaceholders, rewritePlaceholders } from './placeholders.js';
 import { createContext } from './context.js';
+import { singleQuote } from '../runtime/quote.js';
 import { islandBlock, translateBlock } from './translate/index.js';
 
 export interface CompileOptions {
@@ -274,7 +275,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     let island = false;
     if (fatal) {
       const message = `${file}:${fatal.line}:${fatal.col}: error[${fatal.id}]: ${fatal.message}`;
-      out = islandBlock(`printf '%s\\n' ${bashQuote(message)} >&2\nexit 2`, step.line, ctx, 'block-is-template');
+      out = islandBlock(`printf '%s\\n' ${singleQuote(message)} >&2\nexit 2`, step.line, ctx, 'block-is-template');
       island = true;
     } else if (ast) {
       out = translateBlock(ast, ctx);
@@ -337,10 +338,6 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     ...(placeholders.length ? { placeholders } : {}),
     ...(argOpts.convention !== 'zero-based' || argOpts.names.length ? { arguments: { convention: argOpts.convention, names: argOpts.names } } : {}),
   });
-}
-
-function bashQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

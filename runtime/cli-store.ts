@@ -39,6 +39,7 @@ import { resolveOwner } from './owner.js';
 import { listCandidates, scanStateFiles } from './discover.js';
 import { STATE_FORMAT, WorkflowState, createState, readStateMeta, type StateMeta } from './state.js';
 import { StateNotFoundError } from './state-errors.js';
+import { singleQuote } from './quote.js';
 
 export type Status = StateMeta['status'];
 
@@ -50,6 +51,7 @@ export interface Instance {
   id: string;
   /** Path of the state file. */
   file: string;
+  /** The compiled command (its name) that runs the instance. */
   command: string;
   owner: string;
   status: Status;
@@ -70,19 +72,9 @@ export interface Instance {
   updated: string;
 }
 
-/** The run record (`workflow_<id>.run.json`): what the state-file header cannot hold. */
-interface RunRecord {
-  /** The compiled command (its name) that runs the instance. */
-  command: string;
-  args: string[];
-  arguments?: string;
-  sets?: Record<string, string>;
-  session?: string;
-  cwd: string;
-  outputs?: 'export';
-}
-
+/** The fields of an Instance kept in its run record (`workflow_<id>.run.json`): what the header cannot hold. */
 const RECORD_FIELDS = ['command', 'args', 'arguments', 'sets', 'session', 'cwd', 'outputs'] as const;
+type RunRecord = Pick<Instance, (typeof RECORD_FIELDS)[number]>;
 
 /** An instance that cannot be found, or several that match (the message names them). */
 export class InstanceLookupError extends Error {}
@@ -187,9 +179,6 @@ function readBashWord(s: string, i: number): [string | null, number] {
   return [out, i];
 }
 
-function bashQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 function statusList(statuses: readonly Status[]): { or: string; slash: string } {
   return { or: statuses.join(' or '), slash: statuses.join('/') };
@@ -338,7 +327,7 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
       mkdirSync(dir, { recursive: true });
       const fd = openSync(inst.file, 'a', 0o600);
       try {
-        writeSync(fd, `export ${key}=${bashQuote(value)}\n`);
+        writeSync(fd, `export ${key}=${singleQuote(value)}\n`);
         fsyncSync(fd);
       } finally {
         closeSync(fd);

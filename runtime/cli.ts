@@ -35,6 +35,7 @@ import {
   type AgentAdapter,
 } from './agent.js';
 import { logError } from './errors.js';
+import { singleQuote } from './quote.js';
 import { createStore, type Instance, type Store, InstanceLookupError } from './cli-store.js';
 
 export interface RunOptions {
@@ -167,12 +168,8 @@ function entryCommand(command: CommandModule<unknown>, cwd: string): string {
   return `npx tsx ${rel}`;
 }
 
-function shellQuoteAlways(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(s) ? s : singleQuote(s);
 }
 
 /** Run a compiled command with the given argv (process.argv shape). Sets process.exitCode. */
@@ -427,7 +424,7 @@ class Runner {
 
   /** Run a `!` pre-command in bash (cwd = the run's), output = stdout then stderr, trailing newlines removed. */
   private runPre(step: PreStep, a: RunArguments, cwd: string): Promise<string> {
-    const prelude = `${ARGV_VAR}=(${a.argv.map(shellQuoteAlways).join(' ')})\n`;
+    const prelude = `${ARGV_VAR}=(${a.argv.map(singleQuote).join(' ')})\n`;
     return new Promise((done) => {
       const child = spawn('bash', ['-c', prelude + step.command], { cwd, env: this.blockEnv(a, cwd), stdio: ['ignore', 'pipe', 'pipe'] });
       const out: Buffer[] = [];

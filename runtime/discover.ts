@@ -12,11 +12,11 @@
  * Cost: one stat (index marker), one readdir of a directory holding only this owner's active
  * instances, one read per candidate: independent of how many state files the directory holds.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { tryParseWorkflowId } from './ids.js';
 import { resolveOwner } from './owner.js';
 import { addIndexEntry, listIndexEntries, markIndexComplete, removeIndexEntry } from './owner-index.js';
-import { idFromStateFileName, indexMarkerPath, stateDir, stateFilePath, type StateDirOptions } from './paths.js';
+import { idFromStateFileName, indexMarkerPath, readdirIfExists, stateDir, stateFilePath, type StateDirOptions } from './paths.js';
 import { isTerminalStatus, readStateMeta, resolveStateRef, type StateMeta, type WorkflowStatus } from './state.js';
 import { AmbiguousInstanceError, NoInstanceError, StateNotFoundError, WrongPrefixError, type CandidateInfo } from './state-errors.js';
 
@@ -37,13 +37,8 @@ export interface Candidate extends CandidateInfo {
 
 /** Rebuilds the owner index from the state files' headers (slow path: reads every file). */
 export function rebuildIndex(dir: string): number {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw err;
-  }
+  const names = readdirIfExists(dir);
+  if (names === undefined) return 0;
   let n = 0;
   for (const name of names) {
     const id = idFromStateFileName(name);
@@ -80,14 +75,8 @@ export interface ScannedState {
  * never for discovery. A file whose header cannot be read is passed to `onError` and skipped.
  */
 export function scanStateFiles(dir: string, onError: (path: string, err: Error) => void = () => {}): ScannedState[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
   const out: ScannedState[] = [];
+  const names = readdirIfExists(dir) ?? [];
   for (const name of names) {
     const id = idFromStateFileName(name);
     if (id === undefined || !tryParseWorkflowId(id)) continue;

@@ -21,9 +21,10 @@
  * Also here: since-parsing for queries, and `trapErrors`, the TS counterpart of the bash
  * library's `setup_bash_error_trap` (log an escaping exception, then rethrow it).
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
+import { readdirIfExists } from './paths.js';
 
 /** Every error type the log accepts; anything else is rejected. */
 export const ERROR_TYPES = [
@@ -263,13 +264,7 @@ function rotateIfSame(path: string, ino: number, dir: string): void {
 /** Every log file in the directory: rotated ones (oldest name first), then the live one. */
 export function listErrorLogFiles(opts: ErrorLogOptions = {}): string[] {
   const dir = errorLogDir(opts);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const names = readdirIfExists(dir) ?? [];
   const rotated = names.filter((n) => n !== LOG_FILE_NAME && LOG_FILE_RE.test(n)).sort();
   const live = names.includes(LOG_FILE_NAME) ? [LOG_FILE_NAME] : [];
   return [...rotated, ...live].map((n) => join(dir, n));

@@ -33,6 +33,7 @@ import {
   gcStampPath,
   idFromStateFileName,
   lockPath,
+  readdirIfExists,
   runRecordPath,
   stateDir,
   stateFilePath,
@@ -120,13 +121,8 @@ export function gc(opts: GcOptions = {}): GcReport {
   const now = opts.now ?? Date.now();
   const dryRun = opts.dryRun ?? false;
   const report: GcReport = { dir, ttlMs, dryRun, removed: [], kept: 0, skipped: [], indexEntriesRemoved: 0, checkpointDirsRemoved: 0, runRecordsRemoved: 0, tempFilesRemoved: 0 };
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return report;
-    throw err;
-  }
+  const names = readdirIfExists(dir);
+  if (names === undefined) return report;
 
   const runRecords: string[] = [];
   for (const name of names) {

@@ -12,6 +12,7 @@
  * As in bash's `${X:-...}`, an empty variable counts as unset. Nothing here touches the disk.
  */
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 
 /** Options every state-runtime entry point accepts. */
@@ -97,4 +98,14 @@ export function gcStampPath(dir: string): string {
 /** True if `p` looks like a path to a state file rather than a bare id. */
 export function looksLikePath(p: string): boolean {
   return isAbsolute(p) || p.includes('/') || p.endsWith(STATE_FILE_SUFFIX);
+}
+
+/** The names in `dir`, or undefined when it does not exist (any other error is thrown). */
+export function readdirIfExists(dir: string): string[] | undefined {
+  try {
+    return readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }

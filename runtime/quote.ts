@@ -108,6 +108,11 @@ export function quote(value: string | Uint8Array): string {
   return quoteBytes(typeof value === 'string' ? Buffer.from(value, 'utf8') : value);
 }
 
+/** `'...'`: bash single quotes (each `'` in `s` becomes `'\''`); for text, not for arbitrary bytes. */
+export function singleQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 /** `NAME=$'...'` (name not validated here). */
 export function formatAssignment(name: string, value: Uint8Array): string {
   return `${name}=${quoteBytes(value)}`;

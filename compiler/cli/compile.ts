@@ -21,6 +21,11 @@ export interface CompileCliOptions {
   argumentConvention?: ArgumentConvention;
 }
 
+/** The paths a command works on: the ones given, else `commands/`. */
+export function inputPaths(paths: readonly string[]): readonly string[] {
+  return paths.length ? paths : ['commands'];
+}
+
 /**
  * `.md` files named by `paths` (files, or directories: their *.md, recursively, so that
  * `.claude/commands/<ns>/x.md` and `.claude/skills/<name>/SKILL.md` are found; files in a skill
@@ -29,7 +34,7 @@ export interface CompileCliOptions {
 export function resolveInputs(paths: readonly string[], root: string): { files: string[]; missing: string[] } {
   const files = new Set<string>();
   const missing: string[] = [];
-  for (const p of paths.length ? paths : ['commands']) {
+  for (const p of inputPaths(paths)) {
     const abs = resolve(root, p);
     let st;
     try {

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import { compile, writeResults } from '../index.js';
 import { createEmitter } from '../emit.js';
-import { printDiagnostics, resolveInputs } from './compile.js';
+import { inputPaths, printDiagnostics, resolveInputs } from './compile.js';
 
 export interface WatchOptions {
   out?: string;
@@ -27,7 +27,7 @@ export async function startWatch(
   const emitter = createEmitter();
   const outDir = resolve(root, opts.out ?? 'generated');
   const strict = opts.strict ?? false;
-  const targets = (paths.length ? paths : ['commands']).map((p) => resolve(root, p));
+  const targets = inputPaths(paths).map((p) => resolve(root, p));
 
   const build = async (files: string[], label: string) => {
     const t0 = performance.now();

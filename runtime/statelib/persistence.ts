@@ -15,7 +15,7 @@ import { atomicWriteFile } from '../lock.js';
 import { resolveOwner } from '../owner.js';
 import { markIndexComplete } from '../owner-index.js';
 import { indexMarkerPath } from '../paths.js';
-import { keyNameProblem, parseStateText } from '../quote.js';
+import { keyNameProblem, parseStateText, singleQuote } from '../quote.js';
 import { WorkflowState, createState, foldRecords, loadState, isWorkflowStatus, type StateRecordInput } from '../state.js';
 import { listCandidates } from '../discover.js';
 import { StateExistsError, StateNotFoundError } from '../state-errors.js';
@@ -191,7 +191,7 @@ export const load_workflow_state: Builtin = async (sh, args) => {
   } catch {
     // not a file the parser accepts (e.g. a seed-format file): bash sources it
     const { runIsland } = await import('../island.js');
-    const st = await runIsland(sh, `source ${shq(ref.path)}`, { reason: 'load_workflow_state', sourced: true });
+    const st = await runIsland(sh, `source ${singleQuote(ref.path)}`, { reason: 'load_workflow_state', sourced: true });
     if (st !== 0) return 1;
     loaded = { vars: {}, arrays: {} } as unknown as ReturnType<typeof loadState>;
   }
@@ -201,10 +201,6 @@ export const load_workflow_state: Builtin = async (sh, args) => {
   setExport(sh, 'WORKFLOW_ID', ref.id);
   return 0;
 };
-
-function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * `source <state file>`: loads a cmdc state file by parsing it. Null (let bash source it) when
