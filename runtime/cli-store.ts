@@ -37,7 +37,7 @@ import { atomicWriteFile } from './lock.js';
 import { runRecordPath, stateDir, stateFilePath } from './paths.js';
 import { resolveOwner } from './owner.js';
 import { listCandidates, scanStateFiles } from './discover.js';
-import { STATE_FORMAT, WorkflowState, createState, readStateMeta, type StateMeta } from './state.js';
+import { STATE_FORMAT, WorkflowState, createState, loadState, readStateMeta, type StateMeta } from './state.js';
 import { StateNotFoundError } from './state-errors.js';
 import { singleQuote } from './quote.js';
 
@@ -312,10 +312,19 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
       if ('status' in patch || 'step' in patch) writeHeader(inst);
     },
     values(inst) {
+      // The state runtime's parser reads every record format the library writes (cmdc records,
+      // brace groups, arrays); the lenient word reader is the fallback for hand-written files.
       try {
-        return parseStateValues(readFileSync(inst.file, 'utf8'));
+        const loaded = loadState(inst.file, { repair: false });
+        const out: Record<string, string> = { ...loaded.vars };
+        for (const [k, v] of Object.entries(loaded.arrays)) out[k] = v.join(' ');
+        return out;
       } catch {
-        return {};
+        try {
+          return parseStateValues(readFileSync(inst.file, 'utf8'));
+        } catch {
+          return {};
+        }
       }
     },
     append(inst, key, value) {
