@@ -1,0 +1,1 @@
+../../../runtime/lib/error-handling.sh

@@ -1,0 +1,1 @@
+../../../runtime/lib/state-persistence.sh

@@ -1,0 +1,1 @@
+../../../runtime/lib/workflow-state-machine.sh
