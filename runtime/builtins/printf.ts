@@ -166,7 +166,7 @@ export function printf(sh: Shell, args: string[]): number {
           break;
         }
         case 'b': {
-          const r = echoEscapes((arg ?? '').replace(/\\([0-7]{1,3})/g, (_x, o: string) => '\\0' + o));
+          const r = echoEscapes((arg ?? '').replace(/\\([1-7][0-7]{0,2})/g, (_x, o: string) => '\\0' + o));
           let s = r.text;
           if (prec !== null) s = s.slice(0, prec);
           out += pad(s, fl, width);

@@ -1,58 +1,19 @@
 /** Quoted words: `'…'`, `$'…'` (ANSI-C escapes decoded at compile time) and `"…"` / `$"…"`. */
 import type * as A from '../../ast.js';
 import type { Context } from '../../context.js';
+import { decodeEscapes } from '../../../runtime/escapes.js';
 import { q } from '../common.js';
 import { unescapeDq } from './lit.js';
 import { parts as wordParts } from './index.js';
 
-/** Decode the escapes of `$'…'` as bash does. */
+/**
+ * Decode the escapes of `$'…'` as bash does (runtime/escapes.ts, ANSI-C dialect). Bash keeps
+ * words as C strings: an escape that yields NUL ends that quoted part (`x$'a\0b'y` is `xay`).
+ */
 export function ansiC(v: string): string {
-  let out = '';
-  for (let i = 0; i < v.length; i++) {
-    const c = v[i]!;
-    if (c !== '\\' || i + 1 >= v.length) { out += c; continue; }
-    const d = v[++i]!;
-    switch (d) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case 'a': out += '\x07'; break;
-      case 'b': out += '\b'; break;
-      case 'e': case 'E': out += '\x1b'; break;
-      case 'f': out += '\f'; break;
-      case 'v': out += '\v'; break;
-      case '\\': out += '\\'; break;
-      case "'": out += "'"; break;
-      case '"': out += '"'; break;
-      case '?': out += '?'; break;
-      case 'c': {
-        const n = v[++i];
-        if (n !== undefined) out += String.fromCharCode(n.toUpperCase().charCodeAt(0) ^ 0x40);
-        break;
-      }
-      case 'x': {
-        const m = /^[0-9a-fA-F]{1,2}/.exec(v.slice(i + 1));
-        if (!m) { out += '\\x'; break; }
-        i += m[0].length;
-        out += String.fromCharCode(parseInt(m[0], 16));
-        break;
-      }
-      case 'u': case 'U': {
-        const m = (d === 'u' ? /^[0-9a-fA-F]{1,4}/ : /^[0-9a-fA-F]{1,8}/).exec(v.slice(i + 1));
-        if (!m) { out += '\\' + d; break; }
-        i += m[0].length;
-        out += String.fromCodePoint(parseInt(m[0], 16));
-        break;
-      }
-      default:
-        if (/[0-7]/.test(d)) {
-          const m = /^[0-7]{1,3}/.exec(v.slice(i))!;
-          i += m[0].length - 1;
-          out += String.fromCharCode(parseInt(m[0], 8) & 0xff);
-        } else out += '\\' + d;
-    }
-  }
-  return out;
+  const text = decodeEscapes(v, 'ansi-c').text;
+  const nul = text.indexOf('\0');
+  return nul < 0 ? text : text.slice(0, nul);
 }
 
 export function sglQuoted(p: A.SglQuoted): string {
