@@ -25,6 +25,7 @@ import type { Shell } from './shell.js';
 import { ExitSignal } from './shell.js';
 import type { Var, VarValue } from './vars.js';
 import { spawnWithFds } from './exec.js';
+import { attrLetters } from './builtins/declare.js';
 
 export interface IslandOptions {
   /** Why this runs as an island (for messages). */
@@ -53,19 +54,8 @@ function bq(s: string): string {
   return out + "'";
 }
 
-function declFlags(v: Var): string {
-  let f = '';
-  if (Array.isArray(v.value)) f += 'a';
-  if (v.value instanceof Map) f += 'A';
-  if (v.exported) f += 'x';
-  if (v.integer) f += 'i';
-  if (v.lower) f += 'l';
-  if (v.upper) f += 'u';
-  return f;
-}
-
 function declLine(name: string, v: Var): string {
-  const f = declFlags(v);
+  const f = attrLetters(v, { readonly: false });
   const flags = f ? `-${f}` : '--';
   let line: string;
   if (v.value === undefined) line = `declare ${flags} ${name}`;

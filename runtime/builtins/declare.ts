@@ -14,16 +14,24 @@ export function declQuote(s: string): string {
   return '"' + s.replace(/[\\"$`]/g, '\\$&') + '"';
 }
 
-function attrs(v: Var): string {
+/**
+ * A variable's attribute letters in bash's order (make_attribute_string: a A i r x l u);
+ * `readonly: false` leaves `r` out (for declarations that set it afterwards).
+ */
+export function attrLetters(v: Var, { readonly = true } = {}): string {
   let a = '';
   if (Array.isArray(v.value)) a += 'a';
   if (v.value instanceof Map) a += 'A';
   if (v.integer) a += 'i';
-  if (v.lower) a += 'l';
-  if (v.readonly) a += 'r';
-  if (v.upper) a += 'u';
+  if (readonly && v.readonly) a += 'r';
   if (v.exported) a += 'x';
-  return a || '-';
+  if (v.lower) a += 'l';
+  if (v.upper) a += 'u';
+  return a;
+}
+
+function attrs(v: Var): string {
+  return attrLetters(v) || '-';
 }
 
 /** One `declare -p` line for a variable. */

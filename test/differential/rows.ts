@@ -19,6 +19,7 @@ export const ROWS: Row[] = [
   row('echo -e escapes, all kinds', "echo -e 'a\\0101b\\0c\\x41\\x\\u00e9\\q\\101\\'\\?' | od -An -c; echo -e 'x\\cy'; echo -e 'no\\nstop'"),
   row('ansi-c NUL ends the quoted part', "printf '[%s]' x$'a\\0b'y $'\\x00z' $'q\\c@r'; echo"),
   row('printf %b escapes', "printf '%b|' 'a\\tb' '\\0101\\101' 'x\\cy' 'after' | od -An -c"),
+  row('declare -p attribute order', "declare -ix N=3; declare -lr L=a; declare -ux U=b; declare -p N L U"),
   row('backslash unquoted', 'echo a\\ b c\\$d \\\\e'),
   row('concatenation', 'x=1; echo a"$x"b\'$x\'c${x}d'),
   row('empty args', 'printf "[%s]" "" a "" ; echo; x=; printf "[%s]" $x "$x"; echo'),
