@@ -20,6 +20,7 @@
  * `commands/x.md:<line>`, exit status of the block).
  */
 import { openSync, closeSync } from 'node:fs';
+import pc from 'picocolors';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, relative, resolve } from 'node:path';
@@ -46,6 +47,8 @@ export interface RunOptions {
   out?: (s: string) => void;
   err?: (s: string) => void;
   store?: Store;
+  /** Whether stderr is a terminal (the failure summary is printed only then); default: process.stderr.isTTY, false when `err` is given. */
+  stderrIsTTY?: boolean;
 }
 
 interface ParsedArgs {
@@ -204,7 +207,8 @@ async function main(command: CommandModule<unknown>, argv: readonly string[], op
     }
     return 0;
   }
-  const runner = new Runner(command, store, { env, cwd, out, err, agent: p.agent ?? pauseAdapter() });
+  const tty = opts.stderrIsTTY ?? (opts.err ? false : process.stderr.isTTY === true);
+  const runner = new Runner(command, store, { env, cwd, out, err, tty, agent: p.agent ?? pauseAdapter() });
   const input: RunInput = { args: p.args, sets: p.sets, ...(p.raw !== undefined ? { raw: p.raw } : {}) };
   try {
     if (p.mode === 'resume') {
@@ -260,7 +264,32 @@ interface RunnerIO {
   cwd: string;
   out: (s: string) => void;
   err: (s: string) => void;
+  /** stderr is a terminal: print the failure summary line. */
+  tty: boolean;
   agent: AgentAdapter;
+}
+
+/**
+ * The one line the runner prints when a block fails and stderr is a terminal (the block's own
+ * stderr is all there is otherwise), red when `color`.
+ */
+export function failureSummary(
+  f: { command: string; heading: string; source: string; line: number; status: number; workflowId: string },
+  color: boolean,
+): string {
+  const text = `cmdc: /${f.command} failed at ${f.heading} (${f.source}:${f.line}), exit ${f.status}; instance ${f.workflowId} (cmdc errors --workflow ${f.workflowId})`;
+  return `${color ? pc.createColors(true).red(text) : text}\n`;
+}
+
+/**
+ * The preamble of the first agent prompt of a run: the outputs of the `!` commands that ran in
+ * prose that is no agent step (typically before the first block; in Claude Code the whole file
+ * is the prompt), in order, each labelled with its command and line. Empty when there are none.
+ */
+export function prePreamble(source: string, pres: readonly { step: PreStep; output: string }[]): string {
+  if (!pres.length) return '';
+  const parts = pres.map(({ step, output }) => `$ ${step.command.trim().replace(/\n/g, '\n  ')}   (${source}:${step.line})\n${output === '' ? '(no output)' : output}`);
+  return `Output of the \`!\` commands in ${source} outside this step, run before this prompt:\n\n${parts.join('\n\n')}\n\n`;
 }
 
 class Runner {
@@ -336,13 +365,20 @@ class Runner {
               block: step.name,
               exit_code: status,
             });
+            if (io.tty) {
+              const f = { command: command.name, heading: step.heading || step.name, source: command.source, line: step.line, status, workflowId: inst.id };
+              io.err(failureSummary(f, !io.env.NO_COLOR));
+            }
             return status;
           }
           inst ??= remember(store.create(command.name, args));
           store.update(inst, { step: i + 1, cwd, status: i + 1 >= command.steps.length ? 'done' : 'running' });
         } else if (step.kind === 'pre') {
-          // Run before the prompt that contains it; the output waits for that agent step.
-          this.preOutputs.set(i, await this.runPre(step, a, cwd));
+          // Run before the prompt that contains it; the output waits for that agent step (or, in
+          // prose that is no agent step, for the next agent prompt of this run).
+          const output = await this.runPre(step, a, cwd);
+          this.preOutputs.set(i, output);
+          if (step.agent === null) this.orphanPres.push({ step, output });
         } else {
           inst ??= remember(store.create(command.name, args));
           const code = await this.agentStep(inst, step, i, a, cwd);
@@ -362,6 +398,8 @@ class Runner {
 
   /** Outputs of the `!` pre-commands run so far, by step index. */
   private readonly preOutputs = new Map<number, string>();
+  /** Outputs of `!` commands in prose that is no agent step, not yet shown to an agent. */
+  private orphanPres: { step: PreStep; output: string }[] = [];
 
   /**
    * The run's arguments: a new run takes them from the command line (words joined by spaces are
@@ -475,9 +513,10 @@ class Runner {
       workflowId: inst.id,
       step,
       args: a.argv,
-      text: await this.renderText(step, index, a, cwd),
+      text: prePreamble(command.source, this.orphanPres) + (await this.renderText(step, index, a, cwd)),
       state: store.values(inst),
     });
+    this.orphanPres = [];
     const r = await io.agent.run({
       command: command.name,
       source: command.source,
