@@ -3,13 +3,15 @@
  * in bench/; pass names to run a subset (`npm run bench -- discovery`).
  */
 import { runDiscoveryBench } from './discovery.js';
+import { runPerBlockBench } from './perblock.js';
 
 const benches: Record<string, () => unknown> = {
   discovery: () => runDiscoveryBench(),
+  perblock: () => runPerBlockBench(),
 };
 
 const wanted = process.argv.slice(2);
 for (const [name, fn] of Object.entries(benches)) {
   if (wanted.length && !wanted.includes(name)) continue;
-  fn();
+  await fn();
 }

@@ -24,6 +24,7 @@ import pc from 'picocolors';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AgentStep, BashStep, CommandModule, PreStep } from './command.js';
 import { createShell, runBlock } from './shell.js';
 import { ARGUMENTS_VAR, ARGV_VAR, RESERVED_VARS, SESSION_ID_VAR, SET_VAR_PREFIX, SKILL_DIR_VAR, splitArguments, substituteArguments } from './arguments.js';
@@ -164,9 +165,16 @@ function blockLabel(heading: string): string | null {
   return m ? m[1]!.toLowerCase() : null;
 }
 
-/** How the user re-runs this entry (for printed commands). */
+/**
+ * How the user re-runs this entry (for printed commands): `node <bundle>` when this code runs
+ * from a `cmdc build` bundle (the runtime is then inside the main script itself), else tsx.
+ */
 function entryCommand(command: CommandModule<unknown>, cwd: string): string {
   const script = process.argv[1];
+  if (script && import.meta.url === pathToFileURL(script).href) {
+    const rel = relative(cwd, script);
+    return `node ${shellQuote(rel && !rel.startsWith('..') ? rel : script)}`;
+  }
   const rel = script && /\.(ts|mts|js|mjs)$/.test(script) ? relative(cwd, script) || script : command.source.replace(/\.md$/, '.ts');
   return `npx tsx ${rel}`;
 }

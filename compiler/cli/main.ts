@@ -14,6 +14,7 @@ const subcommands: Record<string, () => Promise<{ register(p: Command): void }>>
   compile: () => import('./compile.js'),
   check: () => import('./check.js'),
   watch: () => import('./watch.js'),
+  build: () => import('./build.js'),
 };
 
 const name = process.argv[2];

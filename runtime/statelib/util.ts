@@ -13,8 +13,11 @@ import type { VarValue } from '../vars.js';
 import { tryParseWorkflowId } from '../ids.js';
 import { ERROR_TYPES, appendErrorLine } from '../errors.js';
 
+/** Set by `cmdc build` (esbuild define): runtime/lib of the checkout a bundle was built from. */
+declare const __CMDC_LIB_DIR__: string | undefined;
+
 /** runtime/lib: the bash implementation of the libraries. */
-export const LIB_DIR = fileURLToPath(new URL('../lib/', import.meta.url));
+export const LIB_DIR = typeof __CMDC_LIB_DIR__ === 'string' ? __CMDC_LIB_DIR__ : fileURLToPath(new URL('../lib/', import.meta.url));
 
 /** `${NAME:-}` */
 export function v(sh: Shell, name: string): string {

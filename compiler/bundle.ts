@@ -1,0 +1,99 @@
+/**
+ * Precompiled entries for the per-block path: bundles each `commands/<name>.ts` (its generated
+ * module and the runtime) with esbuild into one self-contained ESM file `<out>/<name>.mjs`, so a
+ * block runs with bare `node` instead of paying `npx` + tsx start-up per block. A bundle must not
+ * contain compiler code (ts-morph, mvdan-sh, compiler/): that is checked on esbuild's metafile.
+ * Bash islands source runtime/lib/*.sh; a bundle refers to the lib of the checkout it was built
+ * from by absolute path (.cmdc/ is per-checkout build output).
+ */
+import { build, type Metafile } from 'esbuild';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+
+export interface BundleOptions {
+  /** Project root (holds commands/). */
+  root: string;
+  /** Command names (`implement` for commands/implement.ts); default: every commands/*.ts. */
+  names?: readonly string[];
+  /** Output directory, relative to root (default `.cmdc/bin`). */
+  out?: string;
+}
+
+export interface BundledEntry {
+  name: string;
+  entry: string;
+  outFile: string;
+  bytes: number;
+}
+
+/** Inputs a runtime bundle must not pull in. */
+const FORBIDDEN = [/node_modules[\\/]mvdan-sh[\\/]/, /node_modules[\\/]ts-morph[\\/]/, /node_modules[\\/]@ts-morph[\\/]/, /^compiler[\\/]/];
+
+/**
+ * CommonJS dependencies bundled into ESM call esbuild's `__require` shim, which needs a real
+ * `require` in scope for Node built-ins.
+ */
+const BANNER = "import { createRequire as __cmdcCreateRequire } from 'node:module';\nconst require = __cmdcCreateRequire(import.meta.url);";
+
+export class BundleError extends Error {}
+
+/** The command entry names under `<root>/commands` (files `*.ts`), sorted. */
+export function commandEntryNames(root: string): string[] {
+  return readdirSync(join(root, 'commands'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+/** Inputs of a metafile that a runtime bundle must not contain. */
+export function forbiddenInputs(metafile: Metafile): string[] {
+  return Object.keys(metafile.inputs).filter((i) => FORBIDDEN.some((re) => re.test(i)));
+}
+
+/**
+ * Bundles the named entries; each output is written atomically, and only once every bundle has
+ * been built and checked (nothing is written when one fails).
+ */
+export async function bundleCommands(opts: BundleOptions): Promise<BundledEntry[]> {
+  const root = resolve(opts.root);
+  const outDir = resolve(root, opts.out ?? '.cmdc/bin');
+  const names = opts.names?.length ? [...opts.names] : commandEntryNames(root);
+  const available = new Set(commandEntryNames(root));
+  const missing = names.filter((n) => !available.has(n));
+  if (missing.length) throw new BundleError(`no such command entry: ${missing.map((n) => `commands/${n}.ts`).join(', ')}`);
+
+  const built: { name: string; entry: string; outFile: string; code: Uint8Array }[] = [];
+  for (const name of names) {
+    const entry = join(root, 'commands', `${name}.ts`);
+    const r = await build({
+      entryPoints: [entry],
+      absWorkingDir: root,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      packages: 'bundle',
+      banner: { js: BANNER },
+      // islands source the bash libraries: point them at this checkout's runtime/lib
+      define: { __CMDC_LIB_DIR__: JSON.stringify(join(root, 'runtime', 'lib') + sep) },
+      metafile: true,
+      write: false,
+      outfile: join(outDir, `${name}.mjs`),
+      logLevel: 'silent',
+      legalComments: 'none',
+    });
+    const bad = forbiddenInputs(r.metafile);
+    if (bad.length) throw new BundleError(`commands/${name}.ts: the bundle pulls in compiler code: ${bad.slice(0, 5).join(', ')}`);
+    const file = r.outputFiles.find((f) => f.path.endsWith('.mjs'));
+    if (!file) throw new BundleError(`commands/${name}.ts: esbuild produced no output`);
+    built.push({ name, entry, outFile: file.path, code: file.contents });
+  }
+  const out: BundledEntry[] = [];
+  if (built.length) mkdirSync(outDir, { recursive: true });
+  for (const b of built) {
+    await writeFileAtomic(b.outFile, Buffer.from(b.code), { mode: 0o644 });
+    out.push({ name: b.name, entry: relative(root, b.entry).split(sep).join('/'), outFile: b.outFile, bytes: b.code.length });
+  }
+  return out;
+}
