@@ -40,6 +40,7 @@ import { listCandidates, scanStateFiles } from './discover.js';
 import { STATE_FORMAT, WorkflowState, createState, loadState, readStateMeta, type StateMeta } from './state.js';
 import { StateNotFoundError } from './state-errors.js';
 import { singleQuote } from './quote.js';
+import { decodeEscapes } from './escapes.js';
 
 export type Status = StateMeta['status'];
 
@@ -136,29 +137,12 @@ function readBashWord(s: string, i: number): [string | null, number] {
       out += s.slice(i + 1, j);
       i = j + 1;
     } else if (c === '$' && s[i + 1] === "'") {
-      i += 2;
-      while (i < s.length && s[i] !== "'") {
-        if (s[i] === '\\') {
-          const n = s[i + 1]!;
-          const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', e: '\x1b', f: '\f', v: '\v' };
-          if (n in map) {
-            out += map[n];
-            i += 2;
-          } else if (n === 'x') {
-            const h = /^[0-9a-fA-F]{1,2}/.exec(s.slice(i + 2))![0];
-            out += String.fromCharCode(parseInt(h, 16));
-            i += 2 + h.length;
-          } else if (/[0-7]/.test(n)) {
-            const o = /^[0-7]{1,3}/.exec(s.slice(i + 1))![0];
-            out += String.fromCharCode(parseInt(o, 8));
-            i += 1 + o.length;
-          } else {
-            out += '\\' + n;
-            i += 2;
-          }
-        } else out += s[i++];
-      }
-      i++;
+      // $'…': find the closing quote (a backslash escapes the next character), then decode
+      // the escapes as bash does (runtime/escapes.ts).
+      let j = i + 2;
+      while (j < s.length && s[j] !== "'") j += s[j] === '\\' ? 2 : 1;
+      out += decodeEscapes(s.slice(i + 2, j), 'ansi-c').text;
+      i = j + 1;
     } else if (c === '"') {
       i++;
       while (i < s.length && s[i] !== '"') {

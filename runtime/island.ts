@@ -26,6 +26,7 @@ import { ExitSignal } from './shell.js';
 import type { Var, VarValue } from './vars.js';
 import { spawnWithFds } from './exec.js';
 import { attrLetters } from './builtins/declare.js';
+import { quote } from './quote.js';
 
 export interface IslandOptions {
   /** Why this runs as an island (for messages). */
@@ -42,18 +43,7 @@ const SKIP = /^(__cmdc_.*|BASH|BASH_.*|BASHOPTS|BASHPID|COLUMNS|COMP_.*|DIRSTACK
 /** Variables bash sets at start-up when the environment lacks them (not the snippet's doing). */
 const BASH_DEFAULTS = new Set(['SHELL', 'TERM', 'OPTIND', 'IFS']);
 
-/** `$'…'` quoting that is exact for every string without NUL. */
-function bq(s: string): string {
-  let out = "$'";
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '\\' || ch === "'") out += '\\' + ch;
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + "'";
-}
-
+/** The `declare` line that recreates a variable in the island (values quoted by runtime/quote.ts). */
 function declLine(name: string, v: Var): string {
   const f = attrLetters(v, { readonly: false });
   const flags = f ? `-${f}` : '--';
@@ -61,12 +51,12 @@ function declLine(name: string, v: Var): string {
   if (v.value === undefined) line = `declare ${flags} ${name}`;
   else if (Array.isArray(v.value)) {
     const items: string[] = [];
-    v.value.forEach((x, i) => { if (x !== undefined) items.push(`[${i}]=${bq(x)}`); });
+    v.value.forEach((x, i) => { if (x !== undefined) items.push(`[${i}]=${quote(x)}`); });
     line = `declare ${flags} ${name}=(${items.join(' ')})`;
   } else if (v.value instanceof Map) {
-    const items = [...v.value].map(([k, x]) => `[${bq(k)}]=${bq(x)}`);
+    const items = [...v.value].map(([k, x]) => `[${quote(k)}]=${quote(x)}`);
     line = `declare ${flags} ${name}=(${items.join(' ')})`;
-  } else line = `declare ${flags} ${name}=${bq(v.value)}`;
+  } else line = `declare ${flags} ${name}=${quote(v.value)}`;
   if (v.readonly) line += `; declare -r ${name}`;
   return line;
 }
@@ -156,18 +146,18 @@ export async function runIsland(sh: Shell, text: string, o: IslandOptions = {}):
   const prelude = path.join(dir, 'prelude.sh');
   const out = path.join(dir, 'out');
   try {
-    const lines: string[] = ['unset BASH_ENV', `__cmdc_out=${bq(out)}`];
+    const lines: string[] = ['unset BASH_ENV', `__cmdc_out=${quote(out)}`];
     // Libraries active in the shell are sourced from their bash implementation first (they
     // define their own variables); a `source` of a library inside the snippet uses it too.
     const libSkip = new Set<string>();
     for (const e of sh.libraries.active(sh)) {
       if (!e.bash) continue;
-      lines.push(`builtin source ${bq(e.bash)}`);
+      lines.push(`builtin source ${quote(e.bash)}`);
       for (const v of e.vars ?? []) libSkip.add(v);
     }
     const libFiles = sh.libraries.entries.filter((e) => e.bash && text.includes(path.basename(e.bash)));
     if (libFiles.length) {
-      const cases = libFiles.map((e) => `    ${bq(path.basename(e.bash!))}) builtin source ${bq(e.bash!)} ;;`).join('\n');
+      const cases = libFiles.map((e) => `    ${quote(path.basename(e.bash!))}) builtin source ${quote(e.bash!)} ;;`).join('\n');
       lines.push(`__cmdc_source() {\n  case "\${1##*/}" in\n${cases}\n    *) builtin source "$@" ;;\n  esac\n}`);
       lines.push('source() { __cmdc_source "$@"; }', '.() { __cmdc_source "$@"; }');
     }
@@ -190,9 +180,9 @@ export async function runIsland(sh: Shell, text: string, o: IslandOptions = {}):
     const err = sh.traps.get('ERR');
     // a compiled trap may carry its bash text (e.g. setup_bash_error_trap's)
     const errText = typeof err === 'string' ? err : (err as { bash?: string } | undefined)?.bash;
-    if (errText !== undefined) lines.push(`trap ${bq(errText)} ERR`);
+    if (errText !== undefined) lines.push(`trap ${quote(errText)} ERR`);
     // the directory stack (DIRSTACK[1…]): `pushd -n` inserts at 1, so push from the bottom up
-    for (const d of [...sh.dirStack].reverse()) lines.push(`builtin pushd -n ${bq(d)} >/dev/null`);
+    for (const d of [...sh.dirStack].reverse()) lines.push(`builtin pushd -n ${quote(d)} >/dev/null`);
     lines.push(DUMP);
     if (opts.length) lines.push(`set ${opts.join(' ')}`);
     if (sh.opts.xtrace) lines.push('set -x');
