@@ -13,11 +13,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discoverInstance } from '../runtime/discover.js';
-import { newWorkflowId } from '../runtime/ids.js';
-import { addIndexEntry, markIndexComplete } from '../runtime/owner-index.js';
-import { stateFilePath } from '../runtime/paths.js';
-import { formatAssignment, formatMetaLine, formatRecordLine } from '../runtime/quote.js';
+import { discoverInstance } from '../runtime/store/discover.js';
+import { newWorkflowId } from '../runtime/store/ids.js';
+import { addIndexEntry, markIndexComplete } from '../runtime/store/owner-index.js';
+import { stateFilePath } from '../runtime/store/paths.js';
+import { formatAssignment, formatMetaLine, formatRecordLine } from '../runtime/store/format.js';
 
 const SEED_PIPELINE = `find "$1" -name "workflow_\${2}_*.sh" -printf '%T@ %p\\n' | sort -rn | head -1`;
 const ME = 'session:bench-me';

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bundleCommands } from '../compiler/bundle.js';
+import { bundleCommands } from '../cli/bundle.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 

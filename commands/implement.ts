@@ -1,5 +1,5 @@
 /** Entry for /implement: runs generated/implement.ts (compiled from commands/implement.md). */
 import { command } from '../generated/implement.js';
-import { run } from '../runtime/cli.js';
+import { run } from '../runtime/runner/run.js';
 
 await run(command, process.argv);

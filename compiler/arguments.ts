@@ -63,7 +63,7 @@ import {
 } from './diagnostics.js';
 import { BlockOffsets, parseEdited, type BlockSource, type Edit } from './edits.js';
 
-// Reserved variables, options and the textual model live in runtime/arguments.ts (the runner
+// Reserved variables, options and the textual model live in runtime/lang/arguments.ts (the runner
 // needs them too); re-exported here.
 import {
   ARGUMENTS_VAR,
@@ -75,7 +75,7 @@ import {
   type ArgumentOptions,
   type SubstitutionKind,
   type TextualRef,
-} from '../runtime/arguments.js';
+} from '../runtime/lang/arguments.js';
 export {
   ARGUMENTS_VAR,
   ARGV_VAR,
@@ -86,8 +86,8 @@ export {
   scanSubstitutions,
   splitArguments,
   substituteArguments,
-} from '../runtime/arguments.js';
-export type { ArgumentConvention, ArgumentOptions, SubstitutionKind, TextualRef, SubstituteOptions } from '../runtime/arguments.js';
+} from '../runtime/lang/arguments.js';
+export type { ArgumentConvention, ArgumentOptions, SubstitutionKind, TextualRef, SubstituteOptions } from '../runtime/lang/arguments.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options

@@ -3,7 +3,7 @@
  * command file. The module has a fixed header, one import from the runtime, an exported `State`
  * interface (the keys the command persists), one exported async function per bash block (named
  * after its heading, doc comment with the heading and `file.md:L-M`) and an exported `command`
- * object (name, source, frontmatter, steps in order) that `runtime/cli.ts` runs.
+ * object (name, source, frontmatter, steps in order) that `runtime/runner/run.ts` runs.
  *
  * Output is deterministic: it depends only on the input (no time, no paths other than the ones
  * given, sorted imports and state keys).
@@ -203,7 +203,7 @@ export function emitModule(input: EmitInput): string {
     w.blankLine();
   });
 
-  doc(w, `/${input.name}: metadata and steps, in source order, for \`run()\` in runtime/cli.ts.`);
+  doc(w, `/${input.name}: metadata and steps, in source order, for \`run()\` in runtime/runner/run.ts.`);
   w.write('export const command: CommandModule<State> = ').inlineBlock(() => {
     w.writeLine(`name: ${lit(input.name)},`);
     w.writeLine(`source: ${lit(input.source)},`);

@@ -27,7 +27,7 @@ import { parseBash } from './parse.js';
 import { argumentOptionsFrom, rewriteArgumentRefs, type ArgumentConvention, type ArgumentUse } from './arguments.js';
 import { detectTemplateBlock, findPlaceholders, rewritePlaceholders } from './placeholders.js';
 import { createContext } from './context.js';
-import { singleQuote } from '../runtime/quote.js';
+import { singleQuote } from '../runtime/lang/quote.js';
 import { islandBlock, translateBlock } from './translate/index.js';
 
 export interface CompileOptions {

@@ -1,8 +1,8 @@
 /**
  * The shape of a compiled command module (what `generated/<name>.ts` exports as `command`, and
- * what `run()` in runtime/cli.ts executes). Types only: importing it costs nothing at run time.
+ * what `run()` in runtime/runner/run.ts executes). Types only: importing it costs nothing at run time.
  */
-import type { Shell } from './shell.js';
+import type { Shell } from './shell/shell.js';
 
 /** A bash block compiled to an async function. */
 export interface BashStep {
@@ -22,7 +22,7 @@ export interface BashStep {
   run: (sh: Shell) => Promise<void>;
 }
 
-/** Prose between blocks: a request to the agent (see runtime/agent.ts). */
+/** Prose between blocks: a request to the agent (see runtime/runner/agent.ts). */
 export interface AgentStep {
   kind: 'agent';
   line: number;

@@ -4,24 +4,24 @@
 export {
   Shell, createShell, runBlock, registerLibrary, LibraryRegistry, defaultLibraries,
   ExitSignal, ReturnSignal, LoopSignal,
-} from './shell.js';
-export type { BlockFn, BlockResult, CreateShellOptions, ShellOpts, StdioSpec, CondExpr } from './shell.js';
-export { w, glob, dq, param, len, slice, repl, keys, indirect, cmdsub, arith, tilde, brace, arr, elem, r, env } from './words.js';
-export type { Body, Word, WordLike, Part, Redir, Mod, AssignValue } from './words.js';
-export type { Builtin } from './builtins/index.js';
-export { runIsland } from './island.js';
+} from './shell/shell.js';
+export type { BlockFn, BlockResult, CreateShellOptions, ShellOpts, StdioSpec, CondExpr } from './shell/shell.js';
+export { w, glob, dq, param, len, slice, repl, keys, indirect, cmdsub, arith, tilde, brace, arr, elem, r, env } from './shell/words.js';
+export type { Body, Word, WordLike, Part, Redir, Mod, AssignValue } from './shell/words.js';
+export type { Builtin } from './shell/builtins/index.js';
+export { runIsland } from './shell/island.js';
 export type { CommandModule, Step, BashStep, AgentStep, PreStep, PlaceholderInfo } from './command.js';
 // The state runtime's public API, and the state library builtins (importing statelib registers
 // them: `source …/state-persistence.sh` etc. in any module that imports this file).
-export * from './ids.js';
-export * from './state.js';
-export * from './discover.js';
-export * from './checkpoint.js';
-export * from './errors.js';
-export * from './state-errors.js';
+export * from './store/ids.js';
+export * from './store/state.js';
+export * from './store/discover.js';
+export * from './store/checkpoint.js';
+export * from './store/error-log.js';
+export * from './store/errors.js';
 export {
   STATES, WORKFLOW_TYPES, TRANSITIONS, WORKFLOW_SPECS, InvalidTransitionError, StateMachineError, isState, isWorkflowType,
   smInit, isAllowedTransition, smAllowed, smCanTransition, smTransition, smIsComplete, smToVars, smTransitionVars, smFromVars,
-} from './state-machine.js';
-export type { State as MachineState, WorkflowType, WorkflowTypeSpec, Machine, MachineVars } from './state-machine.js';
+} from './store/state-machine.js';
+export type { State as MachineState, WorkflowType, WorkflowTypeSpec, Machine, MachineVars } from './store/state-machine.js';
 export { registerStateLibrary } from './statelib/index.js';

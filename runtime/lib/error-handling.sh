@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # cmdc error-handling library for bash blocks (bash islands, blocks not yet compiled, and the
-# differential tests). Writes EXACTLY the error-log format of runtime/errors.ts:
+# differential tests). Writes EXACTLY the error-log format of runtime/store/error-log.ts:
 #   ${CMDC_LOG_DIR:-${CLAUDE_PROJECT_DIR:-$PWD}/.claude/data/logs}/errors.jsonl
 #   {"timestamp":…,"command":…,"workflow_id":…,"user_args":…,"error_type":…,"message":…,
 #    "source":…,"context":{…}}   one object per line, keys in this order

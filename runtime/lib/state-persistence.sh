@@ -1,11 +1,11 @@
 # shellcheck shell=bash
 # cmdc state-persistence library for bash blocks (bash islands, blocks not yet compiled, the
-# differential tests). It reads and writes EXACTLY the state-file format of runtime/state.ts
+# differential tests). It reads and writes EXACTLY the state-file format of runtime/store/state.ts
 # (header `# cmdc:key=$'..'` lines, one `{ K=$'..'; }` / `{ K=($'a' $'b'); }` record per line,
-# values quoted as runtime/quote.ts does: printable ASCII as is except \ and ', \n \t \r, every
-# other byte \xHH), takes the same per-instance lock (runtime/lock.ts) for appends, keeps the
-# same owner index (runtime/owner-index.ts) and discovers instances by the same rules
-# (runtime/discover.ts, runtime/owner.ts). Paths (runtime/paths.ts):
+# values quoted as runtime/store/format.ts does: printable ASCII as is except \ and ', \n \t \r, every
+# other byte \xHH), takes the same per-instance lock (runtime/store/lock.ts) for appends, keeps the
+# same owner index (runtime/store/owner-index.ts) and discovers instances by the same rules
+# (runtime/store/discover.ts, runtime/store/owner.ts). Paths (runtime/store/paths.ts):
 #   ${CMDC_STATE_DIR:-${CLAUDE_PROJECT_DIR:-$PWD}/.claude/tmp}/workflow_<id>.sh
 #   <state dir>/.cmdc/{owners/<sha256(owner)[:24]>/<id>, locks/<id>.lock, checkpoints/<id>/<name>.json}
 #
@@ -40,7 +40,7 @@ readonly _CMDC_RESERVED_PREFIXES="BASH LC_ LD_ DYLD_ HIST COMP_ READLINE_ CMDC_ 
 readonly _CMDC_QWORD="\\\$'([^'\\\\]|\\\\.)*'"
 
 # ---------------------------------------------------------------------------------------------
-# Quoting (runtime/quote.ts)
+# Quoting (runtime/store/format.ts)
 
 # The same quoting as one perl pass (bash's ${s//x/y} is quadratic on large values).
 readonly _CMDC_QUOTE_PERL='BEGIN{%m=("\\"=>"\\\\","\x27"=>"\\\x27","\n"=>"\\n","\t"=>"\\t","\r"=>"\\r")} s/([^\x20-\x26\x28-\x5b\x5d-\x7e])/exists $m{$1}?$m{$1}:sprintf("\\x%02x",ord $1)/ge'
@@ -93,7 +93,7 @@ _cmdc_unquote() {
 }
 
 # cmdc_key_problem VAR KEY: VAR := why KEY cannot be a state key (status 0), or status 1 if
-# it can (runtime/quote.ts keyNameProblem).
+# it can (runtime/store/format.ts keyNameProblem).
 cmdc_key_problem() {
   local -n _ckp_out=$1
   local key=$2 p
@@ -123,7 +123,7 @@ _cmdc_assert_key() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Ids (runtime/ids.ts)
+# Ids (runtime/store/ids.ts)
 
 readonly _CMDC_ID_RE='^([A-Za-z][A-Za-z0-9-]*)_([0-9]{19})_([A-Za-z0-9_-]{21})$'
 readonly _CMDC_LEGACY_ID_RE='^([A-Za-z][A-Za-z0-9_-]*)_([0-9]{19})$'
@@ -176,7 +176,7 @@ generate_unique_workflow_id() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Paths and owner (runtime/paths.ts, runtime/owner.ts)
+# Paths and owner (runtime/store/paths.ts, runtime/store/owner.ts)
 
 # cmdc_state_dir VAR: the state directory (absolute).
 cmdc_state_dir() {
@@ -212,7 +212,7 @@ _cmdc_proc_stat() {
   [[ -n "$_cps_start" ]]
 }
 
-# _cmdc_is_transient COMM ARGV...: runtime/owner.ts isTransientProcess.
+# _cmdc_is_transient COMM ARGV...: runtime/store/owner.ts isTransientProcess.
 _cmdc_is_transient() {
   local comm=$1 name0 a
   shift
@@ -263,7 +263,7 @@ _cmdc_is_transient() {
   return 1
 }
 
-# cmdc_resolve_owner VAR: the caller's owner, by the rules of runtime/owner.ts resolveOwner
+# cmdc_resolve_owner VAR: the caller's owner, by the rules of runtime/store/owner.ts resolveOwner
 # (the walk starts at this shell's parent, as the TS walk starts at node's parent).
 cmdc_resolve_owner() {
   local -n _cro_out=$1
@@ -293,7 +293,7 @@ _cmdc_owner_hash() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Lock (runtime/lock.ts: O_EXCL file holding "<pid> <start time> <nonce>\n")
+# Lock (runtime/store/lock.ts: O_EXCL file holding "<pid> <start time> <nonce>\n")
 
 # _cmdc_create_excl PATH TEXT: create PATH with O_CREAT|O_EXCL (noclobber) and write TEXT.
 _cmdc_create_excl() {
@@ -377,7 +377,7 @@ _cmdc_lock_release() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# State files (runtime/state.ts)
+# State files (runtime/store/state.ts)
 
 # _cmdc_state_ref ID_OR_PATH: sets _csr_id _csr_path _csr_dir (id validated).
 _cmdc_state_ref() {
@@ -427,7 +427,7 @@ _cmdc_needs_repair() {
 }
 
 # _cmdc_repair_tail_locked PATH: with the lock held, make the file end with a newline: cut a
-# torn last record, or terminate a complete one (runtime/state.ts repairTailLocked).
+# torn last record, or terminate a complete one (runtime/store/state.ts repairTailLocked).
 _cmdc_repair_tail_locked() {
   local path=$1 size tail
   _cmdc_needs_repair "$path" || return 0
@@ -670,7 +670,7 @@ _cmdc_rebuild_index() {
 }
 
 # discover_latest_state_file PREFIX: prints the state file of the caller's one running/paused
-# instance of PREFIX (runtime/discover.ts). Several: an error listing them newest first and
+# instance of PREFIX (runtime/store/discover.ts). Several: an error listing them newest first and
 # naming --workflow-id; none: an error; status 1 and nothing on stdout in both cases. Another
 # owner's instance is never returned. When the cmdc runner set CMDC_WORKFLOW_ID for this block
 # and its prefix is PREFIX, that instance is used without discovery.
@@ -730,7 +730,7 @@ discover_latest_state_file() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# JSON checkpoints (runtime/checkpoint.ts)
+# JSON checkpoints (runtime/store/checkpoint.ts)
 
 _cmdc_checkpoint_path() {
   local -n _ccp_out=$1

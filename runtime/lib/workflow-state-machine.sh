@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # cmdc workflow state machine for bash blocks: the same states, transition table and workflow
-# types as runtime/state-machine.ts (see the table in that file's header; the differential test
+# types as runtime/store/state-machine.ts (see the table in that file's header; the differential test
 # test/runtime/bash-lib.test.ts checks every (type, from, to) against it). The machine lives in
 # the shell variables CURRENT_STATE, WORKFLOW_TYPE, TERMINAL_STATE and the array
 # COMPLETED_STATES, and is persisted to the state file ($STATE_FILE) with
@@ -32,7 +32,7 @@ readonly STATE_TEST=test STATE_DEBUG=debug STATE_DOCUMENT=document STATE_COMPLET
 readonly CMDC_SM_STATES="initialize research plan implement test debug document complete"
 readonly CMDC_SM_WORKFLOW_TYPES="research-only research-and-plan research-and-revise full-implementation debug-only implement-only test-and-debug"
 
-# Global transition table (same order as TRANSITIONS in runtime/state-machine.ts).
+# Global transition table (same order as TRANSITIONS in runtime/store/state-machine.ts).
 declare -gA CMDC_SM_TRANSITIONS=(
   [initialize]="research implement test debug"
   [research]="plan debug complete"

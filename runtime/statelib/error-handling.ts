@@ -2,12 +2,12 @@
  * In-process builtins for runtime/lib/error-handling.sh (activated by `source …/error-handling.sh`,
  * and by the libraries that source it): log_command_error, setup_bash_error_trap,
  * cmdc_json_string. Same arguments, output, statuses, variables and error-log bytes as the bash
- * functions; the log is written by runtime/errors.ts.
+ * functions; the log is written by runtime/store/error-log.ts.
  */
-import type { Shell } from '../shell.js';
-import type { Builtin } from '../builtins/index.js';
-import type { Body } from '../words.js';
-import { qForm } from '../builtins/printf.js';
+import type { Shell } from '../shell/shell.js';
+import type { Builtin } from '../shell/builtins/index.js';
+import type { Body } from '../shell/words.js';
+import { qForm } from '../shell/builtins/printf.js';
 import { ERROR_TYPES_TEXT, contextJson, defineGlobals, jsonString, logErrorJson, v } from './util.js';
 
 /** The variables error-handling.sh defines when sourced. */

@@ -1,5 +1,5 @@
 /**
- * Registers the state library with the runtime's library registry (runtime/shell.ts
+ * Registers the state library with the runtime's library registry (runtime/shell/shell.ts
  * registerLibrary): `source …/state-persistence.sh`, `…/error-handling.sh` and
  * `…/workflow-state-machine.sh` activate the in-process builtins of this directory (wherever
  * the command expects the library to be installed, and whether or not it is), and
@@ -7,7 +7,7 @@
  * (runtime/index.ts does) is what registers them.
  */
 import { join } from 'node:path';
-import { registerLibrary, type LibraryRegistry } from '../shell.js';
+import { registerLibrary, type LibraryRegistry } from '../shell/shell.js';
 import { ERROR_HANDLING_BUILTINS, ERROR_HANDLING_VARS, activateErrorHandling } from './error-handling.js';
 import { PERSISTENCE_BUILTINS, PERSISTENCE_VARS, activatePersistence, sourceStateFile } from './persistence.js';
 import { STATE_MACHINE_BUILTINS, STATE_MACHINE_VARS, activateStateMachine } from './state-machine.js';

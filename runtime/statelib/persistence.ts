@@ -2,23 +2,23 @@
  * In-process builtins for runtime/lib/state-persistence.sh (activated by
  * `source …/state-persistence.sh`, whether or not a copy exists at that path): the seed
  * library's functions with exactly the bash functions' arguments, output, statuses and
- * variables, doing the file work through the state runtime (runtime/state.ts, discover.ts,
+ * variables, doing the file work through the state runtime (runtime/store/state.ts, discover.ts,
  * checkpoint.ts paths, ids.ts). Also `source <state file>`: a cmdc state file is loaded by
  * parsing it (never evaluated); anything the parser does not accept is left to bash.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Shell } from '../shell.js';
-import type { Builtin } from '../builtins/index.js';
-import { newWorkflowId } from '../ids.js';
-import { atomicWriteFile } from '../lock.js';
-import { resolveOwner } from '../owner.js';
-import { markIndexComplete } from '../owner-index.js';
-import { indexMarkerPath } from '../paths.js';
-import { keyNameProblem, parseStateText, singleQuote } from '../quote.js';
-import { WorkflowState, createState, foldRecords, loadState, isWorkflowStatus, type StateRecordInput } from '../state.js';
-import { listCandidates } from '../discover.js';
-import { StateExistsError, StateNotFoundError } from '../state-errors.js';
+import type { Shell } from '../shell/shell.js';
+import type { Builtin } from '../shell/builtins/index.js';
+import { newWorkflowId } from '../store/ids.js';
+import { atomicWriteFile } from '../store/lock.js';
+import { resolveOwner } from '../store/owner.js';
+import { markIndexComplete } from '../store/owner-index.js';
+import { indexMarkerPath } from '../store/paths.js';
+import { keyNameProblem, parseStateText, singleQuote } from '../store/format.js';
+import { WorkflowState, createState, foldRecords, loadState, isWorkflowStatus, type StateRecordInput } from '../store/state.js';
+import { listCandidates } from '../store/discover.js';
+import { StateExistsError, StateNotFoundError } from '../store/errors.js';
 import { canonicalJson, currentRef, defineGlobals, envOf, hasJq, idPrefix, invalidIdMessage, isFile, runJq, setExport, stateDirOf, stateRef, v, type Ref } from './util.js';
 import { activateErrorHandling } from './error-handling.js';
 
@@ -190,7 +190,7 @@ export const load_workflow_state: Builtin = async (sh, args) => {
     loaded = loadState(ref.path, { cwd: sh.cwd });
   } catch {
     // not a file the parser accepts (e.g. a seed-format file): bash sources it
-    const { runIsland } = await import('../island.js');
+    const { runIsland } = await import('../shell/island.js');
     const st = await runIsland(sh, `source ${singleQuote(ref.path)}`, { reason: 'load_workflow_state', sourced: true });
     if (st !== 0) return 1;
     loaded = { vars: {}, arrays: {} } as unknown as ReturnType<typeof loadState>;

@@ -1,15 +1,15 @@
 /**
  * In-process builtins for runtime/lib/workflow-state-machine.sh (activated by
  * `source …/workflow-state-machine.sh`): sm_init, sm_transition, sm_allowed_transitions,
- * sm_can_transition. The tables are runtime/state-machine.ts's; the machine lives in the shell
+ * sm_can_transition. The tables are runtime/store/state-machine.ts's; the machine lives in the shell
  * variables CURRENT_STATE, WORKFLOW_TYPE, TERMINAL_STATE, COMPLETED_STATES and is persisted to
  * $STATE_FILE exactly as the bash functions do (only when the persistence library is active in
  * the shell, as `declare -F cmdc_append_record` decides in bash).
  */
-import type { Shell } from '../shell.js';
-import type { Builtin } from '../builtins/index.js';
-import { elements } from '../vars.js';
-import { STATES, TRANSITIONS, WORKFLOW_SPECS, WORKFLOW_TYPES, isAllowedTransition, isState, isWorkflowType } from '../state-machine.js';
+import type { Shell } from '../shell/shell.js';
+import type { Builtin } from '../shell/builtins/index.js';
+import { elements } from '../shell/vars.js';
+import { STATES, TRANSITIONS, WORKFLOW_SPECS, WORKFLOW_TYPES, isAllowedTransition, isState, isWorkflowType } from '../store/state-machine.js';
 import { activateErrorHandling } from './error-handling.js';
 import { abs, defineGlobals, exportVar, isFile, jsonString, logErrorJson, set, v } from './util.js';
 import { PERSISTENCE_BUILTINS, appendRecord } from './persistence.js';

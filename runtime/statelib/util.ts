@@ -8,10 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Shell } from '../shell.js';
-import type { VarValue } from '../vars.js';
-import { tryParseWorkflowId } from '../ids.js';
-import { ERROR_TYPES, appendErrorLine } from '../errors.js';
+import type { Shell } from '../shell/shell.js';
+import type { VarValue } from '../shell/vars.js';
+import { tryParseWorkflowId } from '../store/ids.js';
+import { ERROR_TYPES, appendErrorLine } from '../store/error-log.js';
 
 /** Set by `cmdc build` (esbuild define): runtime/lib of the checkout a bundle was built from. */
 declare const __CMDC_LIB_DIR__: string | undefined;

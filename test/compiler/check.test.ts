@@ -1,5 +1,5 @@
 /**
- * `cmdc compile` / `cmdc check` through the real CLI (node compiler/bin/cmdc.mjs) in a temp
+ * `cmdc compile` / `cmdc check` through the real CLI (node cli/bin/cmdc.mjs) in a temp
  * project that links the repo's runtime: check passes on fresh output, fails on a hand-edited
  * and on a stale generated file (naming the file and why), and a failed compile leaves the
  * previous output intact. Also the diagnostics format and --stats/--json.
@@ -10,10 +10,10 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startWatch } from '../../compiler/cli/watch.js';
+import { startWatch } from '../../cli/watch.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'compiler/bin/cmdc.mjs');
+const BIN = join(ROOT, 'cli/bin/cmdc.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'cmdc-check-'));
 
 function cmdc(...args: string[]) {
@@ -50,7 +50,7 @@ test.before(() => {
   writeFileSync(join(dir, 'commands/hello.md'), GOOD);
   writeFileSync(
     join(dir, 'commands/hello.ts'),
-    "/** Entry for /hello. */\nimport { command } from '../generated/hello.js';\nimport { run } from '../runtime/cli.js';\n\nawait run(command, process.argv);\n",
+    "/** Entry for /hello. */\nimport { command } from '../generated/hello.js';\nimport { run } from '../runtime/runner/run.js';\n\nawait run(command, process.argv);\n",
   );
 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -32,7 +32,7 @@ function stateEnv(): Record<string, string> {
 const ids = (s: string) => s.replace(/implement_[0-9]+/g, 'implement_ID');
 
 test('cmdc build bundles commands/*.ts into <out>/<name>.mjs without compiler code', () => {
-  const r = sh(['compiler/bin/cmdc.mjs', 'build', '--out', OUT]);
+  const r = sh(['cli/bin/cmdc.mjs', 'build', '--out', OUT]);
   assert.is(r.status, 0, r.stderr);
   assert.ok(existsSync(BUNDLE));
   assert.ok(existsSync(join(OUT, 'research.mjs')));
@@ -43,7 +43,7 @@ test('cmdc build bundles commands/*.ts into <out>/<name>.mjs without compiler co
 
 test('cmdc build: an unknown name fails and writes nothing', () => {
   const out = join(TMP, 'nope');
-  const r = sh(['compiler/bin/cmdc.mjs', 'build', 'implement', 'nope', '--out', out]);
+  const r = sh(['cli/bin/cmdc.mjs', 'build', 'implement', 'nope', '--out', out]);
   assert.is(r.status, 1);
   assert.match(r.stderr, /no such command entry: commands\/nope\.ts/);
   assert.not.ok(existsSync(join(out, 'implement.mjs')));
@@ -62,7 +62,7 @@ test('a whole run via the bundle prints what the tsx entry prints', () => {
   assert.is(viaTsx.status, 0, viaTsx.stderr);
   assert.is(viaBundle.status, viaTsx.status, viaBundle.stderr);
   assert.is(viaBundle.stderr, viaTsx.stderr);
-  // the printed resume command names the entry that ran (runtime/cli.ts entryCommand)
+  // the printed resume command names the entry that ran (runtime/runner/run.ts entryCommand)
   assert.ok(viaTsx.stdout.includes('npx tsx commands/implement.ts --resume implement_'), viaTsx.stdout);
   assert.ok(viaBundle.stdout.includes(`node ${BUNDLE} --resume implement_`), viaBundle.stdout);
   const entry = (s: string) => s.replace(`node ${BUNDLE} --resume`, 'npx tsx commands/implement.ts --resume');

@@ -1,5 +1,5 @@
 /**
- * The command-line runner (runtime/cli.ts) through real processes: a small command is compiled
+ * The command-line runner (runtime/runner/run.ts) through real processes: a small command is compiled
  * into a temp project and run as `node --import tsx <entry>.ts ...` — full runs, --help, --list,
  * the pause adapter (and the resume command it prints, run verbatim), the replay and command
  * adapters, --block with owner discovery (one candidate, ambiguity, --workflow-id), working
@@ -12,8 +12,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { compile } from '../../compiler/index.js';
-import { readStateMeta, openState } from '../../runtime/state.js';
-import { runRecordPath } from '../../runtime/paths.js';
+import { readStateMeta, openState } from '../../runtime/store/state.js';
+import { runRecordPath } from '../../runtime/store/paths.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** tsx's loader by absolute URL: the runs happen in temp dirs where `tsx` does not resolve. */
@@ -83,7 +83,7 @@ test.before(() => {
   writeFileSync(r.results[0]!.outFile, r.results[0]!.code!);
   writeFileSync(
     ENTRY,
-    `import { command } from './clidemo.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/cli.ts'))};\nawait run(command, process.argv);\n`,
+    `import { command } from './clidemo.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/runner/run.ts'))};\nawait run(command, process.argv);\n`,
   );
 });
 test.after(() => rmSync(TMP, { recursive: true, force: true }));

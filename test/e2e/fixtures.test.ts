@@ -1,6 +1,6 @@
 /**
  * Differential test of every fixture command: the compiled module, run by the real CLI
- * (`run()` in runtime/cli.ts, agent steps answered by an empty replay), against the command's
+ * (`run()` in runtime/runner/run.ts, agent steps answered by an empty replay), against the command's
  * bash blocks run in real bash, one `bash -c` process per block, as a standalone bash process runs
  * it (see bashBlockText: `$0` = the .md path, lines = .md lines; the working directory carries
  * over, nothing else),
@@ -246,7 +246,7 @@ test.before(() => {
     SOURCES.set(x.file.split('/').pop()!, x.file);
     writeFileSync(
       join(OUT, `${name}.entry.ts`),
-      `import { command } from './${name}.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/cli.ts'))};\nawait run(command, process.argv);\n`,
+      `import { command } from './${name}.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/runner/run.ts'))};\nawait run(command, process.argv);\n`,
     );
   }
 });

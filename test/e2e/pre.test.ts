@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { compile } from '../../compiler/index.js';
-import { failureSummary, prePreamble } from '../../runtime/cli.js';
+import { failureSummary, prePreamble } from '../../runtime/runner/run.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = ['--import', import.meta.resolve('tsx')];
@@ -62,7 +62,7 @@ test.before(() => {
     const mod = r.outFile.replace(/^.*\//, '').replace(/\.ts$/, '');
     writeFileSync(
       join(GEN, `${mod}.entry.ts`),
-      `import { command } from './${mod}.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/cli.ts'))};\nawait run(command, process.argv);\n`,
+      `import { command } from './${mod}.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/runner/run.ts'))};\nawait run(command, process.argv);\n`,
     );
   }
 });

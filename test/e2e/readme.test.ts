@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { readStateMeta } from '../../runtime/state.js';
-import { stateFilePath } from '../../runtime/paths.js';
+import { readStateMeta } from '../../runtime/store/state.js';
+import { stateFilePath } from '../../runtime/store/paths.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TMP = mkdtempSync(join(tmpdir(), 'cmdc-readme-'));
@@ -67,7 +67,7 @@ test('research without an agent that writes the report: the run fails at the ver
   assert.match(r.stderr, /ERROR: the report was not written: .*001_auth_patterns\.md/);
   // The runner adds nothing to the block's own stderr (the differential tests compare it with
   // bash); the failure is in the error log, with the block's .md line.
-  const log = spawnSync(process.execPath, [join(ROOT, 'compiler/bin/cmdc.mjs'), 'errors', '--json', '--command', 'research'], {
+  const log = spawnSync(process.execPath, [join(ROOT, 'cli/bin/cmdc.mjs'), 'errors', '--json', '--command', 'research'], {
     cwd: proj,
     encoding: 'utf8',
     env: { ...process.env, ...ENV },

@@ -59,7 +59,7 @@ test.before(() => {
     writeFileSync(r.outFile, r.code);
     const mod = basename(r.outFile, '.ts');
     const entry = join(GEN, `${mod}.entry.ts`);
-    writeFileSync(entry, `import { command } from './${mod}.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/cli.ts'))};\nawait run(command, process.argv);\n`);
+    writeFileSync(entry, `import { command } from './${mod}.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/runner/run.ts'))};\nawait run(command, process.argv);\n`);
     entries.set(r.file, entry);
   }
 });
@@ -325,7 +325,7 @@ test('`!` in an agent step: runs before the prompt, with $ARGUMENTS as data; out
   writeFileSync(c.results[0]!.outFile, c.results[0]!.code!);
   writeFileSync(
     join(GEN, 'pre-demo.entry.ts'),
-    `import { command } from './pre-demo.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/cli.ts'))};\nawait run(command, process.argv);\n`,
+    `import { command } from './pre-demo.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/runner/run.ts'))};\nawait run(command, process.argv);\n`,
   );
   entries.set('pre-demo', join(GEN, 'pre-demo.entry.ts'));
   const r = run('pre-demo', [T]);
@@ -356,7 +356,7 @@ test('--arguments RAW: the raw string as Claude Code gets it; $N are its shell w
 });
 
 test('cmdc compile --stats: placeholders bound/unbound, argument uses, ! lines per file', () => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'compiler/bin/cmdc.mjs'), 'compile', '.', '--out', join(TMP, 'stats-out'), '--stats'], {
+  const r = spawnSync(process.execPath, [join(ROOT, 'cli/bin/cmdc.mjs'), 'compile', '.', '--out', join(TMP, 'stats-out'), '--stats'], {
     cwd: WILD,
     encoding: 'utf8',
     timeout: 120_000,
@@ -372,7 +372,7 @@ test('cmdc compile --stats: placeholders bound/unbound, argument uses, ! lines p
   assert.equal(row('.claude/skills/db-migrate/SKILL.md')?.slice(5), ['1/0', '0', '1']);
   assert.not.ok(lines.some((l) => l.includes('reference.md')), 'skill reference docs are not commands');
   assert.match(lines[lines.length - 1]!, /^total\s/);
-  const j = spawnSync(process.execPath, [join(ROOT, 'compiler/bin/cmdc.mjs'), 'compile', '.', '--out', join(TMP, 'stats-out'), '--json'], {
+  const j = spawnSync(process.execPath, [join(ROOT, 'cli/bin/cmdc.mjs'), 'compile', '.', '--out', join(TMP, 'stats-out'), '--json'], {
     cwd: WILD,
     encoding: 'utf8',
     timeout: 120_000,

@@ -3,7 +3,7 @@
  * in CMDC_LOG_DIR with context {proc, seq}, using the rotation size in CMDC_ERRORS_MAX_BYTES.
  * Usage: node --import tsx test/helpers/errors-writer.ts <proc> <count>
  */
-import { logError } from '../../runtime/errors.js';
+import { logError } from '../../runtime/store/error-log.js';
 
 const proc = Number(process.argv[2]);
 const count = Number(process.argv[3]);

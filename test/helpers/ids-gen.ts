@@ -1,5 +1,5 @@
 /** Test child process: prints `count` fresh workflow ids, one a line.  node ids-gen.mjs <prefix> <count> */
-import { newWorkflowId } from '../../runtime/ids.js';
+import { newWorkflowId } from '../../runtime/store/ids.js';
 
 const [prefix, count] = process.argv.slice(2) as [string, string];
 const out: string[] = [];

@@ -5,7 +5,7 @@
  *   node state-killed-writer.mjs <id> <base>
  */
 import { writeSync } from 'node:fs';
-import { openState } from '../../runtime/state.js';
+import { openState } from '../../runtime/store/state.js';
 import { writerValue } from './state-values.js';
 
 const s = openState(process.argv[2]!);

@@ -6,8 +6,8 @@
  * Prints `id <id>` (step 1) or `read <INSTANCE value> <id>` (steps 2, 3); errors: message on
  * stderr, exit 2.
  */
-import { resolveInstance } from '../../runtime/discover.js';
-import { createState, loadState, openState } from '../../runtime/state.js';
+import { resolveInstance } from '../../runtime/store/discover.js';
+import { createState, loadState, openState } from '../../runtime/store/state.js';
 
 const [step, prefix, instance] = process.argv.slice(2) as [string, string, string];
 const at = process.argv.indexOf('--workflow-id');

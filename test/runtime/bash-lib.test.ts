@@ -12,13 +12,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { quote } from '../../runtime/quote.js';
-import { isTransientProcess } from '../../runtime/owner.js';
-import { createState, loadState, openState, repairState } from '../../runtime/state.js';
-import { discoverInstance } from '../../runtime/discover.js';
-import { loadCheckpoint, saveCheckpoint } from '../../runtime/checkpoint.js';
-import { isWorkflowId, parseWorkflowId } from '../../runtime/ids.js';
-import { logError, readErrorLog, serializeErrorEntry, makeErrorEntry } from '../../runtime/errors.js';
+import { quote } from '../../runtime/store/format.js';
+import { isTransientProcess } from '../../runtime/store/owner.js';
+import { createState, loadState, openState, repairState } from '../../runtime/store/state.js';
+import { discoverInstance } from '../../runtime/store/discover.js';
+import { loadCheckpoint, saveCheckpoint } from '../../runtime/store/checkpoint.js';
+import { isWorkflowId, parseWorkflowId } from '../../runtime/store/ids.js';
+import { logError, readErrorLog, serializeErrorEntry, makeErrorEntry } from '../../runtime/store/error-log.js';
 import {
   isAllowedTransition,
   smInit,
@@ -28,7 +28,7 @@ import {
   STATES,
   WORKFLOW_TYPES,
   InvalidTransitionError,
-} from '../../runtime/state-machine.js';
+} from '../../runtime/store/state-machine.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const LIB = join(root, 'runtime/lib');

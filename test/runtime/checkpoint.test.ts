@@ -1,11 +1,11 @@
-/** JSON checkpoints (runtime/checkpoint.ts): round-trip, atomic replace, names, location. */
+/** JSON checkpoints (runtime/store/checkpoint.ts): round-trip, atomic replace, names, location. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointPath, listCheckpoints, loadCheckpoint, saveCheckpoint } from '../../runtime/checkpoint.js';
-import { createState } from '../../runtime/state.js';
-import { InvalidCheckpointNameError, InvalidValueError, InvalidWorkflowIdError } from '../../runtime/state-errors.js';
+import { checkpointPath, listCheckpoints, loadCheckpoint, saveCheckpoint } from '../../runtime/store/checkpoint.js';
+import { createState } from '../../runtime/store/state.js';
+import { InvalidCheckpointNameError, InvalidValueError, InvalidWorkflowIdError } from '../../runtime/store/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 
 test('save/load round-trips JSON values at <state dir>/.cmdc/checkpoints/<id>/<name>.json', () => {

@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createState, loadState } from '../../runtime/state.js';
+import { createState, loadState } from '../../runtime/store/state.js';
 import { bashLoad } from '../helpers/bash-load.js';
 import { bundleHelpers } from '../helpers/bundle.js';
 import { run, type Ran } from '../helpers/spawn.js';

@@ -1,5 +1,5 @@
 /**
- * Discovery without a workflow id (runtime/discover.ts) and the owner rule (runtime/owner.ts):
+ * Discovery without a workflow id (runtime/store/discover.ts) and the owner rule (runtime/store/owner.ts):
  * exactly one candidate, ambiguity, none; never another owner's instance; stale index
  * entries; index rebuild; explicit ids.
  */
@@ -8,17 +8,17 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { discoverInstance, listCandidates, resolveInstance } from '../../runtime/discover.js';
-import { addIndexEntry, listIndexEntries } from '../../runtime/owner-index.js';
-import { isTransientProcess, ownerLiveness, processStartTime, resolveOwner } from '../../runtime/owner.js';
-import { cmdcDir } from '../../runtime/paths.js';
-import { createState } from '../../runtime/state.js';
+import { discoverInstance, listCandidates, resolveInstance } from '../../runtime/store/discover.js';
+import { addIndexEntry, listIndexEntries } from '../../runtime/store/owner-index.js';
+import { isTransientProcess, ownerLiveness, processStartTime, resolveOwner } from '../../runtime/store/owner.js';
+import { cmdcDir } from '../../runtime/store/paths.js';
+import { createState } from '../../runtime/store/state.js';
 import {
   AmbiguousInstanceError,
   NoInstanceError,
   StateNotFoundError,
   WrongPrefixError,
-} from '../../runtime/state-errors.js';
+} from '../../runtime/store/errors.js';
 import { bundleHelpers } from '../helpers/bundle.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -1,4 +1,4 @@
-/** Tests for runtime/errors.ts (error log, rotation under concurrent writers, queries) and the `cmdc errors` CLI. */
+/** Tests for runtime/store/error-log.ts (error log, rotation under concurrent writers, queries) and the `cmdc errors` CLI. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,7 +20,7 @@ import {
   SinceParseError,
   trapErrors,
   type ErrorInput,
-} from '../../runtime/errors.js';
+} from '../../runtime/store/error-log.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = () => mkdtempSync(join(tmpdir(), 'cmdc-errors-'));
@@ -219,7 +219,7 @@ test('trapErrors logs the escaping error with its type and rethrows it; classify
 });
 
 function cli(args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'compiler/cli/main.ts', 'errors', ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'errors', ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: 'utf8',

@@ -1,5 +1,5 @@
 /**
- * TTL gc (runtime/gc.ts): one test per rule, plus index/checkpoint cleanup, dry run, the
+ * TTL gc (runtime/store/gc.ts): one test per rule, plus index/checkpoint cleanup, dry run, the
  * opportunistic rate-limited gc and duration parsing.
  */
 import { test } from 'uvu';
@@ -7,13 +7,13 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCheckpoint, saveCheckpoint } from '../../runtime/checkpoint.js';
-import { DEFAULT_TTL_MS, gc, maybeGc, parseDuration, ttlFromEnv } from '../../runtime/gc.js';
-import { listIndexEntries } from '../../runtime/owner-index.js';
-import { processStartTime } from '../../runtime/owner.js';
-import { checkpointDir, gcStampPath, lockPath, runRecordPath } from '../../runtime/paths.js';
-import { createState, type WorkflowState } from '../../runtime/state.js';
-import { InvalidDurationError } from '../../runtime/state-errors.js';
+import { loadCheckpoint, saveCheckpoint } from '../../runtime/store/checkpoint.js';
+import { DEFAULT_TTL_MS, gc, maybeGc, parseDuration, ttlFromEnv } from '../../runtime/store/gc.js';
+import { listIndexEntries } from '../../runtime/store/owner-index.js';
+import { processStartTime } from '../../runtime/store/owner.js';
+import { checkpointDir, gcStampPath, lockPath, runRecordPath } from '../../runtime/store/paths.js';
+import { createState, type WorkflowState } from '../../runtime/store/state.js';
+import { InvalidDurationError } from '../../runtime/store/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const DAY = 86_400_000;

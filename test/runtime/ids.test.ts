@@ -1,4 +1,4 @@
-/** Workflow ids (runtime/ids.ts): format, uniqueness across processes, validation. */
+/** Workflow ids (runtime/store/ids.ts): format, uniqueness across processes, validation. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bundleHelpers } from '../helpers/bundle.js';
@@ -10,8 +10,8 @@ import {
   newWorkflowId,
   parseWorkflowId,
   tryParseWorkflowId,
-} from '../../runtime/ids.js';
-import { InvalidPrefixError, InvalidWorkflowIdError } from '../../runtime/state-errors.js';
+} from '../../runtime/store/ids.js';
+import { InvalidPrefixError, InvalidWorkflowIdError } from '../../runtime/store/errors.js';
 
 test('format: <prefix>_<19-digit epoch ns>_<21-char nanoid>', () => {
   const before = BigInt(Date.now() - 1) * 1_000_000n; // Date.now() has ms granularity

@@ -8,8 +8,8 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createState, loadState } from '../../runtime/state.js';
-import { InvalidKeyError, StateParseError } from '../../runtime/state-errors.js';
+import { createState, loadState } from '../../runtime/store/state.js';
+import { InvalidKeyError, StateParseError } from '../../runtime/store/errors.js';
 import { bashLoad } from '../helpers/bash-load.js';
 import { tempDir } from '../helpers/tmp.js';
 

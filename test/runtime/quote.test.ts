@@ -1,5 +1,5 @@
 /**
- * Quoting and the state-file parser (runtime/quote.ts): what the writer emits, what the parser
+ * Quoting and the state-file parser (runtime/store/format.ts): what the writer emits, what the parser
  * accepts (including hand-written and seed-style lines) and rejects, and torn-tail detection
  * at every possible cut point, checked against real bash where it matters.
  */
@@ -19,8 +19,8 @@ import {
   quote,
   quoteBytes,
   valueBytes,
-} from '../../runtime/quote.js';
-import { InvalidKeyError, InvalidValueError, StateParseError } from '../../runtime/state-errors.js';
+} from '../../runtime/store/format.js';
+import { InvalidKeyError, InvalidValueError, StateParseError } from '../../runtime/store/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const B = (s: string) => Buffer.from(s, 'utf8');

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createShell, runBlock, type Shell } from '../../runtime/index.js';
-import { Capture } from '../../runtime/io.js';
+import { Capture } from '../../runtime/shell/io.js';
 
 function shell(extra: Partial<Parameters<typeof createShell>[0]> = {}): { sh: Shell; out: Capture; err: Capture } {
   const out = new Capture();

@@ -1,13 +1,13 @@
-/** `cmdc state list|show|gc` (compiler/cli/state.ts), run as a user runs it: node compiler/bin/cmdc.mjs. */
+/** `cmdc state list|show|gc` (cli/state.ts), run as a user runs it: node cli/bin/cmdc.mjs. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, utimesSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createState } from '../../runtime/state.js';
+import { createState } from '../../runtime/store/state.js';
 import { run } from '../helpers/spawn.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const cmdc = fileURLToPath(new URL('../../compiler/bin/cmdc.mjs', import.meta.url));
+const cmdc = fileURLToPath(new URL('../../cli/bin/cmdc.mjs', import.meta.url));
 const dir = tempDir('cli');
 const env = { ...process.env, CMDC_STATE_DIR: dir, CMDC_OWNER: 'cli-user', NO_COLOR: '1' };
 delete (env as NodeJS.ProcessEnv).CLAUDE_CODE_SESSION_ID;

@@ -1,10 +1,10 @@
-/** Tests for runtime/state-machine.ts: every allowed transition of every workflow type, invalid ones (typed error + error-log entry), serialisation. */
+/** Tests for runtime/store/state-machine.ts: every allowed transition of every workflow type, invalid ones (typed error + error-log entry), serialisation. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readErrorLog } from '../../runtime/errors.js';
+import { readErrorLog } from '../../runtime/store/error-log.js';
 import {
   InvalidTransitionError,
   isAllowedTransition,
@@ -22,7 +22,7 @@ import {
   type Machine,
   type State,
   type WorkflowType,
-} from '../../runtime/state-machine.js';
+} from '../../runtime/store/state-machine.js';
 
 /** Machines reachable from smInit(type) through allowed transitions, one per state (BFS: shortest path). */
 function reachable(type: WorkflowType): Map<State, Machine> {

@@ -1,5 +1,5 @@
 /**
- * The state file API (runtime/state.ts) and its locking (runtime/lock.ts): header and
+ * The state file API (runtime/store/state.ts) and its locking (runtime/store/lock.ts): header and
  * metadata, appends, typed view, status/index, compaction, torn-tail repair, stale locks.
  */
 import { test } from 'uvu';
@@ -7,9 +7,9 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { listIndexEntries } from '../../runtime/owner-index.js';
-import { lockPath } from '../../runtime/paths.js';
-import { acquireLock, atomicWriteFile, withLock } from '../../runtime/lock.js';
+import { listIndexEntries } from '../../runtime/store/owner-index.js';
+import { lockPath } from '../../runtime/store/paths.js';
+import { acquireLock, atomicWriteFile, withLock } from '../../runtime/store/lock.js';
 import {
   compactState,
   createState,
@@ -19,14 +19,14 @@ import {
   readStateMeta,
   repairState,
   view,
-} from '../../runtime/state.js';
+} from '../../runtime/store/state.js';
 import {
   InvalidValueError,
   InvalidWorkflowIdError,
   LockTimeoutError,
   StateExistsError,
   StateNotFoundError,
-} from '../../runtime/state-errors.js';
+} from '../../runtime/store/errors.js';
 import { bashLoad } from '../helpers/bash-load.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -15,7 +15,7 @@ function run(cmd: string, args: string[]) {
 }
 
 test('cmdc check: generated/ is up to date with commands/*.md and type-checks', () => {
-  const r = run(process.execPath, ['compiler/bin/cmdc.mjs', 'check']);
+  const r = run(process.execPath, ['cli/bin/cmdc.mjs', 'check']);
   assert.is(r.status, 0, r.out);
 });
 

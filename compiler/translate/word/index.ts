@@ -1,5 +1,5 @@
 /**
- * Words → the runtime's word constructors (runtime/words.ts): one dispatch over part kinds,
+ * Words → the runtime's word constructors (runtime/shell/words.ts): one dispatch over part kinds,
  * plus brace expansion of literal braces at compile time (`{a,b}`, `{1..3}`) in argument words.
  */
 import type * as A from '../../ast.js';

@@ -1,13 +1,13 @@
 /** Quoted words: `'…'`, `$'…'` (ANSI-C escapes decoded at compile time) and `"…"` / `$"…"`. */
 import type * as A from '../../ast.js';
 import type { Context } from '../../context.js';
-import { decodeEscapes } from '../../../runtime/escapes.js';
+import { decodeEscapes } from '../../../runtime/lang/escapes.js';
 import { q } from '../common.js';
 import { unescapeDq } from './lit.js';
 import { parts as wordParts } from './index.js';
 
 /**
- * Decode the escapes of `$'…'` as bash does (runtime/escapes.ts, ANSI-C dialect). Bash keeps
+ * Decode the escapes of `$'…'` as bash does (runtime/lang/escapes.ts, ANSI-C dialect). Bash keeps
  * words as C strings: an escape that yields NUL ends that quoted part (`x$'a\0b'y` is `xay`).
  */
 export function ansiC(v: string): string {

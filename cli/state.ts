@@ -1,0 +1,194 @@
+/**
+ * `cmdc state list|show|gc`: look at and clean up per-instance workflow state files
+ * (runtime/store/state.ts). Usage errors exit 2, runtime errors (unknown id, unreadable file) exit 1,
+ * always with the message on stderr.
+ */
+import type { Command } from 'commander';
+import { isUtf8 } from 'node:buffer';
+import pc from 'picocolors';
+import { scanStateFiles } from '../runtime/store/discover.js';
+import { gc, parseDuration, ttlFromEnv, type GcReport } from '../runtime/store/gc.js';
+import { resolveOwner } from '../runtime/store/owner.js';
+import { stateDir } from '../runtime/store/paths.js';
+import { quote, quoteBytes } from '../runtime/store/format.js';
+import { isTerminalStatus, loadState, type StateMeta } from '../runtime/store/state.js';
+import { StateRuntimeError } from '../runtime/store/errors.js';
+
+interface DirOption {
+  stateDir?: string;
+}
+
+export interface ListedInstance {
+  id: string;
+  path: string;
+  status: StateMeta['status'] | 'legacy';
+  block: number;
+  command: string;
+  owner: string;
+  created: string;
+  modified: string;
+  /** Owned by the caller's owner (the instances discovery would consider). */
+  mine: boolean;
+}
+
+/** Every state file of the directory (newest first); `all` false keeps running/paused ones. */
+export function listInstances(dir: string, all: boolean, warn: (msg: string) => void): ListedInstance[] {
+  const me = resolveOwner().owner;
+  const out: ListedInstance[] = [];
+  for (const { id, path, meta, mtimeMs } of scanStateFiles(dir, (p, err) => warn(`skipping ${p}: ${err.message}`))) {
+    const legacy = meta.format === '';
+    if (!all && (legacy || isTerminalStatus(meta.status))) continue;
+    out.push({
+      id,
+      path,
+      status: legacy ? 'legacy' : meta.status,
+      block: meta.block,
+      command: meta.command,
+      owner: meta.owner,
+      created: meta.created,
+      modified: new Date(mtimeMs).toISOString(),
+      mine: meta.owner !== '' && meta.owner === me,
+    });
+  }
+  return out;
+}
+
+/** A value for humans: bare if it is plainly safe, else bash `$'...'` quoting (one line, byte-exact). */
+function shown(bytes: Buffer): string {
+  if (!isUtf8(bytes)) return quoteBytes(bytes);
+  const value = bytes.toString('utf8');
+  return /^[A-Za-z0-9_./:@%+,=-]+$/.test(value) ? value : quote(value);
+}
+
+function formatAge(ms: number): string {
+  const d = ms / 86_400_000;
+  if (d >= 1) return `${d.toFixed(1)}d`;
+  const h = ms / 3_600_000;
+  if (h >= 1) return `${h.toFixed(1)}h`;
+  return `${Math.round(ms / 60_000)}m`;
+}
+
+/** Runs an action; typed runtime errors become `cmdc state <sub>: message` on stderr, exit 1. */
+function guarded(sub: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof StateRuntimeError || (err as NodeJS.ErrnoException).code !== undefined) {
+      process.stderr.write(`cmdc state ${sub}: ${(err as Error).message}\n`);
+      process.exitCode = err instanceof StateRuntimeError && err.errorType === 'validation_error' ? 2 : 1;
+      return;
+    }
+    throw err;
+  }
+}
+
+export function register(program: Command): void {
+  const state = program
+    .command('state')
+    .description('List, show and garbage-collect per-instance workflow state files')
+    .addHelpText(
+      'after',
+      '\nState files live in ${CMDC_STATE_DIR:-${CLAUDE_PROJECT_DIR:-$PWD}/.claude/tmp}/workflow_<id>.sh.\n' +
+        'Examples:\n  cmdc state list\n  cmdc state show implement_1765352600123456789_V1StGXR8_Z5jdHi6B-myT\n  cmdc state gc --ttl 3d --dry-run',
+    );
+  const c = pc.createColors(process.stdout.isTTY === true && !process.env.NO_COLOR);
+
+  state
+    .command('list')
+    .description('List running and paused instances, newest first (* = yours: what discovery would consider)')
+    .option('-a, --all', 'include done, failed and legacy (seed) state files')
+    .option('--json', 'print a JSON array')
+    .option('--state-dir <dir>', 'state directory (default: $CMDC_STATE_DIR, else $CLAUDE_PROJECT_DIR/.claude/tmp)')
+    .action((opts: DirOption & { all?: boolean; json?: boolean }) =>
+      guarded('list', () => {
+        const dir = stateDir({ dir: opts.stateDir });
+        const list = listInstances(dir, opts.all === true, (m) => process.stderr.write(`cmdc state list: ${m}\n`));
+        if (opts.json) {
+          process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+          return;
+        }
+        if (list.length === 0) {
+          process.stdout.write(`no ${opts.all ? '' : 'running or paused '}instances in ${dir}\n`);
+          return;
+        }
+        for (const i of list) {
+          const status = i.status === 'done' ? c.green(i.status) : i.status === 'failed' ? c.red(i.status) : c.yellow(i.status);
+          process.stdout.write(
+            `${i.mine ? '*' : ' '} ${i.id}  ${status.padEnd(7 + (status.length - i.status.length))}  block ${String(i.block).padEnd(3)} ` +
+              `${c.cyan(i.command || '-')}  ${c.dim(i.modified)}  ${c.dim(i.owner || '-')}\n`,
+          );
+        }
+      }),
+    );
+
+  state
+    .command('show')
+    .description("Show one instance's metadata and variables (read-only: never repairs or changes the file)")
+    .argument('<id>', 'workflow id, or path to a workflow_<id>.sh file')
+    .option('--json', 'print {id, path, meta, vars, arrays, torn} as JSON')
+    .option('--state-dir <dir>', 'state directory (default: $CMDC_STATE_DIR, else $CLAUDE_PROJECT_DIR/.claude/tmp)')
+    .action((id: string, opts: DirOption & { json?: boolean }) =>
+      guarded('show', () => {
+        const s = loadState(id, { dir: opts.stateDir, repair: false });
+        if (opts.json) {
+          const { id: sid, path, meta, vars, arrays, torn } = s;
+          process.stdout.write(JSON.stringify({ id: sid, path, meta, vars, arrays, torn }, null, 2) + '\n');
+          return;
+        }
+        const m = s.meta;
+        const lines = [
+          `${c.bold(s.id)}`,
+          `  path     ${s.path}`,
+          `  command  ${m.command || '-'}`,
+          `  owner    ${m.owner || '-'}`,
+          `  created  ${m.created || '-'}`,
+          `  status   ${m.format === '' ? 'legacy (no cmdc header)' : m.status}`,
+          `  block    ${m.block}`,
+          `  modified ${new Date(s.mtimeMs).toISOString()}`,
+        ];
+        if (s.torn) lines.push(c.yellow('  (a torn last record, from a killed writer, is ignored)'));
+        for (const [k, v] of Object.entries(m.extra)) lines.push(`  ${k.padEnd(8)} ${v}`);
+        lines.push('');
+        for (const [k, v] of Object.entries(s.varBytes)) lines.push(`${k}=${shown(v)}`);
+        for (const [k, v] of Object.entries(s.arrayBytes)) lines.push(`${k}=(${v.map(shown).join(' ')})`);
+        process.stdout.write(lines.join('\n') + '\n');
+      }),
+    );
+
+  state
+    .command('gc')
+    .description('Remove done/failed instances and abandoned ones (owner not provably alive) older than the TTL')
+    .option('--ttl <duration>', 'age limit since last write: 7d, 12h, 90m, 2w (default: $CMDC_STATE_TTL, else 7d)')
+    .option('-n, --dry-run', 'only report what would be removed')
+    .option('--json', 'print the gc report as JSON')
+    .option('--state-dir <dir>', 'state directory (default: $CMDC_STATE_DIR, else $CLAUDE_PROJECT_DIR/.claude/tmp)')
+    .addHelpText('after', '\nA running or paused instance whose owner process is alive is never removed.')
+    .action((opts: DirOption & { ttl?: string; dryRun?: boolean; json?: boolean }, cmd: Command) => {
+      let ttlMs: number;
+      try {
+        ttlMs = opts.ttl !== undefined ? parseDuration(opts.ttl) : ttlFromEnv();
+      } catch (err) {
+        cmd.error(`error: ${(err as Error).message}`, { exitCode: 2, code: 'cmdc.usage' });
+        return;
+      }
+      guarded('gc', () => {
+        const report: GcReport = gc({ dir: opts.stateDir, ttlMs, dryRun: opts.dryRun === true });
+        if (opts.json) {
+          process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+          return;
+        }
+        const verb = report.dryRun ? 'would remove' : 'removed';
+        for (const r of report.removed) {
+          process.stdout.write(`${verb} ${r.id}  (${r.reason}, last written ${formatAge(r.ageMs)} ago)\n`);
+        }
+        for (const s of report.skipped) process.stderr.write(`cmdc state gc: skipped ${s.path}: ${s.reason}\n`);
+        process.stdout.write(
+          `gc: ${verb} ${report.removed.length}, kept ${report.kept} (ttl ${formatAge(ttlMs)}) in ${report.dir}` +
+            (report.indexEntriesRemoved || report.checkpointDirsRemoved || report.runRecordsRemoved || report.tempFilesRemoved
+              ? `; also ${report.indexEntriesRemoved} index entries, ${report.checkpointDirsRemoved} checkpoint dirs, ${report.runRecordsRemoved} run records, ${report.tempFilesRemoved} temp files`
+              : '') +
+            '\n',
+        );
+      });
+    });
+}

@@ -1,0 +1,330 @@
+/**
+ * The runner's bookkeeping for command instances (used by runtime/runner/run.ts): which instance a run
+ * belongs to, its status and next step, its arguments and working directory, and owner-filtered
+ * discovery for `--resume` / `--block` without an id.
+ *
+ * Where each thing lives (in `${CMDC_STATE_DIR:-${CLAUDE_PROJECT_DIR:-$PWD}/.claude/tmp}`):
+ *   - `workflow_<id>.sh`, the state file (runtime/store/state.ts), is the single source of truth for
+ *     the instance's identity and progress: its header holds id, command, owner, created,
+ *     status (running/paused/done/failed) and block = the index of the next step to run (what
+ *     --resume starts from). The runner writes status and block only there (setStatus /
+ *     setBlock, appends under the instance lock). An instance the runner starts itself gets a
+ *     cmdc state file at once (createState); a state file the command's first block wrote by
+ *     hand (no cmdc header) gets the header lines appended when the runner adopts it.
+ *   - `workflow_<id>.run.json`, the run record (runtime/store/paths.ts runRecordPath), holds what a
+ *     header cannot: the compiled command that runs the instance (membership: only instances
+ *     with a run record naming this command are this command's), argument words and raw
+ *     string, `--set` values, the session id, the working directory, and how agent outputs are
+ *     written. Rewritten whole with temp + fsync + rename; gc removes it with its instance.
+ * Discovery (`--resume` / `--block` without an id) is runtime/store/discover.ts's: the owner's running
+ * or paused instances from the owner index, verified against their headers; `--list` scans the
+ * directory's headers (discover.ts scanStateFiles). Both keep the instances this command's run
+ * records name.
+ *
+ * Agent outputs are appended as cmdc records when the command's blocks initialised a cmdc
+ * state file (init_workflow_state), and as seed-style `export KEY='value'` lines otherwise (a
+ * file the runner created, or one the blocks wrote by hand): blocks that read the file
+ * themselves expect the seed's format, and cmdc's parser reads both.
+ *
+ * Owner (who may continue an instance without naming it): runtime/store/owner.ts's rule — `CMDC_OWNER`,
+ * else Claude Code's session id, else the nearest long-lived ancestor process (the terminal's
+ * shell), else the user.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import type { VarValue } from '../shell/vars.js';
+import { newWorkflowId, tryParseWorkflowId } from '../store/ids.js';
+import { atomicWriteFile } from '../store/lock.js';
+import { runRecordPath, stateDir, stateFilePath } from '../store/paths.js';
+import { resolveOwner } from '../store/owner.js';
+import { listCandidates, scanStateFiles } from '../store/discover.js';
+import { STATE_FORMAT, WorkflowState, createState, loadState, readStateMeta, type StateMeta } from '../store/state.js';
+import { StateNotFoundError } from '../store/errors.js';
+import { singleQuote } from '../lang/quote.js';
+import { decodeEscapes } from '../lang/escapes.js';
+
+export type Status = StateMeta['status'];
+
+/**
+ * What the runner reads and writes about one instance: status, step, owner, created and
+ * updated come from the state file (header and mtime); the rest from its run record.
+ */
+export interface Instance {
+  id: string;
+  /** Path of the state file. */
+  file: string;
+  /** The compiled command (its name) that runs the instance. */
+  command: string;
+  owner: string;
+  status: Status;
+  /** Index of the next step to run (0-based, into command.steps): the header's block. */
+  step: number;
+  args: string[];
+  /** The raw argument string (CMDC_ARGUMENTS; absent in older records: args joined by spaces). */
+  arguments?: string;
+  /** Placeholder values given with `--set NAME=value` (CMDC_SET_<NAME>). */
+  sets?: Record<string, string>;
+  /** CMDC_SESSION_ID when Claude Code gave none. */
+  session?: string;
+  cwd: string;
+  /** 'export': agent outputs go in as seed-style `export K='v'` lines (see the module doc). */
+  outputs?: 'export';
+  created: string;
+  /** The state file's mtime (ISO 8601). */
+  updated: string;
+}
+
+/** The fields of an Instance kept in its run record (`workflow_<id>.run.json`): what the header cannot hold. */
+const RECORD_FIELDS = ['command', 'args', 'arguments', 'sets', 'session', 'cwd', 'outputs'] as const;
+type RunRecord = Pick<Instance, (typeof RECORD_FIELDS)[number]>;
+
+/** An instance that cannot be found, or several that match (the message names them). */
+export class InstanceLookupError extends Error {}
+
+export interface Store {
+  /**
+   * A new instance created by the runner itself (the command did not initialise one): a cmdc
+   * state file (header, WORKFLOW_ID) and its run record.
+   */
+  create(command: string, args: string[]): Instance;
+  /** The instance the block just initialised (its WORKFLOW_ID has a state file), or null. */
+  adopt(command: string, vars: ReadonlyMap<string, VarValue>, args: string[], since: number): Instance | null;
+  get(command: string, id: string): Instance;
+  discover(command: string, statuses: Status[]): Instance;
+  list(command: string): Instance[];
+  update(inst: Instance, patch: Partial<Pick<Instance, 'status' | 'step' | 'cwd' | 'arguments' | 'sets' | 'session'>>): void;
+  /** The state file's scalar values, for agent prompts. */
+  values(inst: Instance): Record<string, string>;
+  /** Record a value in the state file (agent outputs). */
+  append(inst: Instance, key: string, value: string): void;
+}
+
+/** The caller's owner, as the state runtime defines it (runtime/store/owner.ts). */
+export function defaultOwner(env: NodeJS.ProcessEnv): string {
+  return resolveOwner(env).owner;
+}
+
+const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** A new id from the state runtime (runtime/store/ids.ts); the prefix is the command name. */
+function newId(command: string): string {
+  const prefix = command.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^[^A-Za-z]+/, '') || 'cmd';
+  return newWorkflowId(prefix.slice(0, 40));
+}
+
+/** Parse the scalar assignments of a bash state file without evaluating it. */
+export function parseStateValues(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^(?:export\s+|declare\s+-[a-zA-Z]+\s+)?([A-Za-z_][A-Za-z0-9_]*)=/gm;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const key = m[1]!;
+    const [value, end] = readBashWord(text, re.lastIndex);
+    if (value !== null) out[key] = value;
+    re.lastIndex = Math.max(end, re.lastIndex);
+  }
+  return out;
+}
+
+/** Read one bash word made of '…', $'…', "…" and plain characters; stops at blank or newline. */
+function readBashWord(s: string, i: number): [string | null, number] {
+  let out = '';
+  while (i < s.length) {
+    const c = s[i]!;
+    if (c === '\n' || c === ' ' || c === '\t' || c === ';') break;
+    if (c === "'") {
+      const j = s.indexOf("'", i + 1);
+      if (j < 0) return [null, s.length];
+      out += s.slice(i + 1, j);
+      i = j + 1;
+    } else if (c === '$' && s[i + 1] === "'") {
+      // $'…': find the closing quote (a backslash escapes the next character), then decode
+      // the escapes as bash does (runtime/lang/escapes.ts).
+      let j = i + 2;
+      while (j < s.length && s[j] !== "'") j += s[j] === '\\' ? 2 : 1;
+      out += decodeEscapes(s.slice(i + 2, j), 'ansi-c').text;
+      i = j + 1;
+    } else if (c === '"') {
+      i++;
+      while (i < s.length && s[i] !== '"') {
+        if (s[i] === '\\' && /[$`"\\\n]/.test(s[i + 1] ?? '')) {
+          if (s[i + 1] !== '\n') out += s[i + 1];
+          i += 2;
+        } else out += s[i++];
+      }
+      i++;
+    } else if (c === '\\') {
+      out += s[i + 1] ?? '';
+      i += 2;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return [out, i];
+}
+
+
+function statusList(statuses: readonly Status[]): { or: string; slash: string } {
+  return { or: statuses.join(' or '), slash: statuses.join('/') };
+}
+
+export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
+  const dir = stateDir({ env: o.env, cwd: o.cwd });
+  const owner = defaultOwner(o.env);
+  const handle = (id: string) => new WorkflowState({ id, path: stateFilePath(dir, id), dir });
+  const readRecord = (id: string): RunRecord | null => {
+    try {
+      return JSON.parse(readFileSync(runRecordPath(dir, id), 'utf8')) as RunRecord;
+    } catch {
+      return null;
+    }
+  };
+  const writeRecord = (inst: Instance) => {
+    const rec: Record<string, unknown> = {};
+    for (const k of RECORD_FIELDS) if (inst[k as keyof Instance] !== undefined) rec[k] = inst[k as keyof Instance];
+    atomicWriteFile(runRecordPath(dir, inst.id), JSON.stringify(rec, null, 2) + '\n');
+  };
+  const compose = (id: string, rec: RunRecord, meta: StateMeta, mtimeMs: number): Instance => ({
+    ...rec,
+    id,
+    file: stateFilePath(dir, id),
+    owner: meta.owner,
+    status: meta.status,
+    step: meta.block,
+    created: meta.created,
+    updated: new Date(mtimeMs).toISOString(),
+  });
+  /** The instance (run record + header), or null when either is missing. */
+  const load = (id: string): (Instance) | null => {
+    const rec = readRecord(id);
+    if (!rec) return null;
+    const m = readStateMeta(stateFilePath(dir, id));
+    return m ? compose(id, rec, m.meta, m.mtimeMs) : null;
+  };
+  const fresh = (id: string, command: string, args: string[]): Instance => {
+    const now = new Date().toISOString();
+    return { id, file: stateFilePath(dir, id), command, owner, status: 'running', step: 0, args, cwd: o.cwd, created: now, updated: now };
+  };
+  /** Status and step go to the header, and only when they differ from it. */
+  const writeHeader = (inst: Instance) => {
+    const ws = handle(inst.id);
+    let meta: StateMeta;
+    try {
+      meta = ws.meta();
+    } catch (e) {
+      if (e instanceof StateNotFoundError) throw new InstanceLookupError(`the state file of ${inst.id} is gone (${inst.file})`);
+      throw e;
+    }
+    if (meta.block !== inst.step) ws.setBlock(inst.step);
+    if (meta.status !== inst.status) ws.setStatus(inst.status);
+  };
+  return {
+    create(command, args) {
+      const id = newId(command);
+      createState(id, { dir, command, owner });
+      const inst: Instance = { ...fresh(id, command, args), outputs: 'export' };
+      writeRecord(inst);
+      return inst;
+    },
+    adopt(command, vars, args, since) {
+      const id = vars.get('WORKFLOW_ID');
+      // Only ids the state runtime accepts: discovery and the owner index need them.
+      if (typeof id !== 'string' || !tryParseWorkflowId(id)) return null;
+      const file = stateFilePath(dir, id);
+      try {
+        if (statSync(file).mtimeMs < since - 1000) return null; // not created by this run
+      } catch {
+        return null;
+      }
+      const known = load(id);
+      if (known) return known;
+      const meta = readStateMeta(file)?.meta;
+      if (!meta) return null;
+      const inst = fresh(id, command, args);
+      writeRecord(inst);
+      if (meta.owner === '') {
+        // Written by the blocks without cmdc's state library: give it the header lines.
+        const ws = handle(id);
+        ws.setMeta({ id, command, owner, created: inst.created });
+        ws.setBlock(inst.step);
+        ws.setStatus(inst.status); // also indexes it under its owner (discovery)
+      } else {
+        Object.assign(inst, { owner: meta.owner, status: meta.status, step: meta.block, created: meta.created || inst.created });
+      }
+      return inst;
+    },
+    get(command, id) {
+      if (!ID_RE.test(id)) throw new InstanceLookupError(`malformed workflow id '${id}'`);
+      const inst = load(id);
+      if (!inst) throw new InstanceLookupError(`no instance ${id} in ${dir}`);
+      if (inst.command !== command) throw new InstanceLookupError(`instance ${id} belongs to /${inst.command}, not /${command}`);
+      return inst;
+    },
+    discover(command, statuses) {
+      const mine: Instance[] = [];
+      for (const c of listCandidates({ dir, owner, statuses })) {
+        const rec = readRecord(c.id);
+        const m = rec?.command === command ? readStateMeta(c.path) : undefined;
+        if (rec && m) mine.push(compose(c.id, rec, m.meta, m.mtimeMs));
+      }
+      const { or, slash } = statusList(statuses);
+      if (mine.length === 1) return mine[0]!;
+      if (mine.length === 0) {
+        throw new InstanceLookupError(
+          `no ${or} instance of /${command} for owner ${owner} in ${dir}; ` + `start one, or pass --workflow-id <id> (see --list)`,
+        );
+      }
+      throw new InstanceLookupError(
+        `${mine.length} ${slash} instances of /${command} for owner ${owner}; pass --workflow-id <id>:\n` +
+          mine.map((i) => `  ${i.id}  ${i.status}  step ${i.step}  updated ${i.updated}`).join('\n'),
+      );
+    },
+    list(command) {
+      const out: Instance[] = [];
+      for (const f of scanStateFiles(dir)) {
+        const rec = readRecord(f.id);
+        if (rec?.command === command) out.push(compose(f.id, rec, f.meta, f.mtimeMs));
+      }
+      return out;
+    },
+    update(inst, patch) {
+      const recordChanged = RECORD_FIELDS.some(
+        (k) => k in patch && JSON.stringify(patch[k as keyof typeof patch]) !== JSON.stringify(inst[k as keyof Instance]),
+      );
+      Object.assign(inst, patch);
+      if (recordChanged) writeRecord(inst);
+      if ('status' in patch || 'step' in patch) writeHeader(inst);
+    },
+    values(inst) {
+      // The state runtime's parser reads every record format the library writes (cmdc records,
+      // brace groups, arrays); the lenient word reader is the fallback for hand-written files.
+      try {
+        const loaded = loadState(inst.file, { repair: false });
+        const out: Record<string, string> = { ...loaded.vars };
+        for (const [k, v] of Object.entries(loaded.arrays)) out[k] = v.join(' ');
+        return out;
+      } catch {
+        try {
+          return parseStateValues(readFileSync(inst.file, 'utf8'));
+        } catch {
+          return {};
+        }
+      }
+    },
+    append(inst, key, value) {
+      const exportStyle = inst.outputs === 'export' || readStateMeta(inst.file)?.meta.format !== STATE_FORMAT;
+      if (!exportStyle) {
+        handle(inst.id).append(key, value);
+        return;
+      }
+      mkdirSync(dir, { recursive: true });
+      const fd = openSync(inst.file, 'a', 0o600);
+      try {
+        writeSync(fd, `export ${key}=${singleQuote(value)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
+}

@@ -1,0 +1,640 @@
+/**
+ * `run(command, argv)`: the command line of a compiled command (`commands/<name>.ts` is three
+ * lines that call it).
+ *
+ *   npx tsx commands/x.ts [args...]              new instance; runs every step in order
+ *   npx tsx commands/x.ts --block N [--workflow-id ID] [args...]
+ *                                                 one bash block (N = 1-based block number or
+ *                                                 its label, e.g. 1a); block 1 starts a new
+ *                                                 instance, later blocks continue an existing one
+ *   npx tsx commands/x.ts --resume [ID]          continue a paused instance from its next step
+ *   npx tsx commands/x.ts --list | --help
+ *
+ * Agent steps use an adapter (runtime/runner/agent.ts): `--agent-cmd "<cmd>"`, `--agent-replay
+ * file.json`, default pause. Options are only recognised before `--`; any other argument
+ * (including unknown `--flags`) is passed to the command as a positional argument.
+ *
+ * Each bash block runs in a fresh Shell (a fresh bash process in Claude Code); the working
+ * directory carries over. The instance's state file records status and the next step after
+ * every step; a failing block stops the run (status failed, an error-log entry whose source is
+ * `commands/x.md:<line>`, exit status of the block).
+ */
+import { openSync, closeSync } from 'node:fs';
+import pc from 'picocolors';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { dirname, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AgentStep, BashStep, CommandModule, PreStep } from '../command.js';
+import { createShell, runBlock } from '../shell/shell.js';
+import { ARGUMENTS_VAR, ARGV_VAR, RESERVED_VARS, SESSION_ID_VAR, SET_VAR_PREFIX, SKILL_DIR_VAR, splitArguments, substituteArguments } from '../lang/arguments.js';
+import {
+  agentOutputKey,
+  commandAdapter,
+  pauseAdapter,
+  renderPrompt,
+  replayAdapter,
+  type AgentAdapter,
+} from './agent.js';
+import { logError } from '../store/error-log.js';
+import { singleQuote } from '../lang/quote.js';
+import { createStore, type Instance, type Store, InstanceLookupError } from './instances.js';
+
+export interface RunOptions {
+  /** Process environment (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Write to stdout/stderr (default: the process's). Blocks always write to fds 1 and 2. */
+  out?: (s: string) => void;
+  err?: (s: string) => void;
+  store?: Store;
+  /** Whether stderr is a terminal (the failure summary is printed only then); default: process.stderr.isTTY, false when `err` is given. */
+  stderrIsTTY?: boolean;
+}
+
+interface ParsedArgs {
+  mode: 'run' | 'block' | 'resume' | 'list' | 'help';
+  block?: string;
+  workflowId?: string;
+  agent?: AgentAdapter;
+  args: string[];
+  /** `--arguments RAW`: the raw argument string, as Claude Code would receive it. */
+  raw?: string;
+  /** `--set NAME=value`, repeatable. */
+  sets: Record<string, string>;
+  errors: string[];
+}
+
+/** Parse argv (without node and script). */
+export function parseArgv(argv: readonly string[]): ParsedArgs {
+  const p: ParsedArgs = { mode: 'run', args: [], sets: {}, errors: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (flag: string): string | undefined => {
+      const eq = a.indexOf('=');
+      if (eq > 0) return a.slice(eq + 1);
+      const v = argv[i + 1];
+      if (v === undefined) {
+        p.errors.push(`${flag} needs a value`);
+        return undefined;
+      }
+      i++;
+      return v;
+    };
+    const flag = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (a === '--set') {
+      // --set NAME=value (the value may contain '=')
+      const v = argv[++i];
+      const m = v === undefined ? null : /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(v);
+      if (!m) p.errors.push(`--set needs NAME=value${v === undefined ? '' : `, got '${v}'`}`);
+      else p.sets[m[1]!.toUpperCase()] = m[2]!;
+      continue;
+    }
+    switch (flag) {
+      case '--':
+        p.args.push(...argv.slice(i + 1));
+        return p;
+      case '-h':
+      case '--help':
+        p.mode = 'help';
+        break;
+      case '--list':
+        p.mode = 'list';
+        break;
+      case '--block':
+        p.mode = 'block';
+        p.block = value('--block');
+        break;
+      case '--workflow-id':
+        p.workflowId = value('--workflow-id');
+        break;
+      case '--resume': {
+        p.mode = 'resume';
+        if (a.includes('=')) p.workflowId = a.slice(a.indexOf('=') + 1);
+        else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) p.workflowId = argv[++i];
+        break;
+      }
+      case '--agent-cmd': {
+        const v = value('--agent-cmd');
+        if (v !== undefined) p.agent = commandAdapter(v);
+        break;
+      }
+      case '--agent-replay': {
+        const v = value('--agent-replay');
+        if (v !== undefined) p.agent = replayAdapter(v);
+        break;
+      }
+      case '--arguments': {
+        const v = value('--arguments');
+        if (v !== undefined) p.raw = v;
+        break;
+      }
+      case '--agent': {
+        const v = value('--agent');
+        if (v === 'pause') p.agent = pauseAdapter();
+        else if (v !== undefined) p.errors.push(`--agent: unknown adapter '${v}' (use pause, --agent-cmd or --agent-replay)`);
+        break;
+      }
+      default:
+        p.args.push(a);
+    }
+  }
+  if (p.raw !== undefined && p.args.length) p.errors.push('give the arguments either as words or with --arguments, not both');
+  return p;
+}
+
+/** The bash step with this 1-based number or label ("1a", "Block 1a", its function name). */
+export function findBlock(command: CommandModule<unknown>, key: string): number {
+  const bash = command.steps.map((s, i) => [s, i] as const).filter(([s]) => s.kind === 'bash') as [BashStep, number][];
+  if (/^[0-9]+$/.test(key)) {
+    const n = Number(key);
+    if (n >= 1 && n <= bash.length) {
+      // A number that is also a heading label ("Block 2") wins only when no block is labelled so.
+      const labelled = bash.find(([s]) => blockLabel(s.heading) === key);
+      return labelled ? labelled[1] : bash[n - 1]![1];
+    }
+  }
+  const k = key.toLowerCase();
+  const hit = bash.find(([s]) => blockLabel(s.heading) === k || s.name.toLowerCase() === k || s.heading.toLowerCase() === k);
+  return hit ? hit[1] : -1;
+}
+
+/** "Block 1a: Setup" -> "1a". */
+function blockLabel(heading: string): string | null {
+  const m = /\bblock\s+([0-9]+[a-z]?)\b/i.exec(heading);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+/**
+ * How the user re-runs this entry (for printed commands): `node <bundle>` when this code runs
+ * from a `cmdc build` bundle (the runtime is then inside the main script itself), else tsx.
+ */
+function entryCommand(command: CommandModule<unknown>, cwd: string): string {
+  const script = process.argv[1];
+  if (script && import.meta.url === pathToFileURL(script).href) {
+    const rel = relative(cwd, script);
+    return `node ${shellQuote(rel && !rel.startsWith('..') ? rel : script)}`;
+  }
+  const rel = script && /\.(ts|mts|js|mjs)$/.test(script) ? relative(cwd, script) || script : command.source.replace(/\.md$/, '.ts');
+  return `npx tsx ${rel}`;
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(s) ? s : singleQuote(s);
+}
+
+/** Run a compiled command with the given argv (process.argv shape). Sets process.exitCode. */
+export async function run<S>(command: CommandModule<S>, argv: readonly string[] = process.argv, opts: RunOptions = {}): Promise<number> {
+  const code = await main(command as CommandModule<unknown>, argv.slice(2), opts);
+  process.exitCode = code;
+  return code;
+}
+
+async function main(command: CommandModule<unknown>, argv: readonly string[], opts: RunOptions): Promise<number> {
+  const out = opts.out ?? ((s: string) => void process.stdout.write(s));
+  const err = opts.err ?? ((s: string) => void process.stderr.write(s));
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const p = parseArgv(argv);
+  const name = `/${command.name}`;
+  if (p.errors.length) {
+    for (const e of p.errors) err(`${name}: ${e}\n`);
+    err(`${name}: see --help\n`);
+    return 2;
+  }
+  if (p.mode === 'help') {
+    out(helpText(command, cwd));
+    return 0;
+  }
+  const store = opts.store ?? createStore({ env, cwd });
+  if (p.mode === 'list') {
+    const list = store.list(command.name);
+    if (!list.length) out(`no instances of ${name}\n`);
+    for (const i of list) {
+      out(`${i.id}  ${i.status.padEnd(7)}  step ${i.step}/${command.steps.length}  owner ${i.owner}  ${i.updated}\n`);
+    }
+    return 0;
+  }
+  const tty = opts.stderrIsTTY ?? (opts.err ? false : process.stderr.isTTY === true);
+  const runner = new Runner(command, store, { env, cwd, out, err, tty, agent: p.agent ?? pauseAdapter() });
+  const input: RunInput = { args: p.args, sets: p.sets, ...(p.raw !== undefined ? { raw: p.raw } : {}) };
+  try {
+    if (p.mode === 'resume') {
+      const inst = p.workflowId ? store.get(command.name, p.workflowId) : store.discover(command.name, ['paused']);
+      if (inst.status !== 'paused' && inst.status !== 'running') {
+        err(`${name}: instance ${inst.id} is ${inst.status}; only a paused instance can be resumed\n`);
+        return 1;
+      }
+      return await runner.runFrom(inst, inst.step, command.steps.length, input);
+    }
+    if (p.mode === 'block') {
+      const idx = findBlock(command, p.block!);
+      if (idx < 0) {
+        err(`${name}: no block '${p.block}' (see --help for the list)\n`);
+        return 2;
+      }
+      const first = command.steps.findIndex((s) => s.kind === 'bash');
+      if (idx === first && !p.workflowId) return await runner.runFrom(null, idx, idx + 1, input);
+      const inst = p.workflowId ? store.get(command.name, p.workflowId) : store.discover(command.name, ['running', 'paused']);
+      return await runner.runFrom(inst, idx, idx + 1, input);
+    }
+    return await runner.runFrom(null, 0, command.steps.length, input);
+  } catch (e) {
+    if (e instanceof InstanceLookupError) {
+      err(`${name}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+/** What the command line gives a run: argument words (or a raw string) and `--set` values. */
+interface RunInput {
+  args: string[];
+  raw?: string;
+  sets: Record<string, string>;
+}
+
+/** A run's arguments as the blocks see them (see compiler/arguments.ts, "Runner contract"). */
+interface RunArguments {
+  /** CMDC_ARGUMENTS. */
+  raw: string;
+  /** CMDC_ARGV and the positional parameters. */
+  argv: string[];
+  /** CMDC_SET_<NAME>. */
+  sets: Record<string, string>;
+  /** CMDC_SESSION_ID. */
+  session: string;
+}
+
+interface RunnerIO {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** stderr is a terminal: print the failure summary line. */
+  tty: boolean;
+  agent: AgentAdapter;
+}
+
+/**
+ * The one line the runner prints when a block fails and stderr is a terminal (the block's own
+ * stderr is all there is otherwise), red when `color`.
+ */
+export function failureSummary(
+  f: { command: string; heading: string; source: string; line: number; status: number; workflowId: string },
+  color: boolean,
+): string {
+  const text = `cmdc: /${f.command} failed at ${f.heading} (${f.source}:${f.line}), exit ${f.status}; instance ${f.workflowId} (cmdc errors --workflow ${f.workflowId})`;
+  return `${color ? pc.createColors(true).red(text) : text}\n`;
+}
+
+/**
+ * The preamble of the first agent prompt of a run: the outputs of the `!` commands that ran in
+ * prose that is no agent step (typically before the first block; in Claude Code the whole file
+ * is the prompt), in order, each labelled with its command and line. Empty when there are none.
+ */
+export function prePreamble(source: string, pres: readonly { step: PreStep; output: string }[]): string {
+  if (!pres.length) return '';
+  const parts = pres.map(({ step, output }) => `$ ${step.command.trim().replace(/\n/g, '\n  ')}   (${source}:${step.line})\n${output === '' ? '(no output)' : output}`);
+  return `Output of the \`!\` commands in ${source} outside this step, run before this prompt:\n\n${parts.join('\n\n')}\n\n`;
+}
+
+class Runner {
+  constructor(
+    private readonly command: CommandModule<unknown>,
+    private readonly store: Store,
+    private readonly io: RunnerIO,
+  ) {}
+
+  /**
+   * Run steps [from, to) of an instance (null: a new one, created by the first block's
+   * init_workflow_state or, failing that, here). Returns the exit status.
+   */
+  async runFrom(instance: Instance | null, from: number, to: number, input: RunInput = { args: [], sets: {} }): Promise<number> {
+    const { command, store, io } = this;
+    let inst = instance;
+    const a = this.argumentsFor(inst, input);
+    const args = a.argv;
+    const refusal = this.missingPlaceholders(from, to, a);
+    if (refusal) {
+      io.err(refusal);
+      return 2;
+    }
+    let cwd = inst?.cwd && inst.cwd !== '' ? inst.cwd : io.cwd;
+    const startedAt = Date.now();
+    // The arguments, placeholder values and session id are recorded with the instance, so that
+    // --resume and --block see the same values.
+    const remember = (i: Instance): Instance => {
+      if (i.arguments !== a.raw || JSON.stringify(i.sets ?? {}) !== JSON.stringify(a.sets) || i.session !== a.session) {
+        store.update(i, { arguments: a.raw, sets: a.sets, session: a.session });
+      }
+      return i;
+    };
+    if (inst) store.update(remember(inst), { status: 'running' });
+    const stdin = openSync('/dev/null', 'r');
+    try {
+      for (let i = from; i < to; i++) {
+        const step = command.steps[i]!;
+        if (step.kind === 'bash') {
+          const env = this.blockEnv(a, cwd);
+          if (inst) {
+            // The instance this run belongs to: discovery can use it instead of guessing.
+            env.CMDC_WORKFLOW_ID = inst.id;
+            env.CMDC_STATE_FILE = inst.file;
+          }
+          const sh = createShell({
+            argv: args,
+            env,
+            cwd,
+            stdin,
+            stdout: 1,
+            stderr: 2,
+            source: { file: command.source },
+            scriptName: command.source,
+          });
+          // The shell-split arguments as an indexed array (islands receive it too).
+          sh.vars.ensure(ARGV_VAR).value = [...args];
+          const res = await runBlock(step.run, sh);
+          cwd = res.cwd;
+          if (!inst) {
+            const adopted = store.adopt(command.name, res.vars, args, startedAt);
+            if (adopted) inst = remember(adopted);
+          }
+          if (res.error !== undefined) {
+            const e = res.error;
+            io.err(`${command.source}:${step.line}: internal error in ${step.name}: ${e instanceof Error ? e.stack : String(e)}\n`);
+          }
+          if (res.status !== 0 || res.error !== undefined) {
+            const status = res.status || 70;
+            inst ??= remember(store.create(command.name, args));
+            store.update(inst, { status: 'failed', step: i, cwd });
+            this.log(inst, a.raw, 'execution_error', `${step.heading || step.name} failed with exit status ${status}`, step.line, {
+              block: step.name,
+              exit_code: status,
+            });
+            if (io.tty) {
+              const f = { command: command.name, heading: step.heading || step.name, source: command.source, line: step.line, status, workflowId: inst.id };
+              io.err(failureSummary(f, !io.env.NO_COLOR));
+            }
+            return status;
+          }
+          inst ??= remember(store.create(command.name, args));
+          store.update(inst, { step: i + 1, cwd, status: i + 1 >= command.steps.length ? 'done' : 'running' });
+        } else if (step.kind === 'pre') {
+          // Run before the prompt that contains it; the output waits for that agent step (or, in
+          // prose that is no agent step, for the next agent prompt of this run).
+          const output = await this.runPre(step, a, cwd);
+          this.preOutputs.set(i, output);
+          if (step.agent === null) this.orphanPres.push({ step, output });
+        } else {
+          inst ??= remember(store.create(command.name, args));
+          const code = await this.agentStep(inst, step, i, a, cwd);
+          if (code !== null) return code;
+          store.update(inst, { step: i + 1, cwd, status: i + 1 >= command.steps.length ? 'done' : 'running' });
+        }
+      }
+      if (inst && to < command.steps.length) {
+        // One block (--block): the instance waits for the next one.
+        store.update(inst, { status: 'running' });
+      }
+      return 0;
+    } finally {
+      closeSync(stdin);
+    }
+  }
+
+  /** Outputs of the `!` pre-commands run so far, by step index. */
+  private readonly preOutputs = new Map<number, string>();
+  /** Outputs of `!` commands in prose that is no agent step, not yet shown to an agent. */
+  private orphanPres: { step: PreStep; output: string }[] = [];
+
+  /**
+   * The run's arguments: a new run takes them from the command line (words joined by spaces are
+   * the raw string, the words are CMDC_ARGV; `--arguments RAW` gives the raw string, split as a
+   * shell would); an existing instance keeps its own, and `--set` values merge over its own.
+   */
+  private argumentsFor(inst: Instance | null, input: RunInput): RunArguments {
+    const env = this.io.env;
+    if (inst) {
+      const raw = inst.arguments ?? inst.args.join(' ');
+      return { raw, argv: inst.args, sets: { ...(inst.sets ?? {}), ...input.sets }, session: env.CLAUDE_CODE_SESSION_ID || inst.session || inst.id };
+    }
+    const raw = input.raw ?? input.args.join(' ');
+    const argv = input.raw !== undefined ? splitArguments(input.raw) : [...input.args];
+    return { raw, argv, sets: { ...input.sets }, session: env.CLAUDE_CODE_SESSION_ID || `cmdc-${randomBytes(8).toString('hex')}` };
+  }
+
+  /** The environment of a block or `!` command: the process's, with the reserved variables set by the runner only. */
+  private blockEnv(a: RunArguments, cwd: string): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...this.io.env };
+    for (const k of Object.keys(env)) if (k.startsWith(SET_VAR_PREFIX) || (RESERVED_VARS as readonly string[]).includes(k)) delete env[k];
+    env[ARGUMENTS_VAR] = a.raw;
+    env[SESSION_ID_VAR] = a.session;
+    env[SKILL_DIR_VAR] = resolve(this.io.env.CLAUDE_PROJECT_DIR ? resolve(cwd, this.io.env.CLAUDE_PROJECT_DIR) : this.io.cwd, dirname(this.command.source));
+    for (const [k, v] of Object.entries(a.sets)) env[`${SET_VAR_PREFIX}${k}`] = v;
+    return env;
+  }
+
+  /** The refusal message when a bash step in [from, to) uses a placeholder that has no value; null when all have one. */
+  private missingPlaceholders(from: number, to: number, a: RunArguments): string | null {
+    const { command } = this;
+    const lines: string[] = [];
+    let n = 0;
+    command.steps.forEach((s, i) => {
+      if (s.kind !== 'bash') return;
+      n++;
+      if (i < from || i >= to) return;
+      for (const v of s.placeholders ?? []) {
+        const idx = /^CMDC_ARGV\[(\d+)\]$/.exec(v);
+        const has = v.startsWith(SET_VAR_PREFIX)
+          ? a.sets[v.slice(SET_VAR_PREFIX.length)] !== undefined
+          : v === ARGUMENTS_VAR
+            ? a.raw.trim() !== ''
+            : idx
+              ? a.argv.length > Number(idx[1])
+              : true;
+        if (has) continue;
+        const p = command.placeholders?.find((x) => x.variable === v);
+        const token = p?.token ?? v;
+        const at = p ? `${command.source}:${p.line}:${p.col}` : `${command.source}:${s.line}`;
+        lines.push(`/${command.name}: refusing to run block ${n} (${s.heading || s.name}, ${command.source}:${s.line}): placeholder ${token} at ${at} has no value`);
+        if (p?.instruction) lines.push(`  the file says (${command.source}:${p.instructionLine}): ${p.instruction}`);
+        else lines.push('  no instruction in the file says what to put there');
+        if (v.startsWith(SET_VAR_PREFIX)) lines.push(`  give it with: --set ${v.slice(SET_VAR_PREFIX.length)}=<value>`);
+        else lines.push(`  it is bound to the command's arguments: give ${idx ? `argument ${Number(idx[1]) + 1}` : 'the arguments'} on the command line`);
+      }
+    });
+    return lines.length ? lines.join('\n') + '\n' : null;
+  }
+
+  /** Run a `!` pre-command in bash (cwd = the run's), output = stdout then stderr, trailing newlines removed. */
+  private runPre(step: PreStep, a: RunArguments, cwd: string): Promise<string> {
+    const prelude = `${ARGV_VAR}=(${a.argv.map(singleQuote).join(' ')})\n`;
+    return new Promise((done) => {
+      const child = spawn('bash', ['-c', prelude + step.command], { cwd, env: this.blockEnv(a, cwd), stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (d: Buffer) => out.push(d));
+      child.stderr.on('data', (d: Buffer) => err.push(d));
+      child.on('error', (e) => done(`(could not run: ${e.message})`));
+      child.on('close', () => {
+        const text = Buffer.concat(out).toString('utf8') + Buffer.concat(err).toString('utf8');
+        done(text.replace(/\n+$/, ''));
+      });
+    });
+  }
+
+  /**
+   * An agent step's text as the agent sees it: each `!` command in it replaced by its output (run
+   * now if it has not run in this process), `$ARGUMENTS` / `$N` substituted in the prose around them.
+   */
+  private async renderText(step: AgentStep, index: number, a: RunArguments, cwd: string): Promise<string> {
+    const { command } = this;
+    const opts = {
+      ...(command.arguments ?? {}),
+      sessionId: a.session,
+      skillDir: this.blockEnv(a, cwd)[SKILL_DIR_VAR]!,
+    };
+    const pres = command.steps
+      .map((s, j) => [s, j] as const)
+      .filter((x): x is readonly [PreStep, number] => x[0].kind === 'pre' && x[0].agent === index)
+      .sort((x, y) => x[0].start - y[0].start);
+    let out = '';
+    let at = 0;
+    for (const [p, j] of pres) {
+      if (p.start < at || p.end > step.text.length) continue;
+      out += substituteArguments(step.text.slice(at, p.start), a.raw, opts);
+      out += this.preOutputs.get(j) ?? (await this.runPre(p, a, cwd));
+      at = p.end;
+    }
+    return out + substituteArguments(step.text.slice(at), a.raw, opts);
+  }
+
+  /** Returns an exit status to stop with, or null to go on. */
+  private async agentStep(inst: Instance, step: AgentStep, index: number, a: RunArguments, cwd: string): Promise<number | null> {
+    const { command, store, io } = this;
+    const ordinal = command.steps.slice(0, index + 1).filter((s) => s.kind === 'agent').length;
+    const prompt = renderPrompt({
+      command: command.name,
+      source: command.source,
+      workflowId: inst.id,
+      step,
+      args: a.argv,
+      text: prePreamble(command.source, this.orphanPres) + (await this.renderText(step, index, a, cwd)),
+      state: store.values(inst),
+    });
+    this.orphanPres = [];
+    const r = await io.agent.run({
+      command: command.name,
+      source: command.source,
+      workflowId: inst.id,
+      step,
+      ordinal,
+      prompt,
+      cwd,
+      env: io.env,
+    });
+    if (r.kind === 'pause') {
+      store.update(inst, { status: 'paused', step: index + 1, cwd });
+      io.out(`\n${prompt}\n`);
+      io.out(`⏸ /${command.name} paused at ${command.source}:${step.line} (agent step ${ordinal}).\n`);
+      io.out(`  When the step is done, resume with:\n  ${entryCommand(command, io.cwd)} --resume ${shellQuote(inst.id)}\n`);
+      return 0;
+    }
+    if (r.kind === 'failed') {
+      store.update(inst, { status: 'failed', step: index, cwd });
+      io.err(`/${command.name}: ${r.message}\n`);
+      this.log(inst, a.raw, 'agent_error', r.message, step.line, { agent: io.agent.name, exit_code: r.status });
+      return r.status || 1;
+    }
+    store.append(inst, agentOutputKey(ordinal), r.output);
+    return null;
+  }
+
+  private log(
+    inst: Instance,
+    userArgs: string,
+    type: 'execution_error' | 'agent_error',
+    message: string,
+    line: number,
+    context: Record<string, unknown>,
+  ): void {
+    try {
+      logError(
+        {
+          command: `/${this.command.name}`,
+          workflow_id: inst.id,
+          user_args: userArgs,
+          error_type: type,
+          message,
+          source: `${this.command.source}:${line}`,
+          // Marks the runner's own entries (the blocks' entries come from log_command_error).
+          context: { runner: 'cmdc', ...context },
+        },
+        { env: this.io.env, cwd: this.io.cwd },
+      );
+    } catch (e) {
+      this.io.err(`/${this.command.name}: could not write the error log: ${(e as Error).message}\n`);
+    }
+  }
+}
+
+/** `--help`: description, usage, options, and the steps with headings and .md lines. */
+export function helpText(command: CommandModule<unknown>, cwd = process.cwd()): string {
+  const fm = command.frontmatter;
+  const desc = typeof fm.description === 'string' ? fm.description : '';
+  const hint = typeof fm['argument-hint'] === 'string' ? ` ${fm['argument-hint']}` : ' [args...]';
+  const entry = entryCommand(command, cwd);
+  const lines = [
+    `/${command.name}${desc ? ` — ${desc}` : ''}`,
+    '',
+    'Usage:',
+    `  ${entry}${hint}`,
+    `  ${entry} --block <N|label> [--workflow-id <id>]${hint}`,
+    `  ${entry} --resume [<id>]`,
+    `  ${entry} --list`,
+    '',
+    'Options (recognised before --; anything else is an argument of the command):',
+    '  --block N          run one bash block (number or label, e.g. 1a); block 1 starts a new instance',
+    '  --workflow-id ID   the instance to use (default: discovery by owner; several candidates is an error)',
+    '  --resume [ID]      continue a paused instance from its next step',
+    '  --list             list the instances of this command',
+    '  --agent-cmd CMD    agent steps: pipe the prompt to CMD (e.g. "claude -p"), store its output',
+    '  --agent-replay F   agent steps: take outputs from the JSON file F (tests)',
+    '  (default)          agent steps pause: persist, print the prompt and the resume command, exit 0',
+    '  --set NAME=VALUE   the value of placeholder NAME (repeatable; kept for --resume/--block)',
+    '  --arguments RAW    the raw argument string, as typed after /name in Claude Code ($ARGUMENTS;',
+    '                     $0, $1... are its shell words); default: the argument words joined by spaces',
+    '',
+  ];
+  if (command.placeholders?.length) {
+    lines.push('Placeholders (filled in by the model in Claude Code; a block never runs without a value):');
+    for (const p of command.placeholders) {
+      const how = p.variable.startsWith(SET_VAR_PREFIX)
+        ? `--set ${p.variable.slice(SET_VAR_PREFIX.length)}=...`
+        : p.variable === ARGUMENTS_VAR
+          ? 'the arguments'
+          : `argument ${Number(/\d+/.exec(p.variable)?.[0] ?? 0) + 1}`;
+      lines.push(`  ${p.token}  (line ${p.line}): ${how}${p.bound === null ? '  [no instruction in the file]' : ''}`);
+      if (p.instruction) lines.push(`      ${p.instruction}  (line ${p.instructionLine})`);
+    }
+    lines.push('');
+  }
+  lines.push(`Steps (${command.source}):`);
+  let n = 0;
+  for (const s of command.steps) {
+    if (s.kind === 'bash') {
+      n++;
+      lines.push(`  ${String(n).padStart(2)}. ${s.heading || s.name}  (${s.name}, line ${s.line}-${s.endLine})`);
+    } else if (s.kind === 'pre') {
+      const first = s.command.trim().split('\n')[0] ?? '';
+      lines.push(`      !: ${first.length > 70 ? first.slice(0, 67) + '...' : first}  (line ${s.line}, runs before the prompt)`);
+    } else {
+      const first = s.text.trim().split('\n')[0] ?? '';
+      lines.push(`      agent: ${first.length > 70 ? first.slice(0, 67) + '...' : first}  (line ${s.line}-${s.endLine})`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+

@@ -1,0 +1,1155 @@
+/**
+ * The Shell: the state one bash block runs against (variables, exported env, positional
+ * parameters, cwd, options, functions, traps, fd table, `$?`, the source line of the current
+ * statement) and the statement-level API generated code calls. All bash semantics live here and
+ * in the modules it uses (expand, exec, cond, arith, pattern, builtins); generated code only
+ * calls them, one TS statement per bash statement.
+ *
+ * ## Generated code shape (stable contract)
+ *
+ * A block compiles to `export async function <name>(sh: Shell): Promise<void>`; every statement is
+ * prefixed by `sh.at(<.md line>)` so that errors read `commands/x.md: line 42: ...`:
+ *
+ *   set -euo pipefail                   await sh.at(3).cmd(["set", "-euo", "pipefail"]);
+ *   X="${1:-none}"                      await sh.at(4).assign({ X: dq(param("1", ":-", "none")) });
+ *   local -r y=$(date +%s)              await sh.at(5).decl("local -r", { y: cmdsub(async (sh) => { await sh.at(5).cmd(["date", "+%s"]); }) });
+ *   echo "x: $X" >&2                    await sh.at(6).cmd(["echo", dq("x: ", param("X"))], r(">&", "2"));
+ *   if [ -f "$F" ]; then … fi           if (await sh.at(7).cond((sh) => sh.cmd(["[", "-f", dq(param("F")), "]"]))) { … } else sh.ok();
+ *   a && b || c                         await sh.at(8).or((sh) => sh.and((sh) => a, (sh) => b), (sh) => c);
+ *   a | b                               await sh.at(9).pipe((sh) => a, (sh) => b);
+ *   while read -r l; do …; done < f     await sh.at(10).while((sh) => sh.cmd(["read", "-r", "l"]), async (sh) => { … }, r("<", "f"));
+ *   for f in *.md; do …; done           await sh.at(11).for("f", [glob("*.md")], async (sh) => { … });
+ *   case $x in a|b) …;; esac            switch (await sh.at(12).case(param("x"), ["a", "b"], …)) { case 0: …; break; }
+ *   f() { …; }                          sh.at(13).fn("f", async (sh) => { … });
+ *   [[ $x =~ ^a(.*)$ ]]                 await sh.at(14).test([param("x"), "=~", "^a(.*)$"]);
+ *   (( i++ ))                           await sh.at(15).arith("i++");
+ *   { a; b; } > f                       await sh.at(16).group(async (sh) => { … }, r(">", "f"));
+ *   ( cd x; a )                         await sh.at(17).subshell(async (sh) => { … });
+ *
+ * Word constructors (`param`, `dq`, `glob`, `cmdsub`, …) are documented in runtime/shell/words.ts.
+ * Closures always take the shell they run against as `sh` (a pipeline stage or subshell gets a
+ * copy), so shadowing the outer `sh` is intended.
+ *
+ * ## Errors and exit
+ *
+ * `exit N`, `set -e` failures, `${x:?}` and `set -u` errors unwind with an {@link ExitSignal};
+ * `return` with a {@link ReturnSignal}, `break`/`continue` with a {@link LoopSignal}. A block is
+ * run by {@link runBlock}, which catches them, runs the EXIT trap and reports the status. Error
+ * messages follow bash's format with the script name and .md line: `<scriptName>: line N: msg`
+ * (scriptName defaults to `source.file`; differential tests pass "bash" and a block at line 1,
+ * which makes stderr byte-identical to `bash -c`).
+ */
+import * as path from 'node:path';
+import { Vars, elements, scalar, type Var, type VarValue } from './vars.js';
+import { Capture, Reader, writeFd, type Fd, type FdTable, type Sink } from './io.js';
+import {
+  toWord, type AssignValue, type ArrayValue, type Body, type Mod, type Redir, type WordLike,
+} from './words.js';
+import { expandFields, expandString, expandPattern } from './expand.js';
+import { evalArith } from './arith.js';
+import { evalCond, type CondExpr } from './cond.js';
+import { matchPattern } from './pattern.js';
+import { runExternal, withRedirs, runPipeline } from './exec.js';
+import { BUILTINS, type Builtin } from './builtins/index.js';
+
+// ---------------------------------------------------------------------------------------------
+// Signals (typed exceptions that unwind bash control flow)
+
+export class ExitSignal extends Error {
+  constructor(readonly status: number) {
+    super(`exit ${status}`);
+  }
+}
+export class ReturnSignal extends Error {
+  constructor(readonly status: number) {
+    super(`return ${status}`);
+  }
+}
+export class LoopSignal extends Error {
+  constructor(readonly which: 'break' | 'continue', readonly levels: number) {
+    super(which);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options and creation
+
+export interface ShellOpts {
+  errexit: boolean;
+  nounset: boolean;
+  pipefail: boolean;
+  histexpand: boolean;
+  xtrace: boolean;
+  noglob: boolean;
+  noclobber: boolean;
+  /** shopt -s nullglob / failglob / extglob / dotglob / nocasematch / lastpipe */
+  nullglob: boolean;
+  failglob: boolean;
+  dotglob: boolean;
+  nocasematch: boolean;
+  extglob: boolean;
+  lastpipe: boolean;
+  /** set -E: functions inherit the ERR trap */
+  errtrace: boolean;
+}
+
+/** A stdio given to createShell: an OS fd number, a node stream, or an fd table entry. */
+export type StdioSpec = number | NodeJS.WritableStream | NodeJS.ReadableStream | Fd;
+
+export interface CreateShellOptions {
+  /** $1 … */
+  argv?: string[];
+  /** Initial environment: every defined entry becomes an exported variable. */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  stdin?: StdioSpec;
+  stdout?: StdioSpec;
+  stderr?: StdioSpec;
+  /** Where the block comes from (`commands/x.md`): used in error messages. */
+  source?: { file: string };
+  /** `$0` and the prefix of error messages (default: source.file, else "bash"). */
+  scriptName?: string;
+  /** Library builtins activated by `source <lib>.sh` (default: the shared registry). */
+  libraries?: LibraryRegistry;
+  options?: Partial<ShellOpts>;
+}
+
+/** What a registered library is, besides its builtins (see registerLibrary). */
+export interface LibraryOptions {
+  /**
+   * The library's bash implementation (absolute path). Islands of a shell where the library is
+   * active source it first, and a `source` of the library's basename inside an island is
+   * redirected to it (so islands never depend on where the project installed its copy).
+   */
+  bash?: string;
+  /** Variables the library defines itself (never passed into an island that sources it). */
+  vars?: readonly string[];
+  /** Run when the library is activated by `source` (e.g. to set the variables it defines). */
+  activate?: (sh: Shell) => void;
+  /**
+   * Handles `source <file> [args]` itself instead of activating builtins (e.g. a state file
+   * loaded by parsing). Returns the status, or null to let `source` run the file as usual.
+   */
+  onSource?: (sh: Shell, file: string, args: string[]) => number | null | Promise<number | null>;
+}
+
+export interface LibraryEntry extends LibraryOptions {
+  match: RegExp;
+  builtins: Record<string, Builtin>;
+}
+
+/** Builtins that `source`-ing a known library activates (see registerLibrary). */
+export class LibraryRegistry {
+  readonly entries: LibraryEntry[] = [];
+  register(basename: RegExp, builtins: Record<string, Builtin>, opts: LibraryOptions = {}): void {
+    this.entries.push({ match: basename, builtins, ...opts });
+  }
+  find(file: string): Record<string, Builtin> | null {
+    return this.findEntry(file)?.builtins ?? null;
+  }
+  findEntry(file: string): LibraryEntry | null {
+    const base = path.basename(file);
+    for (const e of this.entries) if (e.match.test(base)) return e;
+    return null;
+  }
+  /** The libraries whose builtins are active in `sh` (activated by `source`). */
+  active(sh: Shell): LibraryEntry[] {
+    return this.entries.filter((e) => {
+      const b = Object.entries(e.builtins);
+      return b.length > 0 && b.every(([k, f]) => sh.libBuiltins.get(k) === f);
+    });
+  }
+}
+
+/** The process-wide default registry (the runtime's one deliberate singleton). */
+export const defaultLibraries = new LibraryRegistry();
+
+/** `source .../state-persistence.sh` activates these builtins instead of running bash. */
+export function registerLibrary(basename: RegExp, builtins: Record<string, Builtin>, opts: LibraryOptions = {}): void {
+  defaultLibraries.register(basename, builtins, opts);
+}
+
+function stdioToFd(s: StdioSpec | undefined, fallback: number): Fd {
+  if (s === undefined) return { kind: 'os', fd: fallback };
+  if (typeof s === 'number') return { kind: 'os', fd: s };
+  if ('kind' in s && typeof (s as Fd).kind === 'string') return s as Fd;
+  const fdNum = (s as { fd?: unknown }).fd;
+  if (typeof fdNum === 'number') return { kind: 'os', fd: fdNum };
+  if ('write' in s && typeof (s as NodeJS.WritableStream).write === 'function') {
+    const ws = s as NodeJS.WritableStream;
+    return { kind: 'sink', sink: { write: (b) => { ws.write(b); } } };
+  }
+  const rs = s as NodeJS.ReadableStream;
+  return { kind: 'reader', reader: Reader.fromIterator(rs[Symbol.asyncIterator]() as AsyncIterator<Buffer>) };
+}
+
+export function createShell(o: CreateShellOptions = {}): Shell {
+  const sh = new Shell(o);
+  return sh;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Arguments of `sh.test([...])`, mirroring `[[ ... ]]`. */
+export type { CondExpr } from './cond.js';
+
+interface FuncDef {
+  body: Body;
+  /** The bash source of the function, for islands that call it. */
+  src?: string;
+}
+
+export class Shell {
+  vars: Vars;
+  positional: string[];
+  cwd: string;
+  /** The directory stack below the current directory (`pushd`/`popd`/`dirs`; DIRSTACK[1…]). */
+  dirStack: string[] = [];
+  opts: ShellOpts;
+  funcs: Map<string, FuncDef>;
+  traps: Map<string, Body | string>;
+  fds: FdTable;
+  /** `$?` */
+  status = 0;
+  /** Current .md line (set by `at`). */
+  line = 0;
+  /**
+   * Added by `at` while a compiled trap body runs: bash numbers a trap's lines from the failing
+   * command's line (ERR) or from 1 (EXIT, signals), not from where `trap` was written. 0 inside
+   * functions (their lines are their own).
+   */
+  lineShift = 0;
+  /** The .md line of the `trap` statement that set each compiled trap body. */
+  trapLines = new WeakMap<Body, number>();
+  readonly source: { file: string };
+  scriptName: string;
+  libraries: LibraryRegistry;
+  /** Builtins activated by sourcing libraries. */
+  libBuiltins: Map<string, Builtin>;
+  /** >0 while running a condition (`if`, `while`, left of && ||, `!`): set -e is ignored. */
+  errexitOff = 0;
+  /** Function call depth and names (FUNCNAME). */
+  funcNames: string[] = [];
+  loopDepth = 0;
+  /** Subshell depth (BASH_SUBSHELL) and whether this is the top-level shell of the block. */
+  subshellLevel = 0;
+  pid: number;
+  readonly startTime = Date.now();
+  /** Last status of a command substitution during the current expansion (for `x=$(false)`). */
+  lastSubStatus: number | null = null;
+  pipestatus: number[] = [0];
+  /** >0 while running a sourced file (where `return` is allowed). */
+  sourcing = 0;
+  /** The simple command being run (`$BASH_COMMAND`; its expanded words, bash shows the source text). */
+  command = '';
+  /** Set while running the EXIT trap, so `exit` inside it does not re-run it. */
+  inExitTrap = false;
+
+  constructor(o: CreateShellOptions | Shell) {
+    if (o instanceof Shell) {
+      // fork: a subshell copy
+      this.vars = o.vars.clone();
+      this.positional = o.positional.slice();
+      this.cwd = o.cwd;
+      this.dirStack = o.dirStack.slice();
+      this.opts = { ...o.opts };
+      this.funcs = new Map(o.funcs);
+      this.traps = new Map();
+      this.fds = new Map(o.fds);
+      this.status = o.status;
+      this.line = o.line;
+      this.lineShift = o.lineShift;
+      this.source = o.source;
+      this.scriptName = o.scriptName;
+      this.libraries = o.libraries;
+      this.libBuiltins = new Map(o.libBuiltins);
+      this.errexitOff = o.errexitOff;
+      this.funcNames = o.funcNames.slice();
+      this.loopDepth = o.loopDepth;
+      this.subshellLevel = o.subshellLevel + 1;
+      this.pid = o.pid;
+      this.pipestatus = o.pipestatus.slice();
+      return;
+    }
+    this.vars = new Vars();
+    for (const [k, v] of Object.entries(o.env ?? {})) {
+      if (v !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) this.vars.global.set(k, { value: v, exported: true });
+    }
+    this.positional = (o.argv ?? []).slice();
+    this.cwd = path.resolve(o.cwd ?? process.cwd());
+    if (!this.vars.global.has('IFS')) this.vars.global.set('IFS', { value: ' \t\n' });
+    const pwd = this.vars.ensure('PWD');
+    pwd.value = this.cwd;
+    pwd.exported = true;
+    this.opts = {
+      errexit: false, nounset: false, pipefail: false, histexpand: false, xtrace: false,
+      noglob: false, noclobber: false, nullglob: false, failglob: false, dotglob: false,
+      nocasematch: false, extglob: true, lastpipe: false, errtrace: false,
+      ...o.options,
+    };
+    this.funcs = new Map();
+    this.traps = new Map();
+    this.fds = new Map<number, Fd>([
+      [0, stdioToFd(o.stdin, 0)],
+      [1, stdioToFd(o.stdout, 1)],
+      [2, stdioToFd(o.stderr, 2)],
+    ]);
+    this.source = o.source ?? { file: 'bash' };
+    this.scriptName = o.scriptName ?? o.source?.file ?? 'bash';
+    this.libraries = o.libraries ?? defaultLibraries;
+    this.libBuiltins = new Map();
+    this.pid = process.pid;
+  }
+
+  /** A subshell copy (pipeline stage, `( )`, `$( )`). */
+  fork(): Shell {
+    return new Shell(this);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Source location and messages
+
+  /** Record the .md line of the statement about to run; returns `this` for chaining. */
+  at(line: number): this {
+    this.line = line + this.lineShift;
+    return this;
+  }
+
+  /**
+   * Make `dir` (absolute) the working directory as `cd` does: OLDPWD = `oldpwd` (the previous
+   * directory; null leaves OLDPWD alone, e.g. when an island handed its own OLDPWD back), PWD = dir.
+   */
+  chdir(dir: string, oldpwd: string | null = this.cwd): void {
+    if (oldpwd !== null) this.setVar('OLDPWD', oldpwd);
+    this.cwd = dir;
+    this.setVar('PWD', dir);
+  }
+
+  /** `<scriptName>: line N: ` as bash prints it. */
+  prefix(): string {
+    return `${this.scriptName}: line ${this.line}: `;
+  }
+
+  /** Write to fd 1 / fd 2 / any fd. */
+  out(data: string | Buffer): void {
+    this.write(1, data);
+  }
+  err(data: string | Buffer): void {
+    this.write(2, data);
+  }
+  write(fd: number, data: string | Buffer): boolean {
+    return writeFd(this.fds.get(fd), data);
+  }
+  /** An error message in bash's format: `bash: line N: msg`. */
+  error(msg: string): void {
+    this.err(`${this.prefix()}${msg}\n`);
+  }
+
+  /** The Reader for an input fd (created on demand for OS fds, kept for later reads). */
+  reader(fd = 0): Reader | null {
+    const e = this.fds.get(fd);
+    if (!e) return null;
+    if (e.kind === 'reader') return e.reader;
+    // byte-wise reads of an OS fd never read ahead: a fresh reader each time loses nothing
+    if (e.kind === 'os') return Reader.fromOsFd(e.fd);
+    return null;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Variables
+
+  /** Scalar value of a variable or special parameter (undefined when unset). */
+  getVar(name: string): string | undefined {
+    switch (name) {
+      case '?': return String(this.status);
+      case '#': return String(this.positional.length);
+      case '$': return String(this.pid);
+      case '!': return this.vars.lookup('!')?.value as string | undefined;
+      case '-': return this.optionFlags();
+      case '0': return this.scriptName;
+      case '@': case '*': return this.positional.join(name === '*' ? this.ifs().slice(0, 1) : ' ');
+      case 'LINENO': return String(this.line);
+      case 'RANDOM': return String(Math.floor(Math.random() * 32768));
+      case 'SECONDS': return String(Math.floor((Date.now() - this.startTime) / 1000));
+      case 'BASHPID': return String(this.pid);
+      case 'PPID': return String(process.ppid);
+      case 'BASH_SUBSHELL': return String(this.subshellLevel);
+      case 'BASH_COMMAND': return this.command;
+      case 'FUNCNAME': return this.funcNames[this.funcNames.length - 1];
+      case 'DIRSTACK': return this.cwd;
+    }
+    if (/^[1-9][0-9]*$/.test(name)) return this.positional[Number(name) - 1];
+    if (name === 'PIPESTATUS') return String(this.pipestatus[0] ?? 0);
+    return scalar(this.vars.lookup(name)?.value);
+  }
+
+  /** The full value (array or scalar) of a variable. */
+  getValue(name: string): VarValue | undefined {
+    if (name === 'PIPESTATUS') return this.pipestatus.map(String);
+    if (name === 'FUNCNAME') return this.funcNames.length ? this.funcNames.slice().reverse() : undefined;
+    if (name === 'DIRSTACK') return [this.cwd, ...this.dirStack];
+    if (name === '@' || name === '*') return this.positional.slice();
+    const v = this.vars.lookup(name);
+    if (v) return v.value;
+    const s = this.getVar(name);
+    return s;
+  }
+
+  /** Whether `name` (with optional index) is set, for `set -u` and `[[ -v ]]`. */
+  isSet(name: string): boolean {
+    return this.getVar(name) !== undefined || (this.vars.lookup(name)?.value !== undefined && typeof this.vars.lookup(name)?.value !== 'string');
+  }
+
+  private checkWritable(name: string): boolean {
+    const v = this.vars.lookup(name);
+    if (v?.readonly) {
+      this.error(`${name}: readonly variable`);
+      return false;
+    }
+    return true;
+  }
+
+  private fold(v: Var, s: string): string {
+    if (v.integer) s = String(evalArith(this, s || '0'));
+    if (v.lower) s = s.toLowerCase();
+    if (v.upper) s = s.toUpperCase();
+    return s;
+  }
+
+  /** Assign a scalar (or element `index` of an array). Returns false on a readonly variable. */
+  setVar(name: string, value: string, opts: { append?: boolean; index?: string } = {}): boolean {
+    if (!this.checkWritable(name)) return false;
+    const v = this.vars.ensure(name);
+    if (opts.index !== undefined) {
+      if (v.value instanceof Map) {
+        const cur = v.value.get(opts.index) ?? '';
+        v.value.set(opts.index, this.fold(v, opts.append ? cur + value : value));
+        return true;
+      }
+      const i = Number(evalArith(this, opts.index));
+      let a: (string | undefined)[];
+      if (Array.isArray(v.value)) a = v.value;
+      else if (typeof v.value === 'string') a = [v.value];
+      else a = [];
+      const idx = i < 0 ? a.length + i : i;
+      const cur = a[idx] ?? '';
+      a[idx] = this.fold(v, opts.append ? (v.integer ? String(evalArith(this, `${cur || 0}+(${value || 0})`)) : cur + value) : value);
+      v.value = a;
+      return true;
+    }
+    if (Array.isArray(v.value) || v.value instanceof Map) {
+      return this.setVar(name, value, { ...opts, index: '0' });
+    }
+    let s = value;
+    if (opts.append) {
+      s = v.integer ? String(evalArith(this, `${v.value || 0}+(${value || 0})`)) : (v.value ?? '') + value;
+      if (v.integer) {
+        v.value = s;
+        return true;
+      }
+    }
+    v.value = this.fold(v, s);
+    if (name === 'PWD') this.cwd = v.value;
+    return true;
+  }
+
+  /** Assign an indexed array (or append to it). */
+  setArray(name: string, values: string[], append = false): boolean {
+    if (!this.checkWritable(name)) return false;
+    const v = this.vars.ensure(name);
+    if (v.value instanceof Map) {
+      // assoc assigned from a plain list: bash treats it as key/value pairs
+      const m = append ? v.value : new Map<string, string>();
+      for (let i = 0; i + 1 < values.length; i += 2) m.set(values[i]!, values[i + 1]!);
+      v.value = m;
+      return true;
+    }
+    const cur = append ? (Array.isArray(v.value) ? v.value : typeof v.value === 'string' ? [v.value] : []) : [];
+    v.value = [...cur, ...values.map((x) => this.fold(v, x))];
+    return true;
+  }
+
+  unsetVar(name: string): boolean {
+    const m = /^([^[]+)\[(.*)\]$/.exec(name);
+    if (m) {
+      const v = this.vars.lookup(m[1]!);
+      if (!v) return true;
+      if (v.value instanceof Map) v.value.delete(m[2]!);
+      else if (Array.isArray(v.value)) {
+        const i = Number(evalArith(this, m[2]!));
+        delete v.value[i < 0 ? v.value.length + i : i];
+      } else if (m[2] === '0' || m[2] === '@' || m[2] === '*') this.vars.unset(m[1]!);
+      return true;
+    }
+    if (!this.vars.unset(name)) {
+      this.error(`unset: ${name}: cannot unset: readonly variable`);
+      return false;
+    }
+    return true;
+  }
+
+  /** The environment for a child process: every exported scalar. */
+  exportedEnv(extra?: Record<string, string>): Record<string, string> {
+    const env: Record<string, string> = {};
+    const seen = new Set<string>();
+    const add = (m: Map<string, Var>) => {
+      for (const [k, v] of m) {
+        seen.add(k);
+        if (v.exported && typeof v.value === 'string') env[k] = v.value;
+        else delete env[k];
+      }
+    };
+    add(this.vars.global);
+    for (const f of this.vars.frames) add(f);
+    if (extra) Object.assign(env, extra);
+    return env;
+  }
+
+  ifs(): string {
+    const v = this.getVar('IFS');
+    return v === undefined ? ' \t\n' : v;
+  }
+
+  /** `$-` in bash's order; `c`: the block runs as `bash -c` would run it (as Claude Code does). */
+  optionFlags(): string {
+    let s = '';
+    if (this.opts.errexit) s += 'e';
+    if (this.opts.noglob) s += 'f';
+    s += 'h';
+    if (this.opts.nounset) s += 'u';
+    if (this.opts.xtrace) s += 'x';
+    s += 'B';
+    if (this.opts.noclobber) s += 'C';
+    if (this.opts.errtrace) s += 'E';
+    if (this.opts.histexpand) s += 'H';
+    return s + 'c';
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Status and set -e
+
+  /** Set `$?` to 0 (an `if` whose branches did not run, an empty case item). */
+  ok(): number {
+    this.status = 0;
+    return 0;
+  }
+
+  /** Record a command's status; runs the ERR trap and exits under `set -e` when it applies. */
+  async done(status: number): Promise<number> {
+    this.status = status;
+    if (status !== 0 && this.errexitOff === 0) {
+      const trap = this.traps.get('ERR');
+      if (trap !== undefined && trap !== '') {
+        await this.runTrap('ERR', status);
+        this.status = status;
+      }
+      if (this.opts.errexit) throw new ExitSignal(status);
+    }
+    return status;
+  }
+
+  /** Run `body` as a condition: `set -e` does not apply inside it. */
+  async cond(body: Body): Promise<boolean> {
+    this.errexitOff++;
+    try {
+      await body(this);
+    } finally {
+      this.errexitOff--;
+    }
+    return this.status === 0;
+  }
+
+  /** `! cmd` */
+  async not(body: Body): Promise<number> {
+    await this.cond(body);
+    this.status = this.status === 0 ? 1 : 0;
+    return this.status;
+  }
+
+  /** `a && b && c`: every command but the last runs as a condition (set -e ignores it). */
+  async and(...bodies: Body[]): Promise<number> {
+    for (let i = 0; i < bodies.length - 1; i++) if (!(await this.cond(bodies[i]!))) return this.status;
+    await bodies[bodies.length - 1]!(this);
+    return this.status;
+  }
+
+  /** `a || b || c` */
+  async or(...bodies: Body[]): Promise<number> {
+    for (let i = 0; i < bodies.length - 1; i++) if (await this.cond(bodies[i]!)) return this.status;
+    await bodies[bodies.length - 1]!(this);
+    return this.status;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Expansion helpers (for builtins and generated code)
+
+  /** Expand words into fields (split + glob), as for command arguments. */
+  words(words: readonly WordLike[]): Promise<string[]> {
+    return expandFields(this, words.map(toWord));
+  }
+
+  /** Expand a word into one string (no splitting/globbing), as for assignments. */
+  str(word: WordLike): Promise<string> {
+    return expandString(this, toWord(word));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Commands
+
+  /** A simple command: `name args... [redirects] [VAR=x prefix]`. */
+  async cmd(words: readonly WordLike[], ...mods: Mod[]): Promise<number> {
+    const line = this.line;
+    this.lastSubStatus = null;
+    const argv = await this.words(words);
+    const redirs = mods.filter((m): m is Redir => m.t === 'redir');
+    const envMods = mods.filter((m) => m.t === 'env');
+    if (argv.length === 0) {
+      // assignments and/or redirects only
+      const subStatus = this.lastSubStatus as number | null;
+      for (const e of envMods) if (e.t === 'env') await this.assign(e.vars);
+      const st = await withRedirs(this, redirs, async () => this.lastSubStatus ?? subStatus ?? 0);
+      return this.done(st);
+    }
+    const prefix: Record<string, string> = {};
+    for (const e of envMods) {
+      if (e.t !== 'env') continue;
+      for (const [k, v] of Object.entries(e.vars)) {
+        prefix[k] = v === null ? '' : typeof v === 'object' && v.t === 'arr' ? '' : await this.str(v as WordLike);
+      }
+    }
+    this.command = argv.join(' ');
+    if (this.opts.xtrace) this.err(`+ ${argv.join(' ')}\n`);
+    this.line = line;
+    if (argv[0] === 'exec') {
+      // `exec >file` makes the redirects permanent; `exec cmd` runs cmd and ends the shell
+      if (argv.length === 1) return this.done(await withRedirs(this, redirs, async () => 0, true));
+      const st = await withRedirs(this, redirs, () => this.invoke(argv.slice(1), prefix));
+      throw new ExitSignal(st);
+    }
+    const status = await withRedirs(this, redirs, () => this.invoke(argv, prefix));
+    // after a function call, `$LINENO` (and an ERR trap) see the line of the call again
+    this.line = line;
+    this.pipestatus = [status];
+    return this.done(status);
+  }
+
+  /** Run argv by lookup order function → builtin → library builtin → external. */
+  async invoke(argv: string[], prefix: Record<string, string> = {}): Promise<number> {
+    const name = argv[0]!;
+    const hasPrefix = Object.keys(prefix).length > 0;
+    const fn = this.funcs.get(name);
+    const bi = fn ? undefined : this.libBuiltins.get(name) ?? BUILTINS[name];
+    if (fn || bi) {
+      const saved: [string, Var | undefined][] = [];
+      if (hasPrefix) {
+        for (const [k, v] of Object.entries(prefix)) {
+          const cur = this.vars.global.get(k);
+          saved.push([k, cur ? { ...cur } : undefined]);
+          const nv = this.vars.ensure(k);
+          nv.value = v;
+          nv.exported = true;
+        }
+      }
+      try {
+        if (fn) return await this.callFunction(name, fn, argv.slice(1));
+        return await bi!(this, argv.slice(1), name);
+      } finally {
+        for (const [k, v] of saved.reverse()) {
+          if (v) this.vars.global.set(k, v);
+          else this.vars.global.delete(k);
+        }
+      }
+    }
+    return runExternal(this, argv, prefix);
+  }
+
+  async callFunction(name: string, fn: FuncDef, args: string[]): Promise<number> {
+    const savedPos = this.positional;
+    this.positional = args;
+    this.vars.frames.push(new Map());
+    this.funcNames.push(name);
+    const savedLoop = this.loopDepth;
+    this.loopDepth = 0;
+    const savedShift = this.lineShift;
+    this.lineShift = 0;
+    // without `set -E` a function runs without the ERR trap; it comes back after the call
+    // unless the function set one
+    const errTrap = this.opts.errtrace ? undefined : this.traps.get('ERR');
+    if (errTrap !== undefined) this.traps.delete('ERR');
+    try {
+      await fn.body(this);
+      return this.status;
+    } catch (e) {
+      if (e instanceof ReturnSignal) return (this.status = e.status);
+      throw e;
+    } finally {
+      this.positional = savedPos;
+      this.vars.frames.pop();
+      this.funcNames.pop();
+      this.loopDepth = savedLoop;
+      this.lineShift = savedShift;
+      if (errTrap !== undefined && !this.traps.has('ERR')) this.traps.set('ERR', errTrap);
+    }
+  }
+
+  /** `X=1 Y=$(cmd) A=(a b) B+=x A[i]=v` (a statement of assignments only). */
+  async assign(vars: Readonly<Record<string, AssignValue>>): Promise<number> {
+    this.lastSubStatus = null;
+    for (const [key, value] of Object.entries(vars)) {
+      // a failed assignment (readonly) ends a non-interactive shell, as in bash
+      if (!(await this.assignOne(key, value))) throw new ExitSignal(1);
+    }
+    return this.done(this.lastSubStatus ?? 0);
+  }
+
+  private async assignOne(key: string, value: AssignValue, local?: Var): Promise<boolean> {
+    let append = false;
+    let name = key;
+    if (name.endsWith('+')) {
+      append = true;
+      name = name.slice(0, -1);
+    }
+    let index: string | undefined;
+    const m = /^([^[]+)\[(.*)\]$/s.exec(name);
+    if (m) {
+      name = m[1]!;
+      index = m[2]!;
+      const v = this.vars.lookup(name);
+      if (!(v?.value instanceof Map)) {
+        index = String(evalArith(this, await this.str(index)));
+      } else {
+        index = await this.str(index);
+      }
+    }
+    if (value !== null && typeof value === 'object' && value.t === 'elem') {
+      const v = this.vars.lookup(name);
+      const ix = await this.str(value.index);
+      index = v?.value instanceof Map ? ix : String(evalArith(this, ix));
+      value = value.value;
+    }
+    if (value !== null && typeof value === 'object' && value.t === 'arr') {
+      return this.assignArray(name, value, append);
+    }
+    const s = value === null ? '' : await this.str(value);
+    void local;
+    return this.setVar(name, s, { append, index });
+  }
+
+  private async assignArray(name: string, value: ArrayValue, append: boolean): Promise<boolean> {
+    const v = this.vars.lookup(name);
+    if (v?.value instanceof Map || value.elems.some((e) => Array.isArray(e))) {
+      if (!this.checkWritable(name)) return false;
+      const target = this.vars.ensure(name);
+      if (target.value instanceof Map) {
+        const m = append ? target.value : new Map<string, string>();
+        for (const e of value.elems) {
+          if (Array.isArray(e)) m.set(await this.str(e[0] as string), await this.str(e[1] as WordLike));
+        }
+        target.value = m;
+        return true;
+      }
+      const a: (string | undefined)[] = append && Array.isArray(target.value) ? target.value : [];
+      let next = a.length;
+      for (const e of value.elems) {
+        if (Array.isArray(e)) {
+          const i = Number(evalArith(this, await this.str(e[0] as string)));
+          a[i] = await this.str(e[1] as WordLike);
+          next = i + 1;
+        } else {
+          for (const f of await this.words([e as WordLike])) a[next++] = f;
+        }
+      }
+      target.value = a;
+      return true;
+    }
+    const vals = await this.words(value.elems as WordLike[]);
+    return this.setArray(name, vals, append);
+  }
+
+  /**
+   * `declare|local|export|readonly|typeset [-opts]` with assignments, e.g.
+   * `sh.decl("local -r", { x: param("1"), y: null })` (null = bare name).
+   */
+  async decl(spec: string, vars: Readonly<Record<string, AssignValue>> = {}): Promise<number> {
+    const [variant, ...opts] = spec.split(/\s+/).filter(Boolean);
+    const args: string[] = [...opts];
+    // Evaluate values first (left to right), then hand them to the builtin as NAME=value or
+    // apply arrays directly.
+    this.lastSubStatus = null;
+    const flags = new Set<string>();
+    const unflags = new Set<string>();
+    for (const o of opts) {
+      if (o.startsWith('-')) for (const c of o.slice(1)) flags.add(c);
+      else if (o.startsWith('+')) for (const c of o.slice(1)) unflags.add(c);
+    }
+    if (variant === 'readonly') flags.add('r');
+    if (variant === 'export') flags.add('x');
+    const isLocal = variant === 'local' || ((variant === 'declare' || variant === 'typeset') && this.funcNames.length > 0 && !flags.has('g'));
+    if (variant === 'local' && this.funcNames.length === 0) {
+      this.error('local: can only be used in a function');
+      return this.done(1);
+    }
+    if (Object.keys(vars).length === 0 || flags.has('f') || flags.has('F') || flags.has('p')) {
+      return this.done(await BUILTINS[variant!]!(this, [...args, ...Object.keys(vars)], variant!));
+    }
+    let status = 0;
+    for (const [key, value] of Object.entries(vars)) {
+      const name = key.replace(/\+$/, '').replace(/\[.*$/s, '');
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        this.error(`${variant}: \`${key}': not a valid identifier`);
+        status = 1;
+        continue;
+      }
+      const existing = this.vars.lookup(name);
+      if (existing?.readonly && (value !== null || flags.size)) {
+        this.error(`${name}: readonly variable`);
+        status = 1;
+        continue;
+      }
+      let v: Var;
+      if (isLocal) v = this.vars.declareLocal(name);
+      else if (flags.has('g')) {
+        v = this.vars.global.get(name) ?? { value: undefined };
+        this.vars.global.set(name, v);
+      } else v = this.vars.ensure(name);
+      if (flags.has('A') && !(v.value instanceof Map)) v.value = new Map();
+      if (flags.has('a') && !Array.isArray(v.value) && !(v.value instanceof Map)) {
+        v.value = v.value === undefined ? [] : [v.value];
+      }
+      if (flags.has('i')) v.integer = true;
+      if (flags.has('l')) { v.lower = true; v.upper = false; }
+      if (flags.has('u')) { v.upper = true; v.lower = false; }
+      if (flags.has('x')) v.exported = true;
+      if (unflags.has('x')) v.exported = false;
+      if (value !== null) {
+        const wasRo = v.readonly;
+        v.readonly = false;
+        const saved = this.vars.frames;
+        // assign into exactly this variable: temporarily resolve the name to it
+        const ok = await this.assignInto(v, name, key, value);
+        v.readonly = wasRo;
+        void saved;
+        if (!ok) status = 1;
+      } else if (variant === 'export' && v.value === undefined && !isLocal) {
+        // `export X` keeps X unset but exported
+      }
+      if (flags.has('r')) v.readonly = true;
+    }
+    return this.done(status);
+  }
+
+  private async assignInto(v: Var, name: string, key: string, value: AssignValue): Promise<boolean> {
+    // The variable found by lookup(name) is `v` (declared in the innermost frame or global).
+    return this.assignOne(key, value, v).then((ok) => {
+      void name;
+      return ok;
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Compound commands
+
+  /** `a | b | c`: every stage runs in a subshell copy; status of the last (or pipefail). */
+  async pipe(...stages: Body[]): Promise<number> {
+    const statuses = await runPipeline(this, stages);
+    this.pipestatus = statuses;
+    let st = statuses[statuses.length - 1] ?? 0;
+    if (this.opts.pipefail) {
+      for (let i = statuses.length - 1; i >= 0; i--) if (statuses[i] !== 0) { st = statuses[i]!; break; }
+    }
+    return this.done(st);
+  }
+
+  /** `( ... )` */
+  async subshell(body: Body, ...redirs: Redir[]): Promise<number> {
+    const st = await withRedirs(this, redirs, () => runSubshell(this, body));
+    return this.done(st);
+  }
+
+  /** `{ ...; }` with redirects (without redirects the compiler emits a plain TS block). */
+  async group(body: Body, ...redirs: Redir[]): Promise<number> {
+    return withRedirs(this, redirs, async () => {
+      await body(this);
+      return this.status;
+    });
+  }
+
+  private async loop(cond: () => Promise<boolean>, body: Body): Promise<number> {
+    let last = 0;
+    this.loopDepth++;
+    try {
+      while (await cond()) {
+        try {
+          await body(this);
+          last = this.status;
+        } catch (e) {
+          if (!(e instanceof LoopSignal)) throw e;
+          last = this.status;
+          if (e.levels > 1) throw new LoopSignal(e.which, e.levels - 1);
+          if (e.which === 'break') break;
+        }
+      }
+    } finally {
+      this.loopDepth--;
+    }
+    this.status = last;
+    return last;
+  }
+
+  /** `while cond; do body; done [redirects]` */
+  async while(cond: Body, body: Body, ...redirs: Redir[]): Promise<number> {
+    return withRedirs(this, redirs, () => this.loop(() => this.cond(cond), body));
+  }
+
+  /** `until cond; do body; done [redirects]` */
+  async until(cond: Body, body: Body, ...redirs: Redir[]): Promise<number> {
+    return withRedirs(this, redirs, () => this.loop(async () => !(await this.cond(cond)), body));
+  }
+
+  /** `for name in words; do body; done` (words null = `"$@"`). */
+  async for(name: string, words: readonly WordLike[] | null, body: Body, ...redirs: Redir[]): Promise<number> {
+    return withRedirs(this, redirs, async () => {
+      const items = words === null ? this.positional.slice() : await this.words(words);
+      let i = 0;
+      return this.loop(async () => {
+        if (i >= items.length) return false;
+        this.setVar(name, items[i++]!);
+        return true;
+      }, body);
+    });
+  }
+
+  /** `for ((init; cond; post)); do body; done` (each part arithmetic text, or null). */
+  async forArith(init: WordLike | null, cond: WordLike | null, post: WordLike | null, body: Body, ...redirs: Redir[]): Promise<number> {
+    return withRedirs(this, redirs, async () => {
+      if (init !== null) evalArith(this, await this.str(init));
+      let first = true;
+      return this.loop(async () => {
+        if (!first && post !== null) evalArith(this, await this.str(post));
+        first = false;
+        return cond === null ? true : evalArith(this, await this.str(cond)) !== 0n;
+      }, body);
+    });
+  }
+
+  /**
+   * `case word in pat1|pat2) ...;; esac`: returns the index of the first item with a matching
+   * pattern (-1 when none), and sets `$?` to 0.
+   */
+  async case(word: WordLike, ...items: readonly WordLike[][]): Promise<number> {
+    const subject = await this.str(word);
+    this.status = 0;
+    for (let i = 0; i < items.length; i++) {
+      for (const p of items[i]!) {
+        const pat = await expandPattern(this, toWord(p));
+        if (matchPattern(subject, pat, { nocase: this.opts.nocasematch })) return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Define a function (`src` is its bash text, used when an island calls it). */
+  async fn(name: string, body: Body, src?: string): Promise<number> {
+    this.funcs.set(name, { body, src });
+    this.status = 0;
+    return 0;
+  }
+
+  /** Bash source of the functions defined so far (for islands). */
+  functionSources(): string[] {
+    const out: string[] = [];
+    for (const f of this.funcs.values()) if (f.src) out.push(f.src);
+    return out;
+  }
+
+  /** `[[ expr ]]` */
+  async test(expr: CondExpr): Promise<number> {
+    let st: number;
+    try {
+      st = (await evalCond(this, expr)) ? 0 : 1;
+    } catch (e) {
+      if (e instanceof CondError) {
+        this.error(e.message);
+        st = 2;
+      } else throw e;
+    }
+    return this.done(st);
+  }
+
+  /** `(( expr ))` (parts expanded as in double quotes, then evaluated). */
+  async arith(...parts: WordLike[]): Promise<number> {
+    const text = await this.str({ t: 'w', parts: parts.map((p) => (typeof p === 'string' ? { t: 'lit', v: p } as const : p.t === 'w' ? p.parts : p)).flat() });
+    let st: number;
+    try {
+      st = evalArith(this, text) !== 0n ? 0 : 1;
+    } catch (e) {
+      if (e instanceof ArithError) {
+        this.error(`${e.expr}: ${e.message}`);
+        st = 1;
+      } else throw e;
+    }
+    return this.done(st);
+  }
+
+  /** `trap <compiled body> SIG...` (a literal trap string the compiler translated). */
+  async trap(body: Body, ...signals: string[]): Promise<number> {
+    const line = this.line - this.lineShift;
+    this.trapLines.set(body, line);
+    for (const s of signals) this.traps.set(normSignal(s), body);
+    this.status = 0;
+    return 0;
+  }
+
+  /** Run a trap handler (`$?` is preserved around it). */
+  async runTrap(sig: string, status: number): Promise<void> {
+    const t = this.traps.get(sig);
+    if (t === undefined || t === '') return;
+    if (sig === 'ERR') this.traps.delete('ERR'); // no recursion while it runs
+    const savedOff = this.errexitOff;
+    // bash numbers the handler's lines from the line of the command that triggered it (ERR,
+    // DEBUG, RETURN) or from 1 (EXIT and signals)
+    const fromLine = sig === 'ERR' || sig === 'DEBUG' || sig === 'RETURN';
+    const savedLine = this.line;
+    const savedShift = this.lineShift;
+    try {
+      this.status = status;
+      if (typeof t === 'string') {
+        const { runIsland } = await import('./island.js');
+        if (!fromLine) this.line = 1;
+        await runIsland(this, t, { reason: `trap ${sig}` });
+      } else {
+        const def = this.trapLines.get(t);
+        if (def !== undefined) this.lineShift = (fromLine ? savedLine : 1) - def;
+        await t(this);
+      }
+    } finally {
+      this.line = savedLine;
+      this.lineShift = savedShift;
+      this.errexitOff = savedOff;
+      if (sig === 'ERR' && !this.traps.has('ERR')) this.traps.set('ERR', t);
+    }
+  }
+
+  /**
+   * End of the block: run the EXIT trap and return the final status. `err` is what the block
+   * threw (or undefined when it returned normally).
+   */
+  async finish(err?: unknown): Promise<number> {
+    let status = this.status;
+    if (err !== undefined) {
+      if (err instanceof ExitSignal) status = err.status;
+      else if (err instanceof ReturnSignal) status = err.status;
+      else if (err instanceof LoopSignal) status = this.status;
+      else {
+        this.error(`internal error: ${err instanceof Error ? err.message : String(err)}`);
+        status = 1;
+      }
+    }
+    this.status = status;
+    if (this.traps.has('EXIT') && !this.inExitTrap) {
+      this.inExitTrap = true;
+      const t = this.traps.get('EXIT');
+      this.traps.delete('EXIT');
+      this.errexitOff = 0;
+      try {
+        if (t !== undefined) {
+          this.traps.set('EXIT', t);
+          await this.runTrap('EXIT', status);
+          this.traps.delete('EXIT');
+        }
+      } catch (e) {
+        if (e instanceof ExitSignal) status = e.status;
+        else if (!(e instanceof ReturnSignal || e instanceof LoopSignal)) throw e;
+      }
+    }
+    return status;
+  }
+
+  /**
+   * A bash island: run `text` (bash source starting at the current line) in real bash with this
+   * shell's variables, and take back the variables it set, its cwd and its status.
+   */
+  async island(text: string): Promise<number> {
+    const { runIsland } = await import('./island.js');
+    const st = await runIsland(this, text);
+    return this.done(st);
+  }
+
+  /** Capture the stdout of `body` run in a subshell copy (command substitution). */
+  async capture(body: Body): Promise<{ out: string; status: number }> {
+    const sub = this.fork();
+    const cap = new Capture();
+    sub.fds.set(1, { kind: 'sink', sink: cap as Sink });
+    sub.opts.errexit = false; // bash clears -e in $( ) unless inherit_errexit
+    const status = await runSubshell(sub, body, true);
+    return { out: cap.text(), status };
+  }
+}
+
+/** Run `body` in a subshell copy of `sh` (or in `sh` itself when `isCopy`); returns its status. */
+export async function runSubshell(sh: Shell, body: Body, isCopy = false): Promise<number> {
+  const sub = isCopy ? sh : sh.fork();
+  let err: unknown;
+  try {
+    await body(sub);
+  } catch (e) {
+    err = e;
+  }
+  if (err instanceof LoopSignal) err = undefined;
+  return sub.finish(err);
+}
+
+export function normSignal(s: string): string {
+  const u = s.toUpperCase().replace(/^SIG/, '');
+  if (u === '0') return 'EXIT';
+  if (u === '2') return 'INT';
+  if (u === '15') return 'TERM';
+  if (u === '1') return 'HUP';
+  return u;
+}
+
+export class CondError extends Error {}
+export class ArithError extends Error {
+  constructor(message: string, readonly expr: string) {
+    super(message);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a block
+
+export interface BlockResult {
+  status: number;
+  cwd: string;
+  /** Global variables at the end of the block (scalars and arrays). */
+  vars: Map<string, VarValue>;
+  /** Exported variable names at the end. */
+  exported: Set<string>;
+  /** Set when the block failed with something that is not a shell exit (a runtime bug). */
+  error?: unknown;
+}
+
+/** The function a compiled block exports. */
+export type BlockFn = (sh: Shell) => Promise<void>;
+
+/** Create a fresh Shell, run the block, run its EXIT trap, and report how it ended. */
+export async function runBlock(fn: BlockFn, opts: CreateShellOptions | Shell = {}): Promise<BlockResult> {
+  const sh = opts instanceof Shell ? opts : createShell(opts);
+  let err: unknown;
+  try {
+    await fn(sh);
+  } catch (e) {
+    err = e;
+  }
+  const status = await sh.finish(err);
+  const vars = new Map<string, VarValue>();
+  const exported = new Set<string>();
+  for (const [k, v] of sh.vars.global) {
+    if (v.value !== undefined) vars.set(k, v.value);
+    if (v.exported) exported.add(k);
+  }
+  const internal = err !== undefined && !(err instanceof ExitSignal || err instanceof ReturnSignal || err instanceof LoopSignal);
+  return { status, cwd: sh.cwd, vars, exported, ...(internal ? { error: err } : {}) };
+}
+
+export { elements };
