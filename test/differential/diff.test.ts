@@ -6,7 +6,7 @@ import { runTable, same, describe as show } from './harness.js';
 
 const filter = process.env.CMDC_DIFF_FILTER;
 const rows = filter ? ROWS.filter((r) => r.name.includes(filter)) : ROWS;
-const results = runTable(rows);
+const results = await runTable(rows);
 const failures = results.filter((c) => !same(c));
 const islands = results.reduce((n, c) => n + c.islands, 0);
 const ms = results.map((c) => c.ms).sort((a, b) => a - b);

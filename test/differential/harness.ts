@@ -1,25 +1,33 @@
 /**
  * Differential test harness: each row is a bash snippet run (a) by real bash
- * (`bash --norc --noprofile -c`) and (b) compiled (parse → translateBlock → a TS module run by
- * tsx, many rows per module, each row in a fresh Shell with its own captured stdout/stderr),
- * in the same fresh directory with the same files, env and stdin. Stdout, stderr, exit status
- * and the listed final variables must be identical. A missing bash is a failure.
+ * (`bash --norc --noprofile -c`) and (b) compiled (parse → translateBlock → one TS module for
+ * the whole table, bundled with esbuild and run by bare node, each row in a fresh Shell with its
+ * own stdin/stdout/stderr files), in the same fresh directory with the same files, env and
+ * stdin. Stdout, stderr (compared as bytes: both sides are decoded with runtime/lang/bytes.ts,
+ * which loses no byte), exit status and the listed final variables must be identical. A missing
+ * bash is a failure.
+ *
+ * Watchdog: a row that makes no progress for `rowTimeoutMs` (bash or compiled) is killed (its
+ * whole process group) and reported as a failing `[hang]` row; the compiled side restarts with
+ * the next row, so a hang never stalls the suite. A compiled process that dies mid-row gives a
+ * failing `[crash]` row the same way.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { buildSync } from 'esbuild';
 import { parseBash } from '../../compiler/parse.js';
 import { createContext } from '../../compiler/context.js';
 import { translateBlock } from '../../compiler/translate/index.js';
+import { decode } from '../../runtime/lang/bytes.js';
 
 export interface Row {
   name: string;
   bash: string;
   /** Files created in the row's directory before it runs. */
-  files?: Record<string, string>;
-  stdin?: string;
+  files?: Record<string, string | Buffer>;
+  stdin?: string | Buffer;
   args?: string[];
   /** Variables whose final values are compared (`<unset>` when unset). */
   vars?: string[];
@@ -43,6 +51,11 @@ export interface Compared {
   ms: number;
 }
 
+export interface TableOptions {
+  /** Watchdog: a row with no result after this long is a `[hang]` (default 10 s, env CMDC_DIFF_ROW_TIMEOUT_MS). */
+  rowTimeoutMs?: number;
+}
+
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 function baseEnv(extra?: Record<string, string>): Record<string, string> {
@@ -55,7 +68,7 @@ function baseEnv(extra?: Record<string, string>): Record<string, string> {
   };
 }
 
-function seed(dir: string, files: Record<string, string> = {}): void {
+function seed(dir: string, files: Record<string, string | Buffer> = {}): void {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   for (const [f, c] of Object.entries(files)) {
@@ -70,34 +83,46 @@ function varDump(vars: string[]): string {
   return `trap 'printf "%s\\0" ${items} >&9' EXIT\n`;
 }
 
-export function runBash(row: Row, dir: string): Outcome {
-  const out = path.join(dir, '..', path.basename(dir) + '.vars');
-  const prefix = row.vars?.length ? varDump(row.vars) : '';
-  const script = prefix ? `exec 9>${JSON.stringify(out)}\n${prefix}${row.bash}` : row.bash;
-  // keep line numbers: the prefix takes lines; bash reports them, so run via a file with a
-  // leading `#` line count adjustment instead: we put the prefix in BASH_ENV
+function readText(file: string): string {
+  return fs.existsSync(file) ? decode(fs.readFileSync(file)) : '';
+}
+
+function timeoutMs(o: TableOptions): number {
+  return o.rowTimeoutMs ?? Number(process.env.CMDC_DIFF_ROW_TIMEOUT_MS ?? 10_000);
+}
+
+/** Run one row in real bash in `dir` (stdio are files, as on the compiled side). */
+export function runBash(row: Row, dir: string, o: TableOptions = {}): Outcome {
+  const base = path.join(dir, '..', path.basename(dir));
+  const out = base + '.vars';
   let env = baseEnv(row.env);
-  let text = row.bash;
-  let envFile: string | null = null;
-  if (prefix) {
-    envFile = path.join(dir, '..', path.basename(dir) + '.env.sh');
-    fs.writeFileSync(envFile, `unset BASH_ENV\nexec 9>${JSON.stringify(out)}\n${prefix}`);
+  if (row.vars?.length) {
+    // the dump goes in BASH_ENV so that the row's own line numbers stay those of its text
+    const envFile = base + '.env.sh';
+    fs.writeFileSync(envFile, `unset BASH_ENV\nexec 9>${JSON.stringify(out)}\n${varDump(row.vars)}`);
     env = { ...env, BASH_ENV: envFile };
   }
-  void script;
-  const r = spawnSync('bash', ['--norc', '--noprofile', '-c', text, 'bash', ...(row.args ?? [])], {
-    cwd: dir,
-    env,
-    input: row.stdin ?? '',
-    encoding: 'utf8',
-  });
-  if (r.error) throw r.error;
+  fs.writeFileSync(base + '.bin', row.stdin ?? '');
+  const fi = fs.openSync(base + '.bin', 'r');
+  const fo = fs.openSync(base + '.bout', 'w');
+  const fe = fs.openSync(base + '.berr', 'w');
+  let r;
+  try {
+    r = spawnSync('bash', ['--norc', '--noprofile', '-c', row.bash, 'bash', ...(row.args ?? [])], {
+      cwd: dir, env, stdio: [fi, fo, fe], timeout: timeoutMs(o), killSignal: 'SIGKILL',
+    });
+  } finally {
+    fs.closeSync(fi); fs.closeSync(fo); fs.closeSync(fe);
+  }
+  const hung = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+  if (r.error && !hung) throw r.error;
   const vars: Record<string, string> = {};
   if (row.vars?.length) {
-    const f = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split('\0') : [];
+    const f = fs.existsSync(out) ? decode(fs.readFileSync(out)).split('\0') : [];
     row.vars.forEach((v, i) => { vars[v] = f[i] ?? '<missing>'; });
   }
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? 128, vars };
+  const stderr = readText(base + '.berr') + (hung ? `\n[hang] bash gave no result within ${timeoutMs(o)} ms` : '');
+  return { stdout: readText(base + '.bout'), stderr, status: hung ? -1 : r.status ?? 128 + 9, vars };
 }
 
 /** Compile rows into one module; returns the module text and per-row island counts. */
@@ -122,18 +147,19 @@ export function compileRows(rows: Row[]): { module: string; islands: number[]; c
     codes.push(body);
     fns.push(`async function row${i}(sh: Shell): Promise<void> {\n${body.split('\n').map((l) => '  ' + l).join('\n')}\n}`);
   });
-  const url = pathToFileURL(path.join(root, 'runtime/index.ts')).href;
-  const module = `import { type Shell, ${[...imports].sort().join(', ')} } from ${JSON.stringify(url)};
+  const runtime = path.join(root, 'runtime/index.ts');
+  const bytes = path.join(root, 'runtime/lang/bytes.ts');
+  const module = `import { type Shell, ${[...imports].sort().join(', ')} } from ${JSON.stringify(runtime)};
+import { decode } from ${JSON.stringify(bytes)};
 import * as fs from 'node:fs';
 ${fns.join('\n\n')}
 
 const rows = [${rows.map((_, i) => `row${i}`).join(', ')}];
-const spec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as { dir: string; env: Record<string, string>; args: string[]; stdin: string; vars: string[] }[];
-const results = [];
-for (let i = 0; i < rows.length; i++) {
+// argv: spec file, first row to run. One JSON line per finished row goes to fd 3 (the watchdog).
+const spec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as { dir: string; env: Record<string, string>; args: string[]; vars: string[] }[];
+for (let i = Number(process.argv[3] ?? 0); i < rows.length; i++) {
   const s = spec[i]!;
   const o = s.dir + '.out', e = s.dir + '.err', inp = s.dir + '.in';
-  fs.writeFileSync(inp, s.stdin);
   const fo = fs.openSync(o, 'w'), fe = fs.openSync(e, 'w'), fi = fs.openSync(inp, 'r');
   const t0 = performance.now();
   const sh = createShell({ argv: s.args, env: s.env, cwd: s.dir, stdin: fi, stdout: fo, stderr: fe, scriptName: 'bash', source: { file: 'bash' } });
@@ -145,49 +171,108 @@ for (let i = 0; i < rows.length; i++) {
     const x = r.vars.get(v);
     vars[v] = x === undefined ? '<unset>' : typeof x === 'string' ? x : Array.isArray(x) ? (x[0] ?? '<unset>') : (x.get('0') ?? '<unset>');
   }
-  results.push({ stdout: fs.readFileSync(o, 'utf8'), stderr: fs.readFileSync(e, 'utf8'), status: r.status, vars, ms, error: r.error ? String((r.error as Error).stack ?? r.error) : undefined });
+  const res = { i, stdout: decode(fs.readFileSync(o)), stderr: decode(fs.readFileSync(e)), status: r.status, vars, ms, error: r.error ? String((r.error as Error).stack ?? r.error) : undefined };
+  fs.writeSync(3, JSON.stringify(res) + '\\n');
 }
-fs.writeFileSync(process.argv[3]!, JSON.stringify(results));
+process.exit(0);
 `;
   return { module, islands, codes };
 }
 
-/** Run a table: bash first, then the compiled module(s), in identical fresh directories. */
-export function runTable(rows: Row[], batch = 60): Compared[] {
+type TsResult = Outcome & { i: number; ms: number; error?: string };
+
+/**
+ * Run the bundled module from row `from` on; resolves with the results it produced and, when it
+ * stopped early, why (`hang`: no result within the timeout; `crash`: the process ended).
+ */
+function runCompiled(bundle: string, specFile: string, from: number, total: number, limit: number):
+  Promise<{ results: TsResult[]; stopped: null | { kind: 'hang' | 'crash'; detail: string } }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bundle, specFile, String(from)], {
+      cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], detached: true,
+    });
+    const results: TsResult[] = [];
+    let buf = '';
+    let stderr = '';
+    let timer: NodeJS.Timeout;
+    let hung = false;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        hung = true;
+        try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
+      }, limit);
+    };
+    arm();
+    child.stdio[3]!.on('data', (d: Buffer) => {
+      buf += d.toString('utf8');
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        results.push(JSON.parse(buf.slice(0, nl)) as TsResult);
+        buf = buf.slice(nl + 1);
+        arm();
+      }
+    });
+    child.stdout!.on('data', (d: Buffer) => { stderr += d; });
+    child.stderr!.on('data', (d: Buffer) => { stderr += d; });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      // leftover processes of the row (a `sleep` it started) go with the group
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
+      if (from + results.length >= total) resolve({ results, stopped: null });
+      else if (hung) resolve({ results, stopped: { kind: 'hang', detail: `no result within ${limit} ms` } });
+      else resolve({ results, stopped: { kind: 'crash', detail: `exit ${code ?? signal}: ${stderr.slice(-4000)}` } });
+    });
+  });
+}
+
+/** Run a table: bash first, then the compiled module, in identical fresh directories. */
+export async function runTable(rows: Row[], o: TableOptions = {}): Promise<Compared[]> {
   execFileSync('bash', ['-c', 'true']); // a missing bash fails here, loudly
+  const limit = timeoutMs(o);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cmdc-diff-'));
   try {
     const dirs = rows.map((_, i) => path.join(work, `r${i}`));
     const bash = rows.map((row, i) => {
       seed(dirs[i]!, row.files);
-      return runBash(row, dirs[i]!);
+      return runBash(row, dirs[i]!, o);
     });
-    const results: Compared[] = [];
-    for (let b = 0; b < rows.length; b += batch) {
-      const chunk = rows.slice(b, b + batch);
-      const { module, islands, codes } = compileRows(chunk);
-      const modFile = path.join(root, 'test/differential', `.batch-${process.pid}-${b}.ts`);
-      fs.writeFileSync(modFile, module);
-      const specFile = path.join(work, `spec${b}.json`);
-      const outFile = path.join(work, `out${b}.json`);
-      const spec = chunk.map((row, k) => {
-        seed(dirs[b + k]!, row.files);
-        return { dir: dirs[b + k]!, env: baseEnv(row.env), args: row.args ?? [], stdin: row.stdin ?? '', vars: row.vars ?? [] };
-      });
-      fs.writeFileSync(specFile, JSON.stringify(spec));
-      const r = spawnSync(process.execPath, ['--import', 'tsx', modFile, specFile, outFile], { cwd: root, encoding: 'utf8' });
-      fs.rmSync(modFile, { force: true });
-      if (r.status !== 0 || !fs.existsSync(outFile)) {
-        throw new Error(`compiled batch failed:\n${r.stderr}\n${r.stdout}`);
+    const { module, islands, codes } = compileRows(rows);
+    const modFile = path.join(work, 'table.ts');
+    const bundle = path.join(work, 'table.mjs');
+    fs.writeFileSync(modFile, module);
+    buildSync({
+      entryPoints: [modFile], outfile: bundle, bundle: true, platform: 'node', format: 'esm',
+      target: 'node20', logLevel: 'error', absWorkingDir: root,
+      // bundled CommonJS dependencies may call require()
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    });
+    const spec = rows.map((row, i) => {
+      seed(dirs[i]!, row.files);
+      fs.writeFileSync(dirs[i] + '.in', row.stdin ?? '');
+      return { dir: dirs[i]!, env: baseEnv(row.env), args: row.args ?? [], vars: row.vars ?? [] };
+    });
+    const specFile = path.join(work, 'spec.json');
+    fs.writeFileSync(specFile, JSON.stringify(spec));
+    const ts: TsResult[] = [];
+    while (ts.length < rows.length) {
+      const from = ts.length;
+      const r = await runCompiled(bundle, specFile, from, rows.length, limit);
+      ts.push(...r.results);
+      if (r.stopped) {
+        const i = ts.length;
+        const d = dirs[i]!;
+        ts.push({
+          i, stdout: readText(d + '.out'), stderr: readText(d + '.err') + `\n[${r.stopped.kind}] ${r.stopped.detail}`,
+          status: -1, vars: {}, ms: limit,
+        });
       }
-      const ts = JSON.parse(fs.readFileSync(outFile, 'utf8')) as (Outcome & { ms: number; error?: string })[];
-      chunk.forEach((row, k) => {
-        const t = ts[k]!;
-        if (t.error) t.stderr += `\n[internal error] ${t.error}`;
-        results.push({ row, bash: bash[b + k]!, ts: t, code: codes[k]!, islands: islands[k]!, ms: t.ms });
-      });
     }
-    return results;
+    return rows.map((row, i) => {
+      const t = ts[i]!;
+      if (t.error) t.stderr += `\n[internal error] ${t.error}`;
+      return { row, bash: bash[i]!, ts: t, code: codes[i]!, islands: islands[i]!, ms: t.ms };
+    });
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
