@@ -4,9 +4,10 @@
  *
  *   npx tsx commands/x.ts [args...]              new instance; runs every step in order
  *   npx tsx commands/x.ts --block N [--workflow-id ID] [args...]
- *                                                 one bash block (N = 1-based block number or
- *                                                 its label, e.g. 1a); block 1 starts a new
- *                                                 instance, later blocks continue an existing one
+ *                                                 one bash block (N = 1-based block number, #N,
+ *                                                 or its label, e.g. 1a: runner/select-block.ts);
+ *                                                 the first block starts a new instance, later
+ *                                                 blocks continue an existing one
  *   npx tsx commands/x.ts --resume [ID]          continue a paused instance from its next step
  *   npx tsx commands/x.ts --list | --help
  *
@@ -38,6 +39,7 @@ import {
 } from './agent.js';
 import { logError } from '../store/error-log.js';
 import { singleQuote } from '../lang/quote.js';
+import { selectBlock } from './select-block.js';
 import { createStore, type Instance, type Store, InstanceLookupError } from './instances.js';
 
 export interface RunOptions {
@@ -143,28 +145,6 @@ export function parseArgv(argv: readonly string[]): ParsedArgs {
   return p;
 }
 
-/** The bash step with this 1-based number or label ("1a", "Block 1a", its function name). */
-export function findBlock(command: CommandModule<unknown>, key: string): number {
-  const bash = command.steps.map((s, i) => [s, i] as const).filter(([s]) => s.kind === 'bash') as [BashStep, number][];
-  if (/^[0-9]+$/.test(key)) {
-    const n = Number(key);
-    if (n >= 1 && n <= bash.length) {
-      // A number that is also a heading label ("Block 2") wins only when no block is labelled so.
-      const labelled = bash.find(([s]) => blockLabel(s.heading) === key);
-      return labelled ? labelled[1] : bash[n - 1]![1];
-    }
-  }
-  const k = key.toLowerCase();
-  const hit = bash.find(([s]) => blockLabel(s.heading) === k || s.name.toLowerCase() === k || s.heading.toLowerCase() === k);
-  return hit ? hit[1] : -1;
-}
-
-/** "Block 1a: Setup" -> "1a". */
-function blockLabel(heading: string): string | null {
-  const m = /\bblock\s+([0-9]+[a-z]?)\b/i.exec(heading);
-  return m ? m[1]!.toLowerCase() : null;
-}
-
 /**
  * How the user re-runs this entry (for printed commands): `node <bundle>` when this code runs
  * from a `cmdc build` bundle (the runtime is then inside the main script itself), else tsx.
@@ -228,11 +208,12 @@ async function main(command: CommandModule<unknown>, argv: readonly string[], op
       return await runner.runFrom(inst, inst.step, command.steps.length, input);
     }
     if (p.mode === 'block') {
-      const idx = findBlock(command, p.block!);
-      if (idx < 0) {
-        err(`${name}: no block '${p.block}' (see --help for the list)\n`);
+      const choice = selectBlock(command, p.block!);
+      if ('error' in choice) {
+        err(`${name}: ${choice.error}\n`);
         return 2;
       }
+      const idx = choice.index;
       const first = command.steps.findIndex((s) => s.kind === 'bash');
       if (idx === first && !p.workflowId) return await runner.runFrom(null, idx, idx + 1, input);
       const inst = p.workflowId ? store.get(command.name, p.workflowId) : store.discover(command.name, ['running', 'paused']);
@@ -596,7 +577,9 @@ export function helpText(command: CommandModule<unknown>, cwd = process.cwd()): 
     `  ${entry} --list`,
     '',
     'Options (recognised before --; anything else is an argument of the command):',
-    '  --block N          run one bash block (number or label, e.g. 1a); block 1 starts a new instance',
+    "  --block N          run one bash block: N-th block, '#N' (always the N-th), or a label ('1a',",
+    "                     'block 2'); a number that is also another block's label is refused;",
+    '                     the first block starts a new instance',
     '  --workflow-id ID   the instance to use (default: discovery by owner; several candidates is an error)',
     '  --resume [ID]      continue a paused instance from its next step',
     '  --list             list the instances of this command',
