@@ -208,7 +208,7 @@ export function rewritePlaceholders(block: BashBlock, placeholders: readonly Pla
 
 /** A line that reads as an English sentence or a markdown list item, not as bash. */
 const PROSE_LINE = /^(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?[A-Z][a-z]+(?:\*\*)?(?:[ ,]+(?:[A-Za-z][\w'’-]*|`[^`]*`)[,;:]?){3,}[ ]*[.:!?]?$/;
-const TEMPLATE_MARK = /\{\{\s*[A-Za-z_][\w.-]*\s*\}\}|^\s*(?:\.\.\.|…)\s*$|\[[A-Z][A-Z _-]{2,}\]|<[a-z][\w-]*(?: [\w-]+)+>/m;
+const TEMPLATE_MARK = /\{\{\s*[A-Za-z_][\w.-]*\s*\}\}|^\s*(?:\.\.\.|…)\s*$|\[[A-Z][A-Z _-]{2,}\]|<[a-z][\w-]*(?: [\w-]+)+>/gm;
 const BLANK = /\[[A-Z][A-Z0-9_-]*(?: [A-Z0-9_-]+)+\]/g;
 const BULLET = /^\s*(?:[-*+]|\d+[.)])\s+\S/;
 
@@ -240,9 +240,11 @@ export function detectTemplateBlock(block: BashBlock, file: string, parsed: { as
     return { file, line: s.line, col: s.col, endLine: e.line, endCol: e.col };
   };
   const proseLines = code.filter((l) => l.prose || l.bullet);
-  const mark = TEMPLATE_MARK.exec(block.code);
+  // A `[NOT STARTED]` in a quoted string is data (isDataBlank), also in a block that does not
+  // parse for some other reason: that block runs as an island and bash reports its syntax error.
+  const mark = [...block.code.matchAll(TEMPLATE_MARK)].find((m) => !(m[0].startsWith('[') && isDataBlank(block.code, ctx, m)));
   // `[SEVERITY LEVEL]`-style blanks are a template even in a block that parses (heredoc text).
-  const blank = [...block.code.matchAll(BLANK)].find((m) => ctx[m.index] !== 'comment');
+  const blank = [...block.code.matchAll(BLANK)].find((m) => ctx[m.index] !== 'comment' && !isDataBlank(block.code, ctx, m));
   if (blank) {
     return [blockIsTemplate(locate(blank.index, blank[0].length), 'template', label, `"${blank[0]}" is a blank for the model to fill`)];
   }
@@ -256,6 +258,33 @@ export function detectTemplateBlock(block: BashBlock, file: string, parsed: { as
     return [];
   }
   return proseLines.filter((l) => l.prose).map((l) => proseInBlock(locate(l.start, l.text.length), `"${clip(l.text)}"`));
+}
+
+/** Words of status markers that plans and reports carry as text: `[NOT STARTED]`, `[IN PROGRESS]`. */
+const STATUS_WORDS = new Set(
+  'NOT STARTED IN PROGRESS COMPLETE COMPLETED DONE BLOCKED SKIPPED PARTIAL PENDING FAILED FAIL PASS PASSED DEFERRED PLANNED RESEARCHED RESEARCHING IMPLEMENTING IMPLEMENTED ABANDONED REVISED TODO WIP OK ERROR WARN WARNING INFO DEBUG FIX RESOLVED OPEN CLOSED NEEDS REVIEW REVIEWED SUPERSEDED READY'.split(' '),
+);
+
+/**
+ * Whether a `[UPPER CASE]` text in a block is data rather than a blank for the model:
+ * inside a quoted string (`echo "adding [NOT STARTED] markers"`) it is a value the block handles;
+ * in heredoc text it is data when it is a status marker (`### Phase 1 [NOT STARTED]`) or when the
+ * block also uses the same text outside the heredoc (a grep/sed pattern, a string); a
+ * `Severity: [SEVERITY LEVEL]` line in a heredoc stays a blank.
+ */
+function isDataBlank(code: string, ctx: readonly TextContext[], m: RegExpMatchArray): boolean {
+  const where = ctx[m.index!];
+  if (where === 'single' || where === 'double') return true;
+  if (where !== 'heredoc' && where !== 'heredoc-quoted') return false;
+  const words = m[0].slice(1, -1).split(/[ _-]+/).filter(Boolean);
+  if (words.every((w) => STATUS_WORDS.has(w))) return true;
+  // the same text elsewhere, also as a pattern (`grep '\[NOT STARTED\]'`)
+  const inner = m[0].slice(1, -1).replace(/[-]/g, '\\-');
+  for (const other of code.matchAll(new RegExp(`\\\\?\\[${inner}\\\\?\\]`, 'g'))) {
+    const c = ctx[other.index!];
+    if (c === 'single' || c === 'double') return true;
+  }
+  return false;
 }
 
 function clip(s: string): string {

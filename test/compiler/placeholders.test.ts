@@ -114,6 +114,24 @@ const TEMPLATES: [string, string[]][] = [
   ['git log -5\nUpdate the changelog with the entries above.', ['prose-in-block 3:1']],
   ['echo "Update the changelog with the entries above."\n# Then run the tests for the whole thing.\nmake test', []],
   ['set -euo pipefail\nsource lib.sh\ninit_workflow_state "$ID"', []],
+  // issue 9 item 5: bracketed upper-case words inside quoted strings are data
+  ['echo "adding [NOT STARTED] markers"', []],
+  ["echo 'Phase 2 [IN PROGRESS]' >> plan.md", []],
+  ['MSG="phase marked [BLOCKED BY REVIEW]"\necho "$MSG"', []],
+  ['sed -i "s/\\[NOT STARTED\\]/[IN PROGRESS]/" "$PLAN"', []],
+  ['for p in 1 2; do\n  printf "%s\\n" "### Phase $p: Setup [NOT STARTED]"\ndone', []],
+  ['COUNT=$(grep -c "\\[NOT STARTED\\]" "$PLAN" || true)\necho "$COUNT phases [NOT STARTED]"', []],
+  // heredoc text: status markers and text the block also handles as a string are data ...
+  ["cat > plan.md <<'EOF'\n### Phase 1: Setup [NOT STARTED]\n### Phase 2: Build [IN PROGRESS]\nEOF", []],
+  ['cat > r.md <<EOF\n- Review: [NEEDS REVIEW]\nEOF', []],
+  ["cat > r.md <<EOF\nOwner: [TEAM LEAD]\nEOF\ngrep -q '\\[TEAM LEAD\\]' r.md && echo unassigned", []],
+  // ... other heredoc blanks, and blanks outside strings, stay templates
+  ['cat > r.md <<EOF\nSummary: [ONE LINE SUMMARY]\nEOF', ['block-is-template 3:10']],
+  ['echo hi\n[DESCRIBE THE FIX]', ['block-is-template 3:1']],
+  // a block that does not parse for another reason: the quoted marker is still data (the
+  // block becomes an island and bash reports the stray `fi`), a bare one is a blank
+  ['if true; then\n  echo "[NOT STARTED]"\nfi\nfi', []],
+  ['if true; then\n  [FILL IN COMMAND]\nfi\nfi', ['block-is-template 3:3']],
 ];
 
 test('block-is-template and prose-in-block', () => {
