@@ -1,14 +1,13 @@
 /**
  * The public surface generated code imports (a flat list of re-exports; other modules add lines).
  */
-export {
-  Shell, createShell, runBlock, registerLibrary, LibraryRegistry, defaultLibraries,
-  ExitSignal, ReturnSignal, LoopSignal,
-} from './shell/shell.js';
+export { Shell, createShell, runBlock, registerLibrary, LibraryRegistry, defaultLibraries } from './shell/shell.js';
+export { ExitSignal, ReturnSignal, LoopSignal } from './shell/signals.js';
 export type { BlockFn, BlockResult, CreateShellOptions, ShellOpts, StdioSpec, CondExpr } from './shell/shell.js';
 export { w, glob, dq, param, len, slice, repl, keys, indirect, cmdsub, arith, tilde, brace, arr, elem, r, env } from './shell/words.js';
 export type { Body, Word, WordLike, Part, Redir, Mod, AssignValue } from './shell/words.js';
 export type { Builtin } from './shell/builtins/index.js';
+export type { ExecHandler, ExecContext, ExecNext } from './shell/exec-handler.js';
 export { runIsland } from './shell/island.js';
 export type { CommandModule, Step, BashStep, AgentStep, PreStep, PlaceholderInfo } from './command.js';
 // The state runtime's public API, and the state library builtins (importing statelib registers

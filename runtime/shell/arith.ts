@@ -4,7 +4,7 @@
  * precedence, assignment operators, `++`/`--`, `?:`, `,`, bases (`0x1f`, `017`, `2#101`), and
  * variables whose values are themselves evaluated as expressions.
  */
-import { ArithError } from './shell.js';
+import { ArithError } from './signals.js';
 
 /** What arithmetic needs from the shell. */
 export interface ArithEnv {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tty from 'node:tty';
 import type { Shell } from './shell.js';
-import { CondError } from './shell.js';
+import { CondError } from './signals.js';
 import { toWord, type WordLike } from './words.js';
 import { expandPattern, expandRegex, expandString } from './expand.js';
 import { matchPattern } from './pattern.js';

@@ -13,22 +13,24 @@ import { spawn, type StdioOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Shell } from './shell.js';
-import { runSubshell } from './shell.js';
 import { Channel, Reader, type Fd, type FdTable } from './io.js';
 import type { Body, Redir } from './words.js';
+import { execContext, type ExecContext } from './exec-handler.js';
 
 // ---------------------------------------------------------------------------------------------
 // Processes
 
 /**
- * Spawn argv with the shell's fds 0-2; resolves with the exit status (128+n for signals,
- * 127/126 when the command cannot be run, after printing bash's message).
+ * The last link of the exec-handler chain: spawn `ctx.argv` with `ctx.stdio` wired as bash does;
+ * resolves with the exit status (128+n for signals, 127/126 when the command cannot be run,
+ * after printing bash's message).
  */
-export async function spawnWithFds(sh: Shell, argv: string[], env: Record<string, string>, o: { name?: string } = {}): Promise<number> {
+export async function spawnProcess(ctx: ExecContext, o: { name?: string } = {}): Promise<number> {
+  const { argv } = ctx;
   const stdio: ('pipe' | 'ignore' | number)[] = [];
   const sinks: [number, Fd & { kind: 'sink' }][] = [];
-  for (const n of [0, 1, 2]) {
-    const e = sh.fds.get(n);
+  for (const n of [0, 1, 2] as const) {
+    const e = ctx.stdio[n];
     if (!e || e.kind === 'closed') stdio.push('ignore');
     else if (e.kind === 'os') stdio.push(e.fd);
     else if (e.kind === 'reader') {
@@ -40,12 +42,13 @@ export async function spawnWithFds(sh: Shell, argv: string[], env: Record<string
     }
   }
   const name = o.name ?? argv[0]!;
+  const error = (msg: string) => ctx.error(msg);
   return new Promise<number>((resolve) => {
     let child;
     try {
-      child = spawn(argv[0]!, argv.slice(1), { cwd: sh.cwd, env, stdio, argv0: argv[0] });
+      child = spawn(argv[0]!, argv.slice(1), { cwd: ctx.cwd, env: ctx.env, stdio, argv0: argv[0] });
     } catch (e) {
-      sh.error(`${name}: ${(e as Error).message}`);
+      error(`${name}: ${(e as Error).message}`);
       resolve(126);
       return;
     }
@@ -54,14 +57,14 @@ export async function spawnWithFds(sh: Shell, argv: string[], env: Record<string
       if (settled) return;
       settled = true;
       if (err.code === 'ENOENT') {
-        if (name.includes('/')) sh.error(`${name}: No such file or directory`);
-        else sh.error(`${name}: command not found`);
+        if (name.includes('/')) error(`${name}: No such file or directory`);
+        else error(`${name}: command not found`);
         resolve(127);
       } else if (err.code === 'EACCES') {
-        sh.error(`${name}: Permission denied`);
+        error(`${name}: Permission denied`);
         resolve(126);
       } else {
-        sh.error(`${name}: ${err.message}`);
+        error(`${name}: ${err.message}`);
         resolve(126);
       }
     });
@@ -88,9 +91,9 @@ const SIGNALS: Record<string, number> = {
   SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15,
 };
 
-/** Run an external command with the shell's exported env plus `prefix` assignments. */
-export function runExternal(sh: Shell, argv: string[], prefix: Record<string, string>): Promise<number> {
-  return spawnWithFds(sh, argv, sh.exportedEnv(prefix));
+/** Spawn argv on the shell's fds and cwd, bypassing the exec handlers (bash islands run bash itself). */
+export function spawnWithFds(sh: Shell, argv: string[], env: Record<string, string>, o: { name?: string } = {}): Promise<number> {
+  return spawnProcess(execContext(sh, argv, env), o);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,7 +226,7 @@ function openTargetSafe(sh: Shell, target: string, flags: string, opened: number
  * fd 0 through an in-memory channel. Returns every stage's status (PIPESTATUS).
  */
 export async function runPipeline(sh: Shell, stages: Body[]): Promise<number[]> {
-  if (stages.length === 1) return [await runSubshell(sh, stages[0]!)];
+  if (stages.length === 1) return [await sh.runSubshell(stages[0]!)];
   const channels = stages.slice(1).map(() => new Channel());
   return Promise.all(
     stages.map(async (stage, i) => {
@@ -233,7 +236,7 @@ export async function runPipeline(sh: Shell, stages: Body[]): Promise<number[]> 
       // let every stage start before any runs (a stage may block on its input)
       await Promise.resolve();
       try {
-        return await runSubshell(sub, stage, true);
+        return await sub.runSubshell(stage, true);
       } finally {
         if (i < stages.length - 1) channels[i]!.close();
         if (i > 0) channels[i - 1]!.break();

@@ -8,16 +8,44 @@
  * `e` (unquoted expansion result: split and glob-active). The four entry points differ only in
  * what they do with those segments: fields (argv), one string (assignments), a pattern
  * (case / `[[ == ]]` / `${x#p}`: quoted parts escaped), a regex (`=~`).
+ *
+ * Expansion sees the shell only through {@link ExpandEnv} (variables, options, positional
+ * parameters, command substitution, globbing, error reporting), which the Shell implements.
  */
 import * as os from 'node:os';
-import type { Shell } from './shell.js';
-import { ExitSignal, ArithError } from './shell.js';
-import type { ParamSpec, Part, Word } from './words.js';
+import { ExitSignal, ArithError } from './signals.js';
+import type { Body, ParamSpec, Part, Word } from './words.js';
 import { elements, indices, scalar, type VarValue } from './vars.js';
-import { evalArith } from './arith.js';
+import { evalArith, type ArithEnv } from './arith.js';
 import {
-  escapePattern, globPaths, matchPattern, hasPatternChars, trimPattern, replacePattern, unescapePattern,
+  escapePattern, matchPattern, hasPatternChars, trimPattern, replacePattern, unescapePattern,
 } from './pattern.js';
+
+/**
+ * What expansion needs from the shell, and nothing more (the Shell implements it; a test or
+ * another tier can expand words against anything that does).
+ */
+export interface ExpandEnv extends ArithEnv {
+  /** Scalar value of a variable or special parameter (`$?`, `$1`, `$#` …); undefined when unset. */
+  getVar(name: string): string | undefined;
+  /** The full value (array, assoc or scalar) of a variable. */
+  getValue(name: string): VarValue | undefined;
+  /** `${x:=v}`, `${A[i]:=v}` */
+  setVar(name: string, value: string, opts?: { index?: string }): boolean;
+  /** The options expansion obeys. */
+  readonly opts: { readonly nounset: boolean; readonly noglob: boolean; readonly nullglob: boolean; readonly failglob: boolean };
+  /** `$1 …` (`$@`, `${@:n}`) and `$0` (`${@:0}`). */
+  readonly positional: readonly string[];
+  readonly scriptName: string;
+  /** `$IFS` (its default when unset). */
+  ifs(): string;
+  /** Run `$( body )`: returns its stdout, records its status as `$?` (and for `x=$(false)`). */
+  commandSubst(body: Body): Promise<string>;
+  /** Paths matching a glob pattern from the working directory, sorted; [] when none (reads directories). */
+  glob(pattern: string): string[];
+  /** Report an error as bash does (`<script>: line N: msg` on stderr). */
+  error(msg: string): void;
+}
 
 interface Seg {
   s: string;
@@ -43,7 +71,7 @@ class Builder {
 }
 
 /** Error for bad substitutions etc.: message printed, the shell exits with status 1. */
-function fatal(sh: Shell, msg: string, status = 1): never {
+function fatal(sh: ExpandEnv, msg: string, status = 1): never {
   sh.error(msg);
   throw new ExitSignal(status);
 }
@@ -57,7 +85,7 @@ function splitIndex(spec: ParamSpec): { all: '@' | '*' | null; index: string | n
 }
 
 /** Expand `$name` / `${name}` references inside index text (for associative keys). */
-function indexKey(sh: Shell, text: string): string {
+function indexKey(sh: ExpandEnv, text: string): string {
   return text.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_m, n: string) => sh.getVar(n) ?? '');
 }
 
@@ -66,7 +94,7 @@ function indexKey(sh: Shell, text: string): string {
  * `${A[$i]}`, `${A[${n}+1]}`): `${#N[@]}`, `${#N}`, `${N}`, `${N[i]}` and `$N` are replaced by
  * their values before the subscript is evaluated (bash expands the subscript first).
  */
-function indexText(sh: Shell, text: string): string {
+function indexText(sh: ExpandEnv, text: string): string {
   if (!text.includes('$')) return text;
   return text.replace(/\$\{(#?)([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
     (_m, hash: string, name: string | undefined, sub: string | undefined, bare: string | undefined) => {
@@ -84,7 +112,7 @@ function indexText(sh: Shell, text: string): string {
 }
 
 /** The value(s) of a parameter: a string, a list (`$@`, `${A[@]}`), or undefined (unset). */
-function lookup(sh: Shell, name: string, spec: ParamSpec): { v: string | string[] | undefined; list: '@' | '*' | null } {
+function lookup(sh: ExpandEnv, name: string, spec: ParamSpec): { v: string | string[] | undefined; list: '@' | '*' | null } {
   const { all, index } = splitIndex(spec);
   if (name === '@' || name === '*') return { v: sh.positional.slice(), list: name };
   if (all) {
@@ -120,7 +148,7 @@ export function shellQuote(s: string): string {
   return "'" + s.replace(/'/g, "'\\''") + "'";
 }
 
-async function paramExpand(sh: Shell, spec: ParamSpec, quoted: boolean): Promise<{ v: string | string[]; list: '@' | '*' | null } | null> {
+async function paramExpand(sh: ExpandEnv, spec: ParamSpec, quoted: boolean): Promise<{ v: string | string[]; list: '@' | '*' | null } | null> {
   let name = spec.name;
   if (spec.indirect) {
     const target = sh.getVar(name);
@@ -245,7 +273,7 @@ async function paramExpand(sh: Shell, spec: ParamSpec, quoted: boolean): Promise
 // ---------------------------------------------------------------------------------------------
 // Parts
 
-async function expandParts(sh: Shell, parts: readonly Part[], b: Builder, quoted: boolean): Promise<void> {
+async function expandParts(sh: ExpandEnv, parts: readonly Part[], b: Builder, quoted: boolean): Promise<void> {
   for (const p of parts) {
     switch (p.t) {
       case 'lit':
@@ -300,9 +328,7 @@ async function expandParts(sh: Shell, parts: readonly Part[], b: Builder, quoted
         break;
       }
       case 'cmd': {
-        const { out, status } = await sh.capture(p.body);
-        sh.lastSubStatus = status;
-        sh.status = status;
+        const out = await sh.commandSubst(p.body);
         b.add(out.replace(/\0/g, '').replace(/\n+$/, ''), quoted ? 'q' : 'e');
         break;
       }
@@ -383,7 +409,7 @@ function patternText(segs: Seg[]): string {
 }
 
 /** Expand words into argv fields: split on IFS, glob, remove quotes. */
-export async function expandFields(sh: Shell, words: readonly Word[]): Promise<string[]> {
+export async function expandFields(sh: ExpandEnv, words: readonly Word[]): Promise<string[]> {
   const out: string[] = [];
   const ifs = sh.ifs();
   for (const w of words) {
@@ -401,7 +427,7 @@ export async function expandFields(sh: Shell, words: readonly Word[]): Promise<s
         if (globbable) {
           const pat = patternText(sf.segs);
           if (hasPatternChars(pat)) {
-            const matches = globPaths(pat, sh.cwd, { dotglob: sh.opts.dotglob });
+            const matches = sh.glob(pat);
             if (matches.length) {
               out.push(...matches);
               continue;
@@ -418,7 +444,7 @@ export async function expandFields(sh: Shell, words: readonly Word[]): Promise<s
 }
 
 /** Expand a word into one string (assignment values, redirect targets, `[[ ]]` operands). */
-export async function expandString(sh: Shell, word: Word): Promise<string> {
+export async function expandString(sh: ExpandEnv, word: Word): Promise<string> {
   if (word.parts.length === 1 && word.parts[0]!.t === 'lit') return word.parts[0].v;
   const b = new Builder();
   await expandParts(sh, word.parts, b, false);
@@ -426,14 +452,14 @@ export async function expandString(sh: Shell, word: Word): Promise<string> {
 }
 
 /** Expand a word into a pattern: quoted parts are escaped, unquoted text stays active. */
-export async function expandPattern(sh: Shell, word: Word): Promise<string> {
+export async function expandPattern(sh: ExpandEnv, word: Word): Promise<string> {
   const b = new Builder();
   await expandParts(sh, word.parts, b, false);
   return b.fields.map((f) => patternText(f)).join(' ');
 }
 
 /** Expand a word into a regex (`[[ =~ ]]`): quoted parts are matched literally. */
-export async function expandRegex(sh: Shell, word: Word): Promise<string> {
+export async function expandRegex(sh: ExpandEnv, word: Word): Promise<string> {
   const b = new Builder();
   await expandParts(sh, word.parts, b, false);
   return b.fields

@@ -22,7 +22,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Shell } from './shell.js';
-import { ExitSignal } from './shell.js';
+import { ExitSignal } from './signals.js';
 import type { Var, VarValue } from './vars.js';
 import { spawnWithFds } from './exec.js';
 import { attrLetters } from './builtins/declare.js';

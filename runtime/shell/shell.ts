@@ -45,31 +45,14 @@ import { Capture, Reader, writeFd, type Fd, type FdTable, type Sink } from './io
 import {
   toWord, type AssignValue, type ArrayValue, type Body, type Mod, type Redir, type WordLike,
 } from './words.js';
-import { expandFields, expandString, expandPattern } from './expand.js';
+import { expandFields, expandString, expandPattern, type ExpandEnv } from './expand.js';
 import { evalArith } from './arith.js';
 import { evalCond, type CondExpr } from './cond.js';
-import { matchPattern } from './pattern.js';
-import { runExternal, withRedirs, runPipeline } from './exec.js';
+import { globPaths, matchPattern } from './pattern.js';
+import { spawnProcess, withRedirs, runPipeline } from './exec.js';
+import { execContext, runChain, type ExecHandler } from './exec-handler.js';
 import { BUILTINS, type Builtin } from './builtins/index.js';
-
-// ---------------------------------------------------------------------------------------------
-// Signals (typed exceptions that unwind bash control flow)
-
-export class ExitSignal extends Error {
-  constructor(readonly status: number) {
-    super(`exit ${status}`);
-  }
-}
-export class ReturnSignal extends Error {
-  constructor(readonly status: number) {
-    super(`return ${status}`);
-  }
-}
-export class LoopSignal extends Error {
-  constructor(readonly which: 'break' | 'continue', readonly levels: number) {
-    super(which);
-  }
-}
+import { ExitSignal, ReturnSignal, LoopSignal, CondError, ArithError, normSignal } from './signals.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options and creation
@@ -112,6 +95,11 @@ export interface CreateShellOptions {
   /** Library builtins activated by `source <lib>.sh` (default: the shared registry). */
   libraries?: LibraryRegistry;
   options?: Partial<ShellOpts>;
+  /**
+   * Exec handlers, in order, that every external command goes through before the real spawn
+   * (see runtime/shell/exec-handler.ts); forks inherit them.
+   */
+  exec?: readonly ExecHandler[];
 }
 
 /** What a registered library is, besides its builtins (see registerLibrary). */
@@ -199,7 +187,7 @@ interface FuncDef {
   src?: string;
 }
 
-export class Shell {
+export class Shell implements ExpandEnv {
   vars: Vars;
   positional: string[];
   cwd: string;
@@ -244,6 +232,8 @@ export class Shell {
   command = '';
   /** Set while running the EXIT trap, so `exit` inside it does not re-run it. */
   inExitTrap = false;
+  /** The exec-handler chain external commands go through (the real spawn comes after it). */
+  readonly execHandlers: readonly ExecHandler[];
 
   constructor(o: CreateShellOptions | Shell) {
     if (o instanceof Shell) {
@@ -269,6 +259,7 @@ export class Shell {
       this.subshellLevel = o.subshellLevel + 1;
       this.pid = o.pid;
       this.pipestatus = o.pipestatus.slice();
+      this.execHandlers = o.execHandlers;
       return;
     }
     this.vars = new Vars();
@@ -299,6 +290,7 @@ export class Shell {
     this.libraries = o.libraries ?? defaultLibraries;
     this.libBuiltins = new Map();
     this.pid = process.pid;
+    this.execHandlers = o.exec ?? [];
   }
 
   /** A subshell copy (pipeline stage, `( )`, `$( )`). */
@@ -660,7 +652,15 @@ export class Shell {
         }
       }
     }
-    return runExternal(this, argv, prefix);
+    return this.runExternal(argv, prefix);
+  }
+
+  /**
+   * Run an external command (no function or builtin lookup) through the exec-handler chain,
+   * the real spawn last; its environment is the exported variables plus `prefix`.
+   */
+  runExternal(argv: readonly string[], prefix: Record<string, string> = {}): Promise<number> {
+    return runChain(this.execHandlers, execContext(this, argv, this.exportedEnv(prefix)), spawnProcess);
   }
 
   async callFunction(name: string, fn: FuncDef, args: string[]): Promise<number> {
@@ -862,7 +862,7 @@ export class Shell {
 
   /** `( ... )` */
   async subshell(body: Body, ...redirs: Redir[]): Promise<number> {
-    const st = await withRedirs(this, redirs, () => runSubshell(this, body));
+    const st = await withRedirs(this, redirs, () => this.runSubshell(body));
     return this.done(st);
   }
 
@@ -1075,43 +1075,44 @@ export class Shell {
     return this.done(st);
   }
 
+  /** `$( body )` for expansion: its stdout; its status becomes `$?` and the last substitution status. */
+  async commandSubst(body: Body): Promise<string> {
+    const { out, status } = await this.capture(body);
+    this.lastSubStatus = status;
+    this.status = status;
+    return out;
+  }
+
+  /** Pathname expansion from the working directory (`shopt -s dotglob` obeyed). */
+  glob(pattern: string): string[] {
+    return globPaths(pattern, this.cwd, { dotglob: this.opts.dotglob });
+  }
+
   /** Capture the stdout of `body` run in a subshell copy (command substitution). */
   async capture(body: Body): Promise<{ out: string; status: number }> {
     const sub = this.fork();
     const cap = new Capture();
     sub.fds.set(1, { kind: 'sink', sink: cap as Sink });
     sub.opts.errexit = false; // bash clears -e in $( ) unless inherit_errexit
-    const status = await runSubshell(sub, body, true);
+    const status = await sub.runSubshell(body, true);
     return { out: cap.text(), status };
   }
-}
 
-/** Run `body` in a subshell copy of `sh` (or in `sh` itself when `isCopy`); returns its status. */
-export async function runSubshell(sh: Shell, body: Body, isCopy = false): Promise<number> {
-  const sub = isCopy ? sh : sh.fork();
-  let err: unknown;
-  try {
-    await body(sub);
-  } catch (e) {
-    err = e;
-  }
-  if (err instanceof LoopSignal) err = undefined;
-  return sub.finish(err);
-}
-
-export function normSignal(s: string): string {
-  const u = s.toUpperCase().replace(/^SIG/, '');
-  if (u === '0') return 'EXIT';
-  if (u === '2') return 'INT';
-  if (u === '15') return 'TERM';
-  if (u === '1') return 'HUP';
-  return u;
-}
-
-export class CondError extends Error {}
-export class ArithError extends Error {
-  constructor(message: string, readonly expr: string) {
-    super(message);
+  /**
+   * Run `body` as a subshell: in a fork of this shell, or in this shell itself when it already
+   * is the copy (`forked`: a pipeline stage, a command substitution). Loop signals end it, the
+   * EXIT trap runs; returns its status.
+   */
+  async runSubshell(body: Body, forked = false): Promise<number> {
+    const sub = forked ? this : this.fork();
+    let err: unknown;
+    try {
+      await body(sub);
+    } catch (e) {
+      err = e;
+    }
+    if (err instanceof LoopSignal) err = undefined;
+    return sub.finish(err);
   }
 }
 

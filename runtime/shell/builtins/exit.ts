@@ -1,6 +1,6 @@
 /** `exit [n]`, `return [n]`, `break [n]`, `continue [n]`: unwind with typed signals. */
 import type { Shell } from '../shell.js';
-import { ExitSignal, LoopSignal, ReturnSignal } from '../shell.js';
+import { ExitSignal, LoopSignal, ReturnSignal } from '../signals.js';
 
 function statusArg(sh: Shell, name: string, args: string[]): number | null {
   if (args.length === 0) return sh.status;

@@ -1,6 +1,6 @@
 /** `let expr…`: status 1 when the last expression is 0. */
 import type { Shell } from '../shell.js';
-import { ArithError } from '../shell.js';
+import { ArithError } from '../signals.js';
 import { evalArith } from '../arith.js';
 
 export function letB(sh: Shell, args: string[]): number {

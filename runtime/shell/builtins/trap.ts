@@ -1,6 +1,6 @@
 /** `trap [-p] [-l] ['cmds'|-|''] [SIG…]` (EXIT, ERR, INT, TERM, …). */
 import type { Shell } from '../shell.js';
-import { normSignal } from '../shell.js';
+import { normSignal } from '../signals.js';
 
 function quote(s: string): string {
   return "'" + s.replace(/'/g, "'\\''") + "'";

@@ -101,8 +101,7 @@ export async function command(sh: Shell, args: string[]): Promise<number> {
   const name = rest[0]!;
   const b = sh.libBuiltins.get(name) ?? BUILTINS[name];
   if (b) return b(sh, rest.slice(1), name);
-  const { runExternal } = await import('../exec.js');
-  return runExternal(sh, rest, {});
+  return sh.runExternal(rest);
 }
 
 export async function builtin(sh: Shell, args: string[]): Promise<number> {
