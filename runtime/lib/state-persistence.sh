@@ -416,7 +416,10 @@ _cmdc_tail_complete() {
     return
   fi
   [[ "$line" == "#"* ]] && return 0
-  [[ "$line" =~ ^\{\ (${assign}\;\ )+\}[\ $'\t']*$ ]]
+  [[ "$line" =~ ^\{\ (${assign}\;\ )+\}[\ $'\t']*$ ]] && return 0
+  local _g_qw _g_full _g_open _g_keyre _g_valre _g_wone
+  _cmdc_state_grammar
+  [[ "$line" =~ $_g_full ]]
 }
 
 # _cmdc_needs_repair PATH: whether the file is non-empty and does not end with a newline.
@@ -429,16 +432,22 @@ _cmdc_needs_repair() {
 # _cmdc_repair_tail_locked PATH: with the lock held, make the file end with a newline: cut a
 # torn last record, or terminate a complete one (runtime/store/state.ts repairTailLocked).
 _cmdc_repair_tail_locked() {
-  local path=$1 size tail
+  local path=$1 size tail n
   _cmdc_needs_repair "$path" || return 0
   size=$(stat -c %s -- "$path") || return 1
   tail=$(tail -n 1 -- "$path"; printf x)
   tail=${tail%x}
   if _cmdc_tail_complete "$tail"; then
     printf '\n' >>"$path"
-  else
+  elif [[ "$tail" =~ ^[\ $'\t']*([{#]|export\ [A-Za-z_][A-Za-z0-9_]*(=|$)) || "export " == "${tail#"${tail%%[! $'\t']*}"}"* ]]; then
+    # what a killed writer leaves (runtime/store/format.ts tornTailProblem): cut it
     local LC_ALL=C
     truncate -s $((size - ${#tail})) -- "$path"
+  else
+    # not something cmdc writes: refused, not silently cut
+    n=$(wc -l <"$path") || return 1
+    _cmdc_refuse_state "$path" $((n + 1)) ""
+    return 1
   fi
 }
 
@@ -592,8 +601,106 @@ _cmdc_read_meta() {
   done <"$1"
 }
 
+# _cmdc_state_grammar: sets the caller's locals _g_qw _g_full _g_open _g_keyre _g_valre _g_wone,
+# the regexes of the state-file grammar _cmdc_validate_state checks (use them under LC_ALL=C).
+_cmdc_state_grammar() {
+  local -r nl=$'\n' bl=$'[ \t]' sq="'[^']*'" dq='"([^"\\$`]|\\.)*"'
+  local -r name='[A-Za-z_][A-Za-z0-9_]*'
+  _g_qw="\\\$'([^'\\\\]|\\\\.)*'"
+  local -r unit="($_g_qw|$sq|$dq|[A-Za-z0-9_./:@%+,=-]|\\\\[^$nl])"
+  local -r value="(\\(($bl*$unit+)*$bl*\\)|$unit*)"
+  local -r decl="(export|declare|typeset)($bl+-([agx]+|-))*$bl+"
+  local -r simple="($decl)?$name=$value(($bl+|$bl*;$bl*($decl)?)$name=$value)*$bl*;?"
+  local -r record="\\{$bl+($name=$value$bl*;$bl*)+\\}"
+  _g_full="^$bl*((($simple)|($record))($bl+#[^$nl]*|$bl*)|#[^$nl]*)?\$"
+  _g_open="^$bl*((($decl)?($name=$value($bl+|$bl*;$bl*($decl)?))*)|(\\{$bl+($name=$value$bl*;$bl*)*))$name=$unit*('[^']*|\"([^\"\\\\\$\`]|\\\\.)*)\$"
+  _g_keyre="^[ ${bl:2:1}{;]*($decl)?($name)="
+  _g_valre="^$value(.*)\$"
+  _g_wone="^($name)=($_g_qw|\\(($_g_qw( $_g_qw)*)?\\)); (.*)\$"
+}
+
+# _cmdc_validate_state PATH: status 0 when every statement of the state file is a plain
+# assignment that the TS parser (runtime/store/format.ts parseStateText) also accepts — a
+# `{ K=$'..'; }` record, `# ...` comments, `[export|declare -agx] K=word ...` with words made of
+# $'..', '..', ".." (no $ or backtick), \c and [A-Za-z0-9_./:@%+,=-] — and no statement assigns a
+# name the writer refuses (cmdc_key_problem). Otherwise prints the refusal (as the TS builtins
+# do, refusedStateMessage) and returns 1: the file is then never sourced, so nothing in it runs.
+# A quote left open at a line end continues the statement on the next lines; one left open at
+# the end of the file is a torn tail (bash's syntax error runs nothing of it). Callers repair a
+# torn tail first (_cmdc_checked_state).
+_cmdc_validate_state() {
+  local LC_ALL=C path=$1 line stmt="" n=0 first=0 rest key problem
+  local -r nl=$'\n'
+  local _g_qw _g_full _g_open _g_keyre _g_valre _g_wone
+  _cmdc_state_grammar
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    ((++n))
+    if [[ -n "$stmt" ]]; then
+      stmt+=$nl$line
+    else
+      # fast paths: a comment (the `# cmdc:` header), and a record exactly as cmdc writes it
+      [[ "$line" == *([ $'\t'])"#"* ]] && continue
+      if [[ "$line" == "{ "*"; }" ]]; then
+        rest=${line#"{ "}
+        while [[ "$rest" != "}" && "$rest" =~ $_g_wone ]]; do
+          key=${BASH_REMATCH[1]}
+          rest=${BASH_REMATCH[${#BASH_REMATCH[@]} - 1]}
+          if cmdc_key_problem problem "$key"; then
+            _cmdc_refuse_state "$path" "$n" "$key"
+            return 1
+          fi
+        done
+        [[ "$rest" == "}" ]] && continue
+      fi
+      stmt=$line
+      first=$n
+    fi
+    [[ "$stmt" =~ $_g_open ]] && continue
+    if [[ ! "$stmt" =~ $_g_full ]]; then
+      _cmdc_refuse_state "$path" "$n" ""
+      return 1
+    fi
+    rest=$stmt
+    while [[ "$rest" =~ $_g_keyre ]]; do
+      key=${BASH_REMATCH[5]}
+      rest=${rest:${#BASH_REMATCH[0]}}
+      if cmdc_key_problem problem "$key"; then
+        _cmdc_refuse_state "$path" "$first" "$key"
+        return 1
+      fi
+      [[ "$rest" =~ $_g_valre ]] || break
+      rest=${BASH_REMATCH[${#BASH_REMATCH[@]} - 1]}
+    done
+    stmt=""
+  done <"$path"
+}
+
+# _cmdc_refuse_state PATH LINE [KEY]: the refusal message (runtime/statelib/persistence.ts
+# refusedStateMessage).
+_cmdc_refuse_state() {
+  local what="is not a state-file assignment"
+  [[ -n "$3" ]] && what="assigns the reserved name $3"
+  echo "ERROR: refusing to use state file $1: line $2 $what (cmdc parses state files and never runs them)" >&2
+}
+
+# _cmdc_checked_state ID PATH DIR: repairs a torn tail (under the instance lock), then
+# validates the file (_cmdc_validate_state); status 1 (the refusal printed) when it must not be
+# sourced.
+_cmdc_checked_state() {
+  local id=$1 path=$2 dir=$3 rc=0
+  if _cmdc_needs_repair "$path"; then
+    local _cmdc_lock_token lock="$dir/.cmdc/locks/$id.lock"
+    _cmdc_lock_acquire "$lock" || return 1
+    _cmdc_repair_tail_locked "$path" || rc=1
+    _cmdc_lock_release "$lock"
+    ((rc == 0)) || return 1
+  fi
+  _cmdc_validate_state "$path"
+}
+
 # load_workflow_state WORKFLOW_ID [FIRST_BLOCK]: repairs a torn tail (under the lock), then
-# sources the state file into the shell, sets and exports STATE_FILE and WORKFLOW_ID.
+# validates (_cmdc_validate_state) and only then sources the state file into the shell, sets
+# and exports STATE_FILE and WORKFLOW_ID.
 # FIRST_BLOCK=true creates the instance when its file does not exist yet.
 load_workflow_state() {
   local _csr_id _csr_path _csr_dir first=${2:-false}
@@ -606,12 +713,8 @@ load_workflow_state() {
       return 1
     fi
   fi
-  if _cmdc_needs_repair "$_csr_path"; then
-    local _cmdc_lock_token lock="$_csr_dir/.cmdc/locks/$_csr_id.lock"
-    _cmdc_lock_acquire "$lock" || return 1
-    _cmdc_repair_tail_locked "$_csr_path"
-    _cmdc_lock_release "$lock"
-  fi
+  # never sourced unless every line is a plain assignment (nothing in it can run)
+  _cmdc_checked_state "$_csr_id" "$_csr_path" "$_csr_dir" || return 1
   # shellcheck disable=SC1090
   source "$_csr_path" || return 1
   STATE_FILE=$_csr_path
@@ -672,7 +775,8 @@ _cmdc_rebuild_index() {
 # discover_latest_state_file PREFIX: prints the state file of the caller's one running/paused
 # instance of PREFIX (runtime/store/discover.ts). Several: an error listing them newest first and
 # naming --workflow-id; none: an error; status 1 and nothing on stdout in both cases. Another
-# owner's instance is never returned. When the cmdc runner set CMDC_WORKFLOW_ID for this block
+# owner's instance is never returned, nor a file _cmdc_validate_state refuses (the seed's blocks
+# `source` the path they get). When the cmdc runner set CMDC_WORKFLOW_ID for this block
 # and its prefix is PREFIX, that instance is used without discovery.
 discover_latest_state_file() {
   local want=${1:-} dir owner hash id prefix f _crm_owner _crm_status _crm_block _crm_command
@@ -680,6 +784,7 @@ discover_latest_state_file() {
   cmdc_state_dir dir
   if [[ -n "${CMDC_WORKFLOW_ID:-}" ]] && cmdc_id_prefix prefix "$CMDC_WORKFLOW_ID" &&
     [[ -z "$want" || "$prefix" == "$want" ]] && [[ -f "$dir/workflow_$CMDC_WORKFLOW_ID.sh" ]]; then
+    _cmdc_checked_state "$CMDC_WORKFLOW_ID" "$dir/workflow_$CMDC_WORKFLOW_ID.sh" "$dir" || return 1
     printf '%s\n' "$dir/workflow_$CMDC_WORKFLOW_ID.sh"
     return 0
   fi
@@ -703,6 +808,8 @@ discover_latest_state_file() {
     found+=("$id")
   done
   if ((${#found[@]} == 1)); then
+    # the caller may `source` what it is given: never a file that would run something
+    _cmdc_checked_state "${found[0]}" "$dir/workflow_${found[0]}.sh" "$dir" || return 1
     printf '%s\n' "$dir/workflow_${found[0]}.sh"
     return 0
   fi

@@ -38,7 +38,8 @@ import { runRecordPath, stateDir, stateFilePath } from '../store/paths.js';
 import { resolveOwner } from '../store/owner.js';
 import { listCandidates, scanStateFiles } from '../store/discover.js';
 import { STATE_FORMAT, WorkflowState, createState, loadState, readStateMeta, type StateMeta } from '../store/state.js';
-import { StateNotFoundError } from '../store/errors.js';
+import { StateNotFoundError, StateParseError } from '../store/errors.js';
+import { parseStateText } from '../store/format.js';
 import { singleQuote } from '../lang/quote.js';
 import { decodeEscapes } from '../lang/escapes.js';
 
@@ -77,8 +78,16 @@ export interface Instance {
 const RECORD_FIELDS = ['command', 'args', 'arguments', 'sets', 'session', 'cwd', 'outputs'] as const;
 type RunRecord = Pick<Instance, (typeof RECORD_FIELDS)[number]>;
 
-/** An instance that cannot be found, or several that match (the message names them). */
-export class InstanceLookupError extends Error {}
+/** An instance that cannot be found, or several that match, or cannot be used (the message says why). */
+export class InstanceLookupError extends Error {
+  /** The exit status of the run that stops on it. */
+  readonly exitCode: number = 1;
+}
+
+/** The instance's state file does not parse: nothing of it may run, so no block runs on it. */
+export class StateRefusedError extends InstanceLookupError {
+  override readonly exitCode = 65;
+}
 
 export interface Store {
   /**
@@ -92,6 +101,12 @@ export interface Store {
   discover(command: string, statuses: Status[]): Instance;
   list(command: string): Instance[];
   update(inst: Instance, patch: Partial<Pick<Instance, 'status' | 'step' | 'cwd' | 'arguments' | 'sets' | 'session'>>): void;
+  /**
+   * Throws StateRefusedError unless the instance's state file parses strictly (a torn last
+   * record is fine: the blocks' loaders leave it out). Run before every block of an existing
+   * instance, so a block never sources a file that would run something.
+   */
+  verify(inst: Instance): void;
   /** The state file's scalar values, for agent prompts. */
   values(inst: Instance): Record<string, string>;
   /** Record a value in the state file (agent outputs). */
@@ -294,6 +309,25 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
       Object.assign(inst, patch);
       if (recordChanged) writeRecord(inst);
       if ('status' in patch || 'step' in patch) writeHeader(inst);
+    },
+    verify(inst) {
+      let data: Buffer;
+      try {
+        data = readFileSync(inst.file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InstanceLookupError(`the state file of ${inst.id} is gone (${inst.file})`);
+        throw e;
+      }
+      try {
+        parseStateText(data, inst.file);
+      } catch (e) {
+        if (!(e instanceof StateParseError)) throw e;
+        throw new StateRefusedError(
+          `refusing to run a block of ${inst.id}: its state file does not parse: ${e.message}\n` +
+            `  cmdc parses state files and never runs them. If you did not write that line, someone else changed the file;\n` +
+            `  stop this instance with: cmdc state cancel ${inst.id}`,
+        );
+      }
     },
     values(inst) {
       // The state runtime's parser reads every record format the library writes (cmdc records,

@@ -223,7 +223,7 @@ async function main(command: CommandModule<unknown>, argv: readonly string[], op
   } catch (e) {
     if (e instanceof InstanceLookupError) {
       err(`${name}: ${e.message}\n`);
-      return 1;
+      return e.exitCode;
     }
     throw e;
   }
@@ -318,6 +318,7 @@ class Runner {
       for (let i = from; i < to; i++) {
         const step = command.steps[i]!;
         if (step.kind === 'bash') {
+          if (inst) store.verify(inst);
           const env = this.blockEnv(a, cwd);
           if (inst) {
             // The instance this run belongs to: discovery can use it instead of guessing.

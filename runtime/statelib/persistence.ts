@@ -3,8 +3,8 @@
  * `source …/state-persistence.sh`, whether or not a copy exists at that path): the seed
  * library's functions with exactly the bash functions' arguments, output, statuses and
  * variables, doing the file work through the state runtime (runtime/store/state.ts, discover.ts,
- * checkpoint.ts paths, ids.ts). Also `source <state file>`: a cmdc state file is loaded by
- * parsing it (never evaluated); anything the parser does not accept is left to bash.
+ * checkpoint.ts paths, ids.ts). Also `source <state file>`: a state file is loaded by parsing
+ * it, never evaluated; a file the parser refuses is refused whole (status 1, file:line).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -15,10 +15,11 @@ import { atomicWriteFile } from '../store/lock.js';
 import { resolveOwner } from '../store/owner.js';
 import { markIndexComplete } from '../store/owner-index.js';
 import { indexMarkerPath } from '../store/paths.js';
-import { keyNameProblem, parseStateText, singleQuote } from '../store/format.js';
-import { WorkflowState, createState, foldRecords, loadState, isWorkflowStatus, type StateRecordInput } from '../store/state.js';
+import { keyNameProblem, parseStateText, type StateRecord } from '../store/format.js';
+import { decode } from '../lang/bytes.js';
+import { WorkflowState, createState, loadState, isWorkflowStatus, type StateRecordInput } from '../store/state.js';
 import { listCandidates } from '../store/discover.js';
-import { StateExistsError, StateNotFoundError } from '../store/errors.js';
+import { StateExistsError, StateNotFoundError, StateParseError } from '../store/errors.js';
 import { canonicalJson, currentRef, defineGlobals, envOf, hasJq, idPrefix, invalidIdMessage, isFile, runJq, setExport, stateDirOf, stateRef, v, type Ref } from './util.js';
 import { activateErrorHandling } from './error-handling.js';
 
@@ -110,6 +111,7 @@ function appendTo(sh: Shell, ref: Ref, write: (ws: WorkflowState) => void): numb
     return 0;
   } catch (e) {
     if (e instanceof StateNotFoundError) sh.err(`ERROR: no state file for workflow ${ref.id} (looked for ${ref.path})\n`);
+    else if (e instanceof StateParseError) sh.err(refusedStateMessage(ref.path, e.line, e.reservedKey));
     else sh.err(`ERROR: ${msg(e)}\n`);
     return 1;
   }
@@ -162,10 +164,45 @@ function initState(sh: Shell, id: string, print: boolean): number {
 /** Variables the bash load_workflow_state declares local: a state file's keys of these names set them, not the caller's. */
 const LOAD_LOCALS = new Set(['_csr_id', '_csr_path', '_csr_dir', 'first']);
 
-/** Assign the variables of a parsed state file (as `source` of it would). */
-function applyState(sh: Shell, s: Pick<ReturnType<typeof foldRecords>, 'vars' | 'arrays'>, skip: ReadonlySet<string>): void {
-  for (const k in s.vars) if (!skip.has(k)) sh.setVar(k, s.vars[k]!);
-  for (const k in s.arrays) if (!skip.has(k)) sh.setArray(k, s.arrays[k]!);
+/**
+ * Assign the variables of a parsed state file as `source` of it would: statement by statement
+ * (one `{ ...; }` record or line), a readonly name stops the rest of its statement with bash's
+ * message. Values keep their exact bytes (runtime/lang/bytes.ts). Returns the status of the
+ * last statement.
+ */
+function applyRecords(sh: Shell, file: string, records: readonly StateRecord[], skip: ReadonlySet<string>): number {
+  let status = 0;
+  let failedLine = -1;
+  for (const r of records) {
+    if (r.kind === 'meta') continue;
+    if (r.line === failedLine) continue;
+    if (r.line !== failedLine) status = 0;
+    if (skip.has(r.name)) continue;
+    if (sh.vars.lookup(r.name)?.readonly) {
+      sh.err(`${file}: line ${r.line}: ${r.name}: readonly variable\n`);
+      failedLine = r.line;
+      status = 1;
+      continue;
+    }
+    if (r.kind === 'var') {
+      // bash: NAME=x on an array sets element 0 (setVar does the same)
+      sh.setVar(r.name, decode(r.value));
+    } else {
+      sh.setArray(r.name, r.values.map((b) => decode(b)));
+    }
+    if (r.exported) sh.vars.lookup(r.name)!.exported = true;
+  }
+  return status;
+}
+
+/**
+ * The message of both state libraries (this one and runtime/lib/state-persistence.sh,
+ * `_cmdc_refuse_state`) when a state file does not parse: it is refused whole, nothing of it
+ * runs or is assigned.
+ */
+export function refusedStateMessage(path: string, line: number, reservedKey: string | undefined): string {
+  const what = reservedKey !== undefined ? `assigns the reserved name ${reservedKey}` : 'is not a state-file assignment';
+  return `ERROR: refusing to use state file ${path}: line ${line} ${what} (cmdc parses state files and never runs them)\n`;
 }
 
 /** load_workflow_state [WORKFLOW_ID] [FIRST_BLOCK] */
@@ -182,29 +219,27 @@ export const load_workflow_state: Builtin = async (sh, args) => {
       return 1;
     }
   }
-  let repaired = false;
-  let loaded: ReturnType<typeof loadState>;
+  let records: StateRecord[];
   try {
-    const data = readFileSync(ref.path);
-    repaired = data.length > 0 && data[data.length - 1] !== 0x0a;
-    loaded = loadState(ref.path, { cwd: sh.cwd });
-  } catch {
-    // not a file the parser accepts (e.g. a seed-format file): bash sources it
-    const { runIsland } = await import('../shell/island.js');
-    const st = await runIsland(sh, `source ${singleQuote(ref.path)}`, { reason: 'load_workflow_state', sourced: true });
-    if (st !== 0) return 1;
-    loaded = { vars: {}, arrays: {} } as unknown as ReturnType<typeof loadState>;
+    records = loadState(ref.path, { cwd: sh.cwd }).records;
+  } catch (e) {
+    // never sourced by bash: a file the parser refuses is refused whole
+    if (e instanceof StateParseError) sh.err(refusedStateMessage(ref.path, e.line, e.reservedKey));
+    else sh.err(`ERROR: cannot load ${ref.path}: ${msg(e)}\n`);
+    return 1;
   }
-  const skip = repaired ? new Set([...LOAD_LOCALS, '_cmdc_lock_token', 'lock']) : LOAD_LOCALS;
-  applyState(sh, loaded, skip);
+  applyRecords(sh, ref.path, records, LOAD_LOCALS);
   setExport(sh, 'STATE_FILE', ref.path);
   setExport(sh, 'WORKFLOW_ID', ref.id);
   return 0;
 };
 
 /**
- * `source <state file>`: loads a cmdc state file by parsing it. Null (let bash source it) when
- * the file is not one the parser accepts whole, or it would assign a readonly variable.
+ * `source <state file>`: loads a state file by parsing it, never by running it. A file the
+ * parser refuses (a command, an expansion, a reserved name such as PATH) is refused whole with
+ * its file:line and status 1; a torn last record (a writer killed mid-write) is left out, as
+ * bash's syntax error leaves it out. Null only when the file cannot be read (then `source`
+ * reports that as it would for any file).
  */
 export function sourceStateFile(sh: Shell, file: string): number | null {
   let data: Buffer;
@@ -216,14 +251,24 @@ export function sourceStateFile(sh: Shell, file: string): number | null {
   let parsed: ReturnType<typeof parseStateText>;
   try {
     parsed = parseStateText(data, file);
-  } catch {
-    return null;
+  } catch (e) {
+    if (!(e instanceof StateParseError)) throw e;
+    sh.err(`${file}:${e.line}: ${e.reason}: refusing to load this state file (cmdc parses state files and never runs them)\n`);
+    return 1;
   }
-  if (parsed.torn || parsed.missingNewline) return null;
-  const s = foldRecords(parsed.records);
-  for (const k of [...Object.keys(s.vars), ...Object.keys(s.arrays)]) if (sh.vars.lookup(k)?.readonly) return null;
-  applyState(sh, s, new Set());
-  return 0;
+  return applyRecords(sh, file, parsed.records, new Set());
+}
+
+/** Whether the state file parses (a torn tail is repaired); prints the refusal when it does not. */
+function loadable(sh: Shell, path: string): boolean {
+  try {
+    loadState(path, { cwd: sh.cwd }); // repairs a torn tail, as the bash library's _cmdc_checked_state
+    return true;
+  } catch (e) {
+    if (e instanceof StateParseError) sh.err(refusedStateMessage(path, e.line, e.reservedKey));
+    else sh.err(`ERROR: cannot read ${path}: ${msg(e)}\n`);
+    return false;
+  }
 }
 
 /** set_workflow_status STATUS */
@@ -261,6 +306,7 @@ export const discover_latest_state_file: Builtin = (sh, args) => {
   if (given) {
     const p = idPrefix(given);
     if (p !== undefined && (want === '' || p === want) && isFile(`${dir}/workflow_${given}.sh`)) {
+      if (!loadable(sh, `${dir}/workflow_${given}.sh`)) return 1;
       sh.out(`${dir}/workflow_${given}.sh\n`);
       return 0;
     }
@@ -275,6 +321,8 @@ export const discover_latest_state_file: Builtin = (sh, args) => {
     return 1;
   }
   if (found.length === 1) {
+    // the caller may `source` what it is given: never a file that would run something
+    if (!loadable(sh, `${dir}/workflow_${found[0]!.id}.sh`)) return 1;
     sh.out(`${dir}/workflow_${found[0]!.id}.sh\n`);
     return 0;
   }

@@ -47,8 +47,14 @@ export class InvalidValueError extends StateRuntimeError {
 
 /** A state file line that is not one of the forms cmdc reads (see runtime/store/state.ts). */
 export class StateParseError extends StateRuntimeError {
-  constructor(readonly file: string, readonly line: number, reason: string) {
+  /** The reason alone (the message is `file:line: reason`). */
+  readonly reason: string;
+  /** Set when the line assigns a key the writer refuses (PATH, IFS, LD_*, CMDC_*, ...). */
+  readonly reservedKey: string | undefined;
+  constructor(readonly file: string, readonly line: number, reason: string, reservedKey?: string) {
     super('state-parse-error', `${file}:${line}: ${reason}`);
+    this.reason = reason;
+    this.reservedKey = reservedKey;
   }
 }
 

@@ -13,10 +13,13 @@
  * Reading (parseStateText): a small recursive-descent parser over the bytes. It accepts what
  * the writer produces (`{ K=$'..'; K2=($'a' $'b'); }`, `# cmdc:key=$'..'` meta comments) and,
  * for hand-written and seed (legacy) files, plain `K=..` / `export K=..` / `declare [-agx] K=..`
- * with `$'..'`, `'..'`, `".."` and bare words. Anything that would need evaluation (`$x`,
- * `$(..)`, backticks, `~`, globs, a command word) is a StateParseError: cmdc never runs it.
+ * with `$'..'`, `'..'`, `".."`, `\c` and bare words. Anything that would need evaluation (`$x`,
+ * `$(..)`, backticks, `~`, globs, a command word) is a StateParseError: cmdc never runs it, and
+ * neither does cmdc's bash library (runtime/lib/state-persistence.sh validates before `source`).
+ * A key the writer refuses (reserved, below) is refused on read too, with its file:line.
  * Parsing that reaches the end of the data inside a statement is a torn tail (a writer killed
- * mid-write): it is reported, not applied, exactly as bash (which sees a syntax error) does.
+ * mid-write): it is reported, not applied, exactly as bash (which sees a syntax error) does —
+ * if it can be one (tornTailProblem); a cut-off line no cmdc writer produces is an error.
  *
  * Key names: `[A-Za-z_][A-Za-z0-9_]*`, minus names that change how bash itself, the dynamic
  * loader, or cmdc behave when the file is sourced (see RESERVED_KEYS / RESERVED_KEY_PREFIXES).
@@ -109,8 +112,8 @@ export function formatMetaLine(key: string, value: string): string {
 // Parsing
 /** One statement's effect, in file order. */
 export type StateRecord =
-  | { kind: 'var'; name: string; value: Buffer; line: number }
-  | { kind: 'array'; name: string; values: Buffer[]; line: number }
+  | { kind: 'var'; name: string; value: Buffer; line: number; exported?: true }
+  | { kind: 'array'; name: string; values: Buffer[]; line: number; exported?: true }
   | { kind: 'meta'; key: string; value: Buffer; line: number };
 
 export interface ParsedStateText {
@@ -194,6 +197,8 @@ class StateTextParser {
         cleanLength = this.pos;
       } catch (err) {
         if (err instanceof EndOfInput) {
+          const problem = tornTailProblem(buf.subarray(stmtStart));
+          if (problem) throw new StateParseError(this.file, this.line, problem);
           this.records.length = recordsBefore;
           return { records: this.records, cleanLength: stmtStart, torn: true, missingNewline: true };
         }
@@ -203,8 +208,8 @@ class StateTextParser {
     return { records: this.records, cleanLength, torn: false, missingNewline: n > 0 && buf[n - 1] !== 0x0a };
   }
 
-  private fail(reason: string): never {
-    throw new StateParseError(this.file, this.line, reason);
+  private fail(reason: string, reservedKey?: string): never {
+    throw new StateParseError(this.file, this.line, reason, reservedKey);
   }
 
   private peek(): number {
@@ -261,15 +266,17 @@ class StateTextParser {
       this.records.push(...group);
       this.endOfStatement();
     } else {
-      this.skipDeclarationWord();
+      let exported = this.skipDeclarationWord();
       for (;;) {
-        this.records.push(this.assignment(stmtLine));
+        const r = this.assignment(stmtLine);
+        if (exported && r.kind !== 'meta') r.exported = true;
+        this.records.push(r);
         this.skipBlanks();
         if (this.pos < this.n && buf[this.pos] === 0x3b) {
           this.pos++;
           this.skipBlanks();
           if (this.pos >= this.n || buf[this.pos] === 0x0a || buf[this.pos] === 0x23) break;
-          this.skipDeclarationWord();
+          exported = this.skipDeclarationWord();
           continue;
         }
         if (this.pos < this.n && buf[this.pos] !== 0x0a && buf[this.pos] !== 0x23) continue; // `A=1 B=2`
@@ -303,12 +310,13 @@ class StateTextParser {
     this.records.push({ kind: 'meta', key, value: this.word(), line: stmtLine });
   }
 
-  /** Skips `export ` / `declare -x ` / `typeset -g ` (flags -a -g -x only). */
-  private skipDeclarationWord(): void {
+  /** Skips `export ` / `declare -x ` / `typeset -g ` (flags -a -g -x only); true when it exports. */
+  private skipDeclarationWord(): boolean {
     const { buf } = this;
     for (const w of ['export', 'declare', 'typeset']) {
       const end = this.pos + w.length;
       if (end < this.n && isBlank(buf[end]!) && buf.toString('latin1', this.pos, end) === w) {
+        let exported = w === 'export';
         this.pos = end;
         this.skipBlanks();
         while (this.pos < this.n && buf[this.pos] === 0x2d) {
@@ -316,11 +324,13 @@ class StateTextParser {
           while (this.pos < this.n && !isBlank(buf[this.pos]!) && buf[this.pos] !== 0x0a) this.pos++;
           const flag = buf.toString('latin1', start, this.pos);
           if (!/^-(-|[agx]+)$/.test(flag)) this.fail(`${w} ${flag} is not supported in state files`);
+          if (flag.includes('x')) exported = true;
           this.skipBlanks();
         }
-        return;
+        return exported;
       }
     }
+    return false;
   }
 
   private name(): string {
@@ -334,6 +344,12 @@ class StateTextParser {
   private assignment(stmtLine: number): StateRecord {
     const name = this.name();
     const c = this.peek();
+    if (c === 0x3d) {
+      // The writer refuses these names; so does the reader (a PATH= record would change which
+      // programs the next block runs).
+      const problem = keyNameProblem(name);
+      if (problem) this.fail(`refusing key ${name}: ${problem}`, name);
+    }
     if (c === 0x5b) this.fail(`array subscripts (${name}[...]=) are not supported in state files`);
     if (c === 0x2b) this.fail(`${name}+= is not supported in state files`);
     if (c !== 0x3d) this.fail(`expected '=' after ${name}: a state file holds only assignments, never commands`);
@@ -405,7 +421,13 @@ class StateTextParser {
       } else if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x3b || c === 0x29) {
         break;
       } else if (c === 0x5c) {
-        this.fail('backslash escapes outside quotes are not supported in state files');
+        // `\c` outside quotes is the character c (e.g. `'it'\''s'`); `\` + newline would
+        // join lines, which no writer does.
+        if (this.pos + 1 >= n) throw new EndOfInput();
+        const e = buf[this.pos + 1]!;
+        if (e === 0x0a) this.fail('a backslash-newline (line continuation) is not supported in state files');
+        this.push(e);
+        this.pos += 2;
       } else {
         this.fail(`${describe(c)} outside quotes would be expanded or run by bash; cmdc never evaluates state files`);
       }
@@ -529,6 +551,19 @@ class StateTextParser {
       }
     }
   }
+}
+
+/**
+ * Why a statement cut off by the end of the data cannot be a record torn by a killed writer, or
+ * undefined when it can. cmdc's writers append `{ ...; }` records, `# cmdc:` lines and (the
+ * runner's agent outputs) `export NAME='...'` lines, each with one write(2); so a torn tail
+ * starts with `{`, `#` or `export NAME=` (or a prefix of those). Anything else is not something
+ * cmdc wrote: it is refused, not silently cut (runtime/lib/state-persistence.sh decides the same).
+ */
+export function tornTailProblem(tail: Uint8Array): string | undefined {
+  const t = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength).toString('latin1').replace(/^[ \t]+/, '');
+  if (/^[{#]/.test(t) || /^export [A-Za-z_][A-Za-z0-9_]*(=|$)/.test(t) || 'export '.startsWith(t)) return undefined;
+  return 'the last line is cut off and is not a record cmdc writes (a killed writer leaves only those): refusing it';
 }
 
 /** `# cmdc:` at `pos`. */

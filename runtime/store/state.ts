@@ -105,6 +105,8 @@ export interface LoadedState {
   arrayBytes: Record<string, Buffer[]>;
   /** A torn final record (writer killed mid-write) was ignored. */
   torn: boolean;
+  /** Every parsed statement in file order (what `source` of the file assigns, in that order). */
+  records: StateRecord[];
   mtimeMs: number;
   size: number;
 }
@@ -230,7 +232,7 @@ export function loadState(idOrPath: string, opts: LoadStateOptions = {}): Loaded
   }
   const folded = foldRecords(parsed.records);
   if (folded.meta.id === '') folded.meta.id = ref.id;
-  return { id: ref.id, path: ref.path, ...folded, torn: parsed.torn, mtimeMs, size: data.length };
+  return { id: ref.id, path: ref.path, ...folded, torn: parsed.torn, records: parsed.records, mtimeMs, size: data.length };
 }
 
 /**

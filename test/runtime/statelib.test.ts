@@ -75,8 +75,25 @@ const ALL_ROWS: Row[] = [
   row('load does not set the caller locals it shadows', `${INIT}append_workflow_state first yes; append_workflow_state other yes; unset first other; load_workflow_state ${ID}; echo "[\${first-unset}] [$other]"`),
   row('source the state file (parsed)', `${INIT}append_workflow_state A 'x $(touch SENTINEL)'; append_workflow_state_array L 1 2; append_workflow_state L z; unset A L WORKFLOW_ID\nsource "$STATE_FILE"; echo "$? [$A] [\${L[*]}] $WORKFLOW_ID"; ls SENTINEL 2>/dev/null || echo no-sentinel`),
   row('source a state file in a function keeps locals', `${INIT}append_workflow_state A outer; f() { local A=inner; source "$STATE_FILE"; echo "in $A"; }; A=global; f; echo "out $A"`),
-  row('source a non-cmdc workflow file runs bash', `mkdir -p d; printf 'export X="seed $((1+2))"\\n' > d/workflow_old.sh; source d/workflow_old.sh; echo "$X"`),
+  // (a seed file that needs evaluation, e.g. "$((1+2))", is refused: test/e2e/tampered.test.ts)
+  row('source a seed-format workflow file', `mkdir -p d; printf 'export X="seed 3"\\nY=plain\\n' > d/workflow_old.sh; source d/workflow_old.sh; echo "$X $Y"; env | grep -c '^X='`),
   row('status and block', `${INIT}set_workflow_status paused; echo "s=$?"; set_workflow_block 3; echo "s=$?"; set_workflow_status bogus; echo "s=$?"; set_workflow_block -1; echo "s=$?"; set_workflow_status done; ls .claude/tmp/.cmdc/owners/*/ | wc -l`),
+  // --- a state file that does not parse is refused whole, never sourced (issue 12)
+  row('tampered state refused by load and discover', `${SP}n=0\nwhile IFS= read -r p; do n=$((n+1)); init_workflow_state demo_176535260012345678\${n}_V1StGXR8_Z5jdHi6B-myT >/dev/null; append_workflow_state A 1; printf '%b' "$p" >> "$STATE_FILE"; unset A; load_workflow_state "$WORKFLOW_ID"; echo "load s=$? A=\${A-unset}"; CMDC_WORKFLOW_ID=$WORKFLOW_ID discover_latest_state_file demo >/dev/null; echo "discover s=$?"; set_workflow_status done; done <<'END'
+touch PWNED\\n
+B=$(touch PWNED)\\n
+B=\`touch PWNED\`\\n
+B=x touch PWNED\\n
+{ B=$'1'; touch PWNED; }\\n
+cat <<X >PWNED\\nx\\nX\\n
+export B='x\\nC=1' touch PWNED\\n
+B=1 touch PWNED
+PATH=/nowhere\\n
+{ LD_PRELOAD=$'x'; }\\n
+END
+ls PWNED 2>/dev/null || echo nothing-ran`),
+  row('legacy state lines still load', `${INIT}printf '%s\\n' "export B='it'\\''s'" 'C="two words" D=plain' "export E='multi" "line'" '# comment' >> "$STATE_FILE"; load_workflow_state ${ID}; echo "s=$? [$B] [$C] [$D] [$E]"`),
+  row('torn record tail repaired, not refused', `${INIT}append_workflow_state A 1; printf '{ B=$'"'"'x}' >> "$STATE_FILE"; unset STATE_FILE; discover_latest_state_file demo >/dev/null; echo "s=$?"; tail -c 20 .claude/tmp/workflow_${ID}.sh`),
   // --- discovery
   row('discover none', `${SP}discover_latest_state_file demo; echo "s=$?"; discover_latest_state_file; echo "s=$?"`),
   row('discover one', `${INIT}unset STATE_FILE; F=$(discover_latest_state_file demo); echo "s=$? $F"; discover_latest_state_file other; echo "s=$?"`),
