@@ -63,12 +63,14 @@ function declLine(name: string, v: Var): string {
 
 const DUMP = String.raw`
 __cmdc_dump() {
-  local __cmdc_s=$? __cmdc_n __cmdc_a __cmdc_k __cmdc_i
+  local __cmdc_s=$? __cmdc_n __cmdc_a __cmdc_k __cmdc_i __cmdc_names
   set +eux
+  # one name a line, whatever IFS and noglob are
+  mapfile -t __cmdc_names <<< "$(compgen -v)"
   {
     printf '%s\0%s\0%s\0%s\0' "$__cmdc_s" "$PWD" "@{__cmdc_fin:-0}" "@{#DIRSTACK[@]}"
     for __cmdc_i in "@{DIRSTACK[@]:1}"; do printf '%s\0' "$__cmdc_i"; done
-    for __cmdc_n in $(compgen -v); do
+    for __cmdc_n in "@{__cmdc_names[@]}"; do
       case $__cmdc_n in __cmdc_*|BASH|BASH_*|BASHOPTS|BASHPID|COLUMNS|COMP_*|DIRSTACK|EPOCHREALTIME|EPOCHSECONDS|EUID|FUNCNAME|GROUPS|HISTCMD|HISTFILE|HISTFILESIZE|HISTSIZE|HOSTNAME|HOSTTYPE|LINENO|LINES|MACHTYPE|MAILCHECK|OPTERR|OSTYPE|PIPESTATUS|PPID|PS1|PS2|PS4|PWD|RANDOM|SECONDS|SHELLOPTS|SHLVL|SRANDOM|UID|_) continue;; esac
       __cmdc_a=@{!__cmdc_n@a}
       if [[ $__cmdc_a == *[aA]* ]]; then

@@ -948,6 +948,36 @@ export class Shell implements ExpandEnv {
     return -1;
   }
 
+  /**
+   * `case` with fall-through terminators: each item is `[patterns, op, body]`. The subject is
+   * expanded once; a matching item's body runs, then `;;` ends the case, `;&` runs the next
+   * item's body without testing it, `;;&` goes on testing the items after it. Status: the last
+   * body's, 0 when nothing matched.
+   */
+  async cases(word: WordLike, ...items: readonly (readonly [readonly WordLike[], string, Body])[]): Promise<number> {
+    const subject = await this.str(word);
+    this.status = 0;
+    let i = 0;
+    while (i < items.length) {
+      let hit = false;
+      for (const p of items[i]![0]) {
+        const pat = await expandPattern(this, toWord(p));
+        if (matchPattern(subject, pat, { nocase: this.opts.nocasematch })) { hit = true; break; }
+      }
+      if (!hit) { i++; continue; }
+      // run this body and every body `;&` falls into
+      for (;;) {
+        await items[i]![2](this);
+        const op = items[i]![1];
+        i++;
+        if (op === ';&' && i < items.length) continue;
+        if (op === ';;&') break;
+        return this.status;
+      }
+    }
+    return this.status;
+  }
+
   /** Define a function (`src` is its bash text, used when an island calls it). */
   async fn(name: string, body: Body, src?: string): Promise<number> {
     this.funcs.set(name, { body, src });

@@ -122,7 +122,7 @@ export function runBash(row: Row, dir: string, o: TableOptions = {}): Outcome {
     row.vars.forEach((v, i) => { vars[v] = f[i] ?? '<missing>'; });
   }
   const stderr = readText(base + '.berr') + (hung ? `\n[hang] bash gave no result within ${timeoutMs(o)} ms` : '');
-  return { stdout: readText(base + '.bout'), stderr, status: hung ? -1 : r.status ?? 128 + 9, vars };
+  return { stdout: readText(base + '.bout'), stderr, status: hung ? -1 : r.signal ? 128 + (os.constants.signals[r.signal] ?? 0) : r.status ?? 128 + 9, vars };
 }
 
 /** Compile rows into one module; returns the module text and per-row island counts. */
