@@ -277,6 +277,8 @@ export const PENDING = new Set<string>([
   'procsub: source it',
   'procsub: while read from <( ) calls a function',
   'share: 2>&1 in $( )',
+  'share: 2>&1 | cat keeps order',
+  'share: |& keeps order',
   'share: many interleaved lines',
   'sig: $$ and BASHPID',
   'sig: EXIT trap runs when killed',
