@@ -18,6 +18,10 @@ export interface BundleOptions {
   names?: readonly string[];
   /** Output directory, relative to root (default `.cmdc/bin`). */
   out?: string;
+  /** Where the `<name>.ts` entries are, relative to root (default `commands`; tests bundle generated entries). */
+  commandsDir?: string;
+  /** The bash library islands source (default: this checkout's runtime/lib). */
+  libDir?: string;
 }
 
 export interface BundledEntry {
@@ -38,9 +42,9 @@ const BANNER = "import { createRequire as __cmdcCreateRequire } from 'node:modul
 
 export class BundleError extends Error {}
 
-/** The command entry names under `<root>/commands` (files `*.ts`), sorted. */
-export function commandEntryNames(root: string): string[] {
-  return readdirSync(join(root, 'commands'))
+/** The command entry names under `<root>/<commandsDir>` (files `*.ts`), sorted. */
+export function commandEntryNames(root: string, commandsDir = 'commands'): string[] {
+  return readdirSync(resolve(root, commandsDir))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
     .map((f) => f.slice(0, -3))
     .sort();
@@ -58,14 +62,17 @@ export function forbiddenInputs(metafile: Metafile): string[] {
 export async function bundleCommands(opts: BundleOptions): Promise<BundledEntry[]> {
   const root = resolve(opts.root);
   const outDir = resolve(root, opts.out ?? '.cmdc/bin');
-  const names = opts.names?.length ? [...opts.names] : commandEntryNames(root);
-  const available = new Set(commandEntryNames(root));
+  const commandsDir = resolve(root, opts.commandsDir ?? 'commands');
+  const shownDir = relative(root, commandsDir).split(sep).join('/') || '.';
+  const names = opts.names?.length ? [...opts.names] : commandEntryNames(root, commandsDir);
+  const available = new Set(commandEntryNames(root, commandsDir));
   const missing = names.filter((n) => !available.has(n));
-  if (missing.length) throw new BundleError(`no such command entry: ${missing.map((n) => `commands/${n}.ts`).join(', ')}`);
+  if (missing.length) throw new BundleError(`no such command entry: ${missing.map((n) => `${shownDir}/${n}.ts`).join(', ')}`);
+  const libDir = opts.libDir ? resolve(opts.libDir) : join(root, 'runtime', 'lib');
 
   const built: { name: string; entry: string; outFile: string; code: Uint8Array }[] = [];
   for (const name of names) {
-    const entry = join(root, 'commands', `${name}.ts`);
+    const entry = join(commandsDir, `${name}.ts`);
     const r = await build({
       entryPoints: [entry],
       absWorkingDir: root,
@@ -76,7 +83,7 @@ export async function bundleCommands(opts: BundleOptions): Promise<BundledEntry[
       packages: 'bundle',
       banner: { js: BANNER },
       // islands source the bash libraries: point them at this checkout's runtime/lib
-      define: { __CMDC_LIB_DIR__: JSON.stringify(join(root, 'runtime', 'lib') + sep) },
+      define: { __CMDC_LIB_DIR__: JSON.stringify(libDir + sep) },
       metafile: true,
       write: false,
       outfile: join(outDir, `${name}.mjs`),
@@ -84,9 +91,9 @@ export async function bundleCommands(opts: BundleOptions): Promise<BundledEntry[
       legalComments: 'none',
     });
     const bad = forbiddenInputs(r.metafile);
-    if (bad.length) throw new BundleError(`commands/${name}.ts: the bundle pulls in compiler code: ${bad.slice(0, 5).join(', ')}`);
+    if (bad.length) throw new BundleError(`${shownDir}/${name}.ts: the bundle pulls in compiler code: ${bad.slice(0, 5).join(', ')}`);
     const file = r.outputFiles.find((f) => f.path.endsWith('.mjs'));
-    if (!file) throw new BundleError(`commands/${name}.ts: esbuild produced no output`);
+    if (!file) throw new BundleError(`${shownDir}/${name}.ts: esbuild produced no output`);
     built.push({ name, entry, outFile: file.path, code: file.contents });
   }
   const out: BundledEntry[] = [];

@@ -71,6 +71,9 @@ const TOKEN =
 const ARGUMENT_RULE =
   /\$ARGUMENTS|\barguments?\b|\buser'?s?\s+(?:own\s+|original\s+|full\s+)?(?:description|input|request|query|prompt|text|message|task|feature|topic|question)|\b(?:description|input|text|request)\s+(?:provided|given|passed|supplied|entered)|\b(?:provided|given|passed|supplied|typed)\s+by\s+the\s+user|\bwhat the user\s+(?:typed|provided|asked|wrote|entered|gave)|\bcommand\s+input\b/i;
 
+/** A sentence that asks the model to put a value in place of a token. */
+const FILL_RULE = /\b(?:replac|substitut|fill|insert|put|enter|typ|writ|swap|chang|set|provid|pass|give|supply|specif|use)\w*\b|\bwith\s+(?:the|your|a|an)\b|\bis\s+(?:the|your|a|an)\b|=|:\s*$/i;
+
 /** Find and bind every placeholder of a command file's bash blocks. */
 export function findPlaceholders(md: Pick<CommandMarkdown, 'steps' | 'frontmatter'>, file: string): PlaceholderAnalysis {
   const placeholders: Placeholder[] = [];
@@ -103,8 +106,9 @@ export function findPlaceholders(md: Pick<CommandMarkdown, 'steps' | 'frontmatte
       const found = instructionFor(token, step.line, prose, comments);
       const hinted = hint.findIndex((h) => h === name || placeholderName(`<${h}>`) === name);
       // `<x>` in quotes or heredoc text is usually literal text (usage lines, HTML): only a
-      // placeholder when the prose talks about it.
-      if (style === 'angle' && quoting !== 'unquoted' && found === null) continue;
+      // placeholder when the prose tells the model to put something there (a sentence that
+      // merely shows the token, "Return REPORT_CREATED: <path> when done.", does not).
+      if (style === 'angle' && quoting !== 'unquoted' && !(found && FILL_RULE.test(found.text))) continue;
       const s = offsets.pos(start);
       const e = offsets.pos(end);
       const p: Placeholder = {

@@ -70,6 +70,13 @@ const BINDINGS: [string, string[], string[]][] = [
     ["<summary> 4:22 single set CMDC_SET_SUMMARY | Fill `<summary>` from the diff."],
     [],
   ],
+  // a quoted `<x>` the prose only shows (no request to put anything there) is text
+  ['Return REPORT_CREATED: <path> when done.\n\n' + fence('echo "Usage: /create-plan <desc> [--file <path>]" >&2'), [], []],
+  ['The agent prints `DONE: <path>` at the end.\n\n' + fence("echo 'writes <path> when asked'"), [], []],
+  ['See <path> in the log below.\n\n' + fence('cat <<EOF\nfile: <path>\nEOF'), [], []],
+  // ... one the prose asks to fill is a placeholder, quoted or not
+  ['Replace <path> with the report file.\n\n' + fence('echo "<path>"'), ['<path> 4:7 double set CMDC_SET_PATH | Replace <path> with the report file.'], []],
+  ['Use the plan file as <plan>.\n\n' + fence("cat '<plan>'"), ["<plan> 4:6 single set CMDC_SET_PLAN | Use the plan file as <plan>."], []],
 ];
 
 test('binding rules', () => {
