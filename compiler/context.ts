@@ -25,8 +25,6 @@ export interface Context {
   stats: { native: number; islands: number };
   /** Bash comments of the block being translated, not yet emitted (carried into the TS). */
   comments: Comment[];
-  /** Names of functions defined in the file so far (for `type`-like decisions; informational). */
-  functions: Set<string>;
   /** Record an info diagnostic that a construct became a bash island. */
   island(at: { pos: Pos; end?: Pos }, construct: string): void;
   /** Mark a runtime export as used; returns the name. */
@@ -41,7 +39,6 @@ export function createContext(o: ContextOptions): Context {
     diagnostics: [],
     imports: new Set(),
     stats: { native: 0, islands: 0 },
-    functions: new Set(),
     comments: [],
     island(at, construct) {
       ctx.diagnostics.push(island(locationOf(ctx.file, at), construct));

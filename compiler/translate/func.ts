@@ -6,7 +6,6 @@ import { stmt, stmts } from './index.js';
 import { redirects } from './redirect.js';
 
 export function funcDecl(n: A.FuncDecl, s: A.Stmt, ctx: Context): Code {
-  ctx.functions.add(n.name);
   const b = n.body;
   let body: string;
   if (b.cmd?.kind === 'Block' && b.redirs.length === 0 && !b.negated) body = bodyFn(stmts(b.cmd.stmts, ctx));

@@ -8,7 +8,7 @@
  */
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
-import { NeedIsland, asStmt, type Code } from './common.js';
+import { NeedIsland, asStmt, at, bodyFn, type Code } from './common.js';
 import { callExpr } from './call.js';
 import { declClause } from './decl.js';
 import { binaryCmd } from './binary.js';
@@ -22,7 +22,7 @@ import { funcDecl } from './func.js';
 import { testClause } from './test.js';
 import { arithmCmd, letClause } from './arithm.js';
 import { islandStmt } from './island.js';
-import { at, bodyFn } from './common.js';
+import { redirect as redirectOf } from './redirect.js';
 
 export interface TranslateResult {
   /** TS statements for the block function's body (the shell is `sh`). */
@@ -72,12 +72,9 @@ function command(cmd: A.Command, s: A.Stmt, ctx: Context): Code {
 /** Redirects on a compound command that does not take them itself: wrap in `sh.group`. */
 function withRedirs(c: Code, s: A.Stmt, ctx: Context): Code {
   if (!s.redirs.length) return c;
-  // redirect.ts is imported lazily here to keep the dispatch table flat
   const rs = s.redirs.map((r) => redirectOf(r, ctx));
   return { expr: `${at(s)}.group(${[bodyFn([c]), ...rs].join(', ')})` };
 }
-
-import { redirect as redirectOf } from './redirect.js';
 
 /** One statement: native when possible, else an island. */
 export function stmt(s: A.Stmt, ctx: Context): Code {

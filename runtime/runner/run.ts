@@ -26,7 +26,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AgentStep, BashStep, CommandModule, PreStep } from '../command.js';
+import type { AgentStep, CommandModule, PreStep } from '../command.js';
 import { createShell, runBlock } from '../shell/shell.js';
 import { ARGUMENTS_VAR, ARGV_VAR, RESERVED_VARS, SESSION_ID_VAR, SET_VAR_PREFIX, SKILL_DIR_VAR, splitArguments, substituteArguments } from '../lang/arguments.js';
 import {

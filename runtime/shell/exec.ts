@@ -9,7 +9,7 @@
  * child an arbitrary fd (a file opened by `2>>log`, the block's own stderr) and adds ~0.3 ms +
  * a shell per call. `spawn` with an explicit stdio array does exactly the wiring bash does.
  */
-import { spawn, type StdioOptions } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Shell } from './shell.js';
@@ -101,7 +101,7 @@ export function spawnWithFds(sh: Shell, argv: string[], env: Record<string, stri
 
 const OP_RE = /^(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(&>>|&>|>>|>\||>&|<<<|<<-|<<|<>|<&|>|<)$/;
 
-/** Open a redirect target; returns an fd table entry and whether we must close it after. */
+/** Open a redirect target as an fd table entry (`/dev/stdout` etc. are the shell's own fds). */
 function openTarget(sh: Shell, file: string, flags: string): Fd {
   // bash's special files
   const m = /^\/dev\/(stdin|stdout|stderr|fd\/(\d+))$/.exec(file);
@@ -180,7 +180,7 @@ export async function withRedirs(sh: Shell, redirs: readonly Redir[], fn: () => 
         return 1;
       }
       if (target === '' && !rd.word.parts.every((p) => p.t === 'lit')) {
-        sh.error(`${rd.word.parts.length ? '' : ''}: ambiguous redirect`);
+        sh.error(': ambiguous redirect');
         return 1;
       }
       const flags = op === '>>' || op === '&>>' ? 'a' : op === '<' ? 'r' : op === '<>' ? 'a+' : 'w';

@@ -51,7 +51,6 @@ interface Seg {
   s: string;
   k: 'q' | 'g' | 'e';
 }
-type Field = Seg[];
 
 /** Fields under construction (several only after an unquoted `$@` or a `"$@"`). */
 class Builder {
@@ -166,7 +165,7 @@ async function paramExpand(sh: ExpandEnv, spec: ParamSpec, quoted: boolean): Pro
   let { v, list } = lookup(sh, name, spec);
   const op = spec.op;
   const isUnset = v === undefined || (Array.isArray(v) && v.length === 0 && list !== null && name !== '@' && name !== '*' && sh.getValue(name) === undefined);
-  const isNull = isUnset || v === '' || (Array.isArray(v) && (v.length === 0 || (v.length === 1 && v[0] === '' && false)));
+  const isNull = isUnset || v === '' || (Array.isArray(v) && v.length === 0);
 
   if (spec.length) {
     if (list) return { v: String((v as string[] | undefined)?.length ?? 0), list: null };
@@ -221,15 +220,10 @@ async function paramExpand(sh: ExpandEnv, spec: ParamSpec, quoted: boolean): Pro
     if (list) {
       let arr = v as string[];
       let o = off;
-      if (name === '@' || name === '*') {
-        arr = [sh.scriptName, ...arr];
-        if (o === 0 && false) o = 0;
-      }
+      // ${@:0} includes $0; ${@:1} starts at $1
+      if (name === '@' || name === '*') arr = [sh.scriptName, ...arr];
       if (o < 0) o = Math.max(arr.length + o, 0);
       let end = len === null ? arr.length : len < 0 ? arr.length + len : o + len;
-      if (name === '@' || name === '*') {
-        // ${@:0} includes $0; ${@:1} starts at $1
-      }
       if (len !== null && len < 0 && (name === '@' || name === '*')) fatal(sh, `${len}: substring expression < 0`);
       end = Math.min(end, arr.length);
       v = arr.slice(o, Math.max(o, end));

@@ -30,10 +30,26 @@
  * Closures always take the shell they run against as `sh` (a pipeline stage or subshell gets a
  * copy), so shadowing the outer `sh` is intended.
  *
+ * ## Seams (as mvdan/sh's interp has them)
+ *
+ * - **Exec handlers** (runtime/shell/exec-handler.ts): `createShell({ exec: [handler, …] })`.
+ *   Lookup order is function → builtin → library builtin → external; every external command
+ *   (also `command x`, `exec x`) becomes an ExecContext (argv, cwd, env, the shell's fds 0-2,
+ *   readStdin/stdout/stderr) that runs through the handlers in order, the real spawn
+ *   (runtime/shell/exec.ts) last. Forks inherit the chain. Test kits stub `git`/`jq`/`claude`
+ *   there; a typed tier calls `sh.runExternal(argv)` to go through the same chain. Bash islands
+ *   spawn bash directly (they are how a construct runs, not a command the block names).
+ * - **Expansion environment** (runtime/shell/expand.ts `ExpandEnv`): word expansion reads only
+ *   variables, the options it obeys, positional parameters, `commandSubst`, `glob` and `error`;
+ *   the Shell implements it. Arithmetic reads even less (`ArithEnv`).
+ * - **Signals** (runtime/shell/signals.ts): the leaf module with the control-flow signals and
+ *   error classes; the modules around the Shell depend on `type Shell` only.
+ *
  * ## Errors and exit
  *
  * `exit N`, `set -e` failures, `${x:?}` and `set -u` errors unwind with an {@link ExitSignal};
- * `return` with a {@link ReturnSignal}, `break`/`continue` with a {@link LoopSignal}. A block is
+ * `return` with a {@link ReturnSignal}, `break`/`continue` with a {@link LoopSignal} (all in
+ * runtime/shell/signals.ts). A block is
  * run by {@link runBlock}, which catches them, runs the EXIT trap and reports the status. Error
  * messages follow bash's format with the script name and .md line: `<scriptName>: line N: msg`
  * (scriptName defaults to `source.file`; differential tests pass "bash" and a block at line 1,
@@ -702,7 +718,7 @@ export class Shell implements ExpandEnv {
     return this.done(this.lastSubStatus ?? 0);
   }
 
-  private async assignOne(key: string, value: AssignValue, local?: Var): Promise<boolean> {
+  private async assignOne(key: string, value: AssignValue): Promise<boolean> {
     let append = false;
     let name = key;
     if (name.endsWith('+')) {
@@ -731,7 +747,6 @@ export class Shell implements ExpandEnv {
       return this.assignArray(name, value, append);
     }
     const s = value === null ? '' : await this.str(value);
-    void local;
     return this.setVar(name, s, { append, index });
   }
 
@@ -824,26 +839,16 @@ export class Shell implements ExpandEnv {
       if (value !== null) {
         const wasRo = v.readonly;
         v.readonly = false;
-        const saved = this.vars.frames;
-        // assign into exactly this variable: temporarily resolve the name to it
-        const ok = await this.assignInto(v, name, key, value);
+        // assigns to what `name` resolves to: `v` (innermost frame or global), except for
+        // `declare -g x=…` in a function that has a local x (bash sets the global there)
+        const ok = await this.assignOne(key, value);
         v.readonly = wasRo;
-        void saved;
         if (!ok) status = 1;
-      } else if (variant === 'export' && v.value === undefined && !isLocal) {
-        // `export X` keeps X unset but exported
       }
+      // (`export X` without a value keeps X unset but exported)
       if (flags.has('r')) v.readonly = true;
     }
     return this.done(status);
-  }
-
-  private async assignInto(v: Var, name: string, key: string, value: AssignValue): Promise<boolean> {
-    // The variable found by lookup(name) is `v` (declared in the innermost frame or global).
-    return this.assignOne(key, value, v).then((ok) => {
-      void name;
-      return ok;
-    });
   }
 
   // -------------------------------------------------------------------------------------------
