@@ -66,8 +66,9 @@ export interface PlaceholderInfo {
 export type Step = BashStep | AgentStep | PreStep;
 
 /**
- * A compiled command. `S` is the generated `State` interface (the keys it persists); it only
- * types what `run()` hands back, the steps themselves read state through the runtime.
+ * A compiled command. `S` is the generated `State` interface (the keys it persists): it types
+ * what `readState(command, id)` (runtime/runner/read-state.ts) returns for an instance of this
+ * command; the steps themselves read state through the runtime, as their bash did.
  */
 export interface CommandModule<S = Record<string, string | undefined>> {
   /** Command name (file name without .md), also the workflow id prefix. */
@@ -80,6 +81,6 @@ export interface CommandModule<S = Record<string, string | undefined>> {
   /** Model-filled placeholders, when the command has any. */
   placeholders?: PlaceholderInfo[];
   steps: Step[];
-  /** Phantom field carrying the State type; never set. */
+  /** Carries `S` for inference (`readState` infers it from here); never set. */
   readonly __state?: S;
 }

@@ -1,0 +1,39 @@
+/**
+ * An instance's state, typed by its command: `readState(command, id)` reads the state file of an
+ * instance of a compiled command (read-only, by parsing) and returns its variables and arrays as
+ * the command's generated `State` (the `S` of `CommandModule<S>`). This is what `State` in a
+ * generated module types; a test kit reads a block's resulting state through it.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CommandModule } from '../command.js';
+import { runRecordPath, type StateDirOptions } from '../store/paths.js';
+import { loadState, view } from '../store/state.js';
+
+/** The instance's run record names another command. */
+export class WrongCommandError extends Error {}
+
+/**
+ * The variables and arrays of instance `idOrPath` of `command`, typed by the command's State.
+ * Throws the store's errors for a missing or unparseable file, and WrongCommandError when the
+ * runner started the instance for another command (an instance without a run record, e.g. one
+ * its blocks created themselves, is not checked).
+ */
+export function readState<S>(command: CommandModule<S>, idOrPath: string, opts: StateDirOptions = {}): S {
+  const st = loadState(idOrPath, { ...opts, repair: false });
+  const ran = recordCommand(runRecordPath(dirname(st.path), st.id));
+  if (ran !== undefined && ran !== command.name) {
+    throw new WrongCommandError(`${st.id} is an instance of /${ran}, not of /${command.name} (${st.path})`);
+  }
+  return view<S & object>(st);
+}
+
+/** The `command` of a run record, or undefined when there is none (or it is unreadable). */
+function recordCommand(file: string): string | undefined {
+  try {
+    const c = (JSON.parse(readFileSync(file, 'utf8')) as { command?: unknown }).command;
+    return typeof c === 'string' ? c : undefined;
+  } catch {
+    return undefined;
+  }
+}
