@@ -171,6 +171,11 @@ export const proseInBlock = define('prose-in-block', 'warning', (line: string) =
   message: `this line of the bash block reads as prose and would run as a command: ${line}`,
 }));
 
+/** A bash fence that documents how to invoke the command: the model reads it, it is not a step. */
+export const usageExampleBlock = define('usage-example-block', 'info', (why: string) => ({
+  message: `this bash block is a usage example (${why}), not a step: it is not run, \`--help\` lists it`,
+}));
+
 // --- islands (compiler/context.ts) -----------------------------------------------------------
 
 /** A construct kept as bash: it runs in real bash (a bash island) at run time. */

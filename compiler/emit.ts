@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CodeBlockWriter } from 'ts-morph';
-import type { AgentStep, BashStep, CommandModule, PlaceholderInfo, PreStep } from '../runtime/command.js';
+import type { AgentStep, BashStep, CommandModule, ExampleInfo, PlaceholderInfo, PreStep } from '../runtime/command.js';
 
 /**
  * One bash block, already translated to TypeScript statements that use `sh`. The fields it shares
@@ -49,6 +49,8 @@ export interface EmitInput {
   sourceHash: string;
   /** Model-filled placeholders (one per variable), when any. */
   placeholders?: PlaceholderInfo[];
+  /** Usage-example blocks (not steps), when any. */
+  examples?: ExampleInfo[];
   /** How `$N` is numbered and the named arguments, when not the default (zero-based, none). */
   arguments?: CommandModule['arguments'];
 }
@@ -218,6 +220,11 @@ export function emitModule(input: EmitInput): string {
     if (input.placeholders?.length) {
       w.write('placeholders: ');
       writeLiteral(w, input.placeholders);
+      w.write(',').newLine();
+    }
+    if (input.examples?.length) {
+      w.write('examples: ');
+      writeLiteral(w, input.examples);
       w.write(',').newLine();
     }
     w.write('steps: [').newLine();

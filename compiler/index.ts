@@ -17,11 +17,12 @@ import {
   internalError,
   notACommand,
   readError,
+  usageExampleBlock,
   type Diagnostic,
   type Location,
 } from './diagnostics.js';
 import { createEmitter, sha256, type Emitter, type EmitStep } from './emit.js';
-import type { PlaceholderInfo, PreStep } from '../runtime/command.js';
+import type { ExampleInfo, PlaceholderInfo, PreStep } from '../runtime/command.js';
 import { commandInfoFor, parseCommandMarkdown, stepsInOrder, type CommandFileInfo, type CommandMarkdown } from './markdown.js';
 import { parseBash } from './parse.js';
 import { argumentOptionsFrom, rewriteArgumentRefs, type ArgumentConvention, type ArgumentUse } from './arguments.js';
@@ -324,6 +325,12 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     });
   }
 
+  // Usage examples: documentation the model reads, listed by --help, never run.
+  const examples: ExampleInfo[] = md.examples.map((e) => {
+    result.diagnostics.push(usageExampleBlock({ file, line: e.fenceLine, col: e.indent + 1 }, e.reason));
+    return { line: e.line, endLine: Math.max(e.line, e.closed ? e.endLine - 1 : e.endLine), heading: e.heading ?? '', code: e.code };
+  });
+
   result.code = opts.emitter.emit({
     name,
     source: file,
@@ -336,6 +343,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     dynamicStateKeys: dynamic,
     sourceHash: sha256(source),
     ...(placeholders.length ? { placeholders } : {}),
+    ...(examples.length ? { examples } : {}),
     ...(argOpts.convention !== 'zero-based' || argOpts.names.length ? { arguments: { convention: argOpts.convention, names: argOpts.names } } : {}),
   });
 }

@@ -8,7 +8,8 @@
  * fences, fences indented in lists and blockquotes, info strings with attributes. A fence is a
  * bash block when the first word of its info string is bash, sh or shell (any case); every
  * other fence (unlabelled, other languages, and fences nested inside a ````markdown fence,
- * which are text) stays part of the prose. Later stages (arguments, placeholders, `!` lines)
+ * which are text) stays part of the prose, and so does a bash fence that is a usage example
+ * (compiler/examples.ts; listed in `examples`). Later stages (arguments, placeholders, `!` lines)
  * read the same steps: agent steps keep their verbatim text and the fences they contain.
  *
  * `!` pre-commands (Claude Code runs them before the prompt is sent and puts their output in
@@ -18,6 +19,7 @@
  * merges them with the steps. Command names: `commandNameFor` (skills layout included).
  */
 import { fromMarkdown } from 'mdast-util-from-markdown';
+import { exampleReason, type ExampleReason } from './examples.js';
 import { parseDocument } from 'yaml';
 import {
   frontmatterNotMapping,
@@ -68,13 +70,22 @@ export interface AgentStep {
   /** 1-based .md lines of the first and last line of `text`. */
   line: number;
   endLine: number;
-  /** Only headings and thematic breaks: a section title, not an instruction. */
+  /** Only headings, thematic breaks and usage-example fences: documentation, not an instruction. */
   onlyHeadings: boolean;
   /** Non-bash fences inside the prose (their text is also in `text`). */
   fences: Fence[];
 }
 
 export type Step = BashBlock | AgentStep;
+
+/**
+ * A bash fence that shows how to invoke the command (compiler/examples.ts): not a step; its text
+ * stays in the prose around it.
+ */
+export interface ExampleBlock extends Fence {
+  heading: string | null;
+  reason: ExampleReason;
+}
 
 /**
  * A `!` pre-command: `` !`cmd` `` in prose (fence false) or a ```` ```! ```` fence (fence true).
@@ -107,6 +118,8 @@ export interface CommandMarkdown {
   /** Lines of the frontmatter including its --- delimiters; null when absent. */
   frontmatterRange: { line: number; endLine: number } | null;
   steps: Step[];
+  /** Usage-example fences (not steps), in document order. */
+  examples: ExampleBlock[];
   /** `!` pre-commands in document order (see PreCommand). */
   preCommands: PreCommand[];
   diagnostics: Diagnostic[];
@@ -158,16 +171,23 @@ export function parseCommandMarkdown(text: string, file: string): CommandMarkdow
   visit(tree);
 
   const steps: Step[] = [];
+  const examples: ExampleBlock[] = [];
   let proseStart = fm.range ? fm.range.endLine + 1 : 1;
   let pending: Fence[] = [];
   let index = 0;
   const flushProse = (endLine: number) => {
-    const step = agentStep(lines, proseStart, endLine, pending);
+    const step = agentStep(lines, proseStart, endLine, pending, examples);
     if (step) steps.push(step);
     pending = [];
   };
   for (const { fence, heading: h } of fences) {
     if (fence.lang === null || !isBashInfo(fence.info)) {
+      pending.push(fence);
+      continue;
+    }
+    const reason = exampleReason(fence.code, h?.text ?? null);
+    if (reason) {
+      examples.push({ ...fence, heading: h?.text ?? null, reason });
       pending.push(fence);
       continue;
     }
@@ -177,7 +197,7 @@ export function parseCommandMarkdown(text: string, file: string): CommandMarkdow
   }
   flushProse(lines.length);
 
-  return { frontmatter: fm.data, frontmatterRange: fm.range, steps, preCommands: findPreCommands(steps), diagnostics };
+  return { frontmatter: fm.data, frontmatterRange: fm.range, steps, examples, preCommands: findPreCommands(steps), diagnostics };
 }
 
 /** Steps and pre-commands merged in document order (a pre-command right before its agent step). */
@@ -430,14 +450,17 @@ function lineIndent(source: string, code: string, fallback: number): number {
 // ---------------------------------------------------------------------------------------------
 // Agent steps
 
-function agentStep(lines: string[], from: number, to: number, fences: Fence[]): AgentStep | null {
+function agentStep(lines: string[], from: number, to: number, fences: Fence[], examples: readonly Fence[] = []): AgentStep | null {
   let a = from;
   let b = to;
   while (a <= b && isBlank(lines[a - 1])) a++;
   while (b >= a && isBlank(lines[b - 1])) b--;
   if (a > b) return null;
   const slice = lines.slice(a - 1, b);
-  const onlyHeadings = slice.every((l) => isBlank(l) || /^ {0,3}#{1,6}(\s|$)/.test(l) || /^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$/.test(l));
+  const inExample = (line: number) => examples.some((e) => line >= e.fenceLine && line <= e.endLine);
+  const onlyHeadings = slice.every(
+    (l, i) => isBlank(l) || /^ {0,3}#{1,6}(\s|$)/.test(l) || /^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$/.test(l) || inExample(a + i),
+  );
   return { kind: 'agent', text: slice.join('\n'), line: a, endLine: b, onlyHeadings, fences };
 }
 

@@ -65,6 +65,16 @@ export interface PlaceholderInfo {
 
 export type Step = BashStep | AgentStep | PreStep;
 
+/** A bash fence that shows how to invoke the command (a usage example): documentation, never run. */
+export interface ExampleInfo {
+  /** .md lines of the code. */
+  line: number;
+  endLine: number;
+  /** The heading it sits under ('' when none). */
+  heading: string;
+  code: string;
+}
+
 /**
  * A compiled command. `S` is the generated `State` interface (the keys it persists): it types
  * what `readState(command, id)` (runtime/runner/read-state.ts) returns for an instance of this
@@ -81,6 +91,8 @@ export interface CommandModule<S = Record<string, string | undefined>> {
   /** Model-filled placeholders, when the command has any. */
   placeholders?: PlaceholderInfo[];
   steps: Step[];
+  /** Usage-example blocks (not steps), when the file has any: `--help` lists them. */
+  examples?: ExampleInfo[];
   /** Carries `S` for inference (`readState` infers it from here); never set. */
   readonly __state?: S;
 }

@@ -377,8 +377,10 @@ class Runner {
         }
       }
       if (inst && to < command.steps.length) {
-        // One block (--block): the instance waits for the next one.
-        store.update(inst, { status: 'running' });
+        // One block (--block): the instance waits for the next one; after the last bash block
+        // it is done (what follows is prose the agent acts on itself, nothing cmdc runs), so a
+        // later instance of the same owner is not ambiguous with it.
+        store.update(inst, { status: command.steps.slice(to).some((s) => s.kind === 'bash') ? 'running' : 'done' });
       }
       return 0;
     } finally {
@@ -617,6 +619,13 @@ export function helpText(command: CommandModule<unknown>, cwd = process.cwd()): 
     } else {
       const first = s.text.trim().split('\n')[0] ?? '';
       lines.push(`      agent: ${first.length > 70 ? first.slice(0, 67) + '...' : first}  (line ${s.line}-${s.endLine})`);
+    }
+  }
+  if (command.examples?.length) {
+    lines.push('', `Usage examples in ${command.source} (documentation for the model; not steps, never run):`);
+    for (const e of command.examples) {
+      lines.push(`  ${e.heading || '(no heading)'}  (line ${e.line}-${e.endLine})`);
+      for (const l of e.code.split('\n')) if (l.trim()) lines.push(`    ${l}`);
     }
   }
   return lines.join('\n') + '\n';

@@ -157,7 +157,7 @@ const results: Record<string, { bash: Tally; cmdc: Tally }> = {};
 
 test.before(async () => {
   mkdirSync(join(TMP, 'home'), { recursive: true });
-  const bundles = await bundleFixtureCommands(join(TMP, 'build'));
+  const { bundles } = await bundleFixtureCommands(join(TMP, 'build'));
   const help = spawnSync(process.execPath, [bundles['research']!, '--help'], { encoding: 'utf8' }).stdout;
   const profile = help.includes('--profile') ? ['--profile', 'claude-code'] : [];
   const snapshot = writeSnapshot(TMP);

@@ -29,6 +29,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseCommandMarkdown } from '../../compiler/markdown.js';
+import type { Diagnostic } from '../../compiler/diagnostics.js';
 import { editBlock, toolCall, toolEnv, writeSnapshot } from '../helpers/claude-code.js';
 import { bundleFixtureCommands, FIXTURE_PROJECT, freshProject, gitStatus, normalise, projectFiles } from '../helpers/project.js';
 
@@ -259,6 +260,8 @@ function firstDifference(want: Outcome, got: Outcome): string | null {
   return null;
 }
 
+let bundles: Record<string, string> = {};
+let diagnostics: Diagnostic[] = [];
 let want: Outcome[] = [];
 let got: Outcome[] = [];
 const summary: string[] = [];
@@ -266,14 +269,36 @@ const summary: string[] = [];
 test.before(async () => {
   assert.is(spawnSync('bash', ['-c', 'exit 7']).status, 7, 'bash must be installed');
   mkdirSync(join(TMP, 'home'), { recursive: true });
-  const bundles = await bundleFixtureCommands(join(TMP, 'build'));
+  const built = await bundleFixtureCommands(join(TMP, 'build'));
+  bundles = built.bundles;
+  diagnostics = built.diagnostics;
   const help = spawnSync(process.execPath, [bundles['research']!, '--help'], { encoding: 'utf8' }).stdout;
   const profile = help.includes('--profile') ? ['--profile', 'claude-code'] : [];
   want = runBash();
   got = runCmdc(bundles, profile);
   if (process.env.CMDC_E2E_VERBOSE) {
     // CMDC_E2E_VERBOSE=1: every block's output on both sides (for whoever makes a scenario pass)
-    SCENARIOS.forEach((s, i) => {
+    test('usage examples are not steps (issue 9 item 6): an info diagnostic each, listed by --help, no --block', () => {
+  const info = diagnostics.filter((d) => d.id === 'usage-example-block').map((d) => `${d.file}:${d.line} ${d.severity}`);
+  assert.equal(info, [
+    '.claude/commands/create-plan.md:354 info',
+    '.claude/commands/debug.md:110 info',
+    '.claude/commands/errors.md:87 info',
+    '.claude/commands/implement.md:382 info',
+    '.claude/commands/research.md:104 info',
+  ]);
+  const help = spawnSync(process.execPath, [bundles['errors']!, '--help'], { encoding: 'utf8' });
+  assert.is(help.status, 0);
+  assert.match(help.stdout, /Steps \(\.claude\/commands\/errors\.md\):\n   1\. Query  \(query, line 15-83\)\n\nUsage examples in/);
+  assert.match(help.stdout, /\n  Usage  \(line 88-91\)\n    \/errors --since 1h\n    \/errors --type state_error --since 7d\n/);
+  const research = spawnSync(process.execPath, [bundles['research']!, '--help'], { encoding: 'utf8' });
+  assert.match(research.stdout, /\n    \$ \/research "Concurrency in shell scripts" --complexity 3\n/);
+  const r = spawnSync(process.execPath, [bundles['errors']!, '--block', '#2'], { cwd: TMP, encoding: 'utf8', env: { ...baseEnv(), CMDC_OWNER: 'examples' } });
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /no block '#2': the file has 1 bash block\n/);
+});
+
+SCENARIOS.forEach((s, i) => {
       for (const [side, o] of [['bash', want[i]!], ['cmdc', got[i]!]] as const) {
         o.blocks.forEach((b, k) => console.log(`\n===== ${s.name} [${side}] block #${k + 1}: exit ${b.status}\n${b.stdout}----- stderr\n${b.stderr}`));
       }
@@ -303,6 +328,26 @@ test('the bash oracle itself: every scenario ran its blocks, the failing ones fa
   const plan = [...want[1]!.files].find(([p]) => p.includes('/plans/'))![1];
   assert.match(plan, /### Phase 4: Tests \[COMPLETE\]/);
   assert.is(want[1]!.gitStatus.includes('.claude'), false, want[1]!.gitStatus);
+});
+
+test('usage examples are not steps (issue 9 item 6): an info diagnostic each, listed by --help, no --block', () => {
+  const info = diagnostics.filter((d) => d.id === 'usage-example-block').map((d) => `${d.file}:${d.line} ${d.severity}`);
+  assert.equal(info, [
+    '.claude/commands/create-plan.md:354 info',
+    '.claude/commands/debug.md:110 info',
+    '.claude/commands/errors.md:87 info',
+    '.claude/commands/implement.md:382 info',
+    '.claude/commands/research.md:104 info',
+  ]);
+  const help = spawnSync(process.execPath, [bundles['errors']!, '--help'], { encoding: 'utf8' });
+  assert.is(help.status, 0);
+  assert.match(help.stdout, /Steps \(\.claude\/commands\/errors\.md\):\n   1\. Query  \(query, line 15-83\)\n\nUsage examples in/);
+  assert.match(help.stdout, /\n  Usage  \(line 88-91\)\n    \/errors --since 1h\n    \/errors --type state_error --since 7d\n/);
+  const research = spawnSync(process.execPath, [bundles['research']!, '--help'], { encoding: 'utf8' });
+  assert.match(research.stdout, /\n    \$ \/research "Concurrency in shell scripts" --complexity 3\n/);
+  const r = spawnSync(process.execPath, [bundles['errors']!, '--block', '#2'], { cwd: TMP, encoding: 'utf8', env: { ...baseEnv(), CMDC_OWNER: 'examples' } });
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /no block '#2': the file has 1 bash block\n/);
 });
 
 SCENARIOS.forEach((s, i) => {

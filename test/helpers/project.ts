@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { compile } from '../../compiler/index.js';
+import type { Diagnostic } from '../../compiler/diagnostics.js';
 import { bundleCommands } from '../../cli/bundle.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -57,9 +58,10 @@ export function fixtureCommands(): string[] {
 /**
  * Compiles the fixture's commands (root: the fixture project, so sources are
  * `.claude/commands/<name>.md`) into `<out>/gen`, and bundles one entry per command into
- * `<out>/bin/<name>.mjs`. Returns name -> bundle path. Throws when a command does not compile.
+ * `<out>/bin/<name>.mjs`. Returns name -> bundle path, and the compile diagnostics. Throws when
+ * a command does not compile.
  */
-export async function bundleFixtureCommands(out: string): Promise<Record<string, string>> {
+export async function bundleFixtureCommands(out: string): Promise<{ bundles: Record<string, string>; diagnostics: Diagnostic[] }> {
   const gen = join(out, 'gen');
   const entries = join(gen, 'commands');
   mkdirSync(entries, { recursive: true });
@@ -77,7 +79,7 @@ export async function bundleFixtureCommands(out: string): Promise<Record<string,
     );
   }
   const built = await bundleCommands({ root: ROOT, commandsDir: entries, out: join(out, 'bin') });
-  return Object.fromEntries(built.map((b) => [b.name, b.outFile]));
+  return { bundles: Object.fromEntries(built.map((b) => [b.name, b.outFile])), diagnostics: r.diagnostics };
 }
 
 /** Every file under `dir` (not .git/), path -> content, paths sorted. */
