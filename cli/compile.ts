@@ -12,6 +12,7 @@ import { compile, writeResults, type CompileResult } from '../compiler/index.js'
 import { formatDiagnostics } from '../compiler/diagnostics.js';
 import { commandInfoFor } from '../compiler/markdown.js';
 import type { ArgumentConvention } from '../compiler/arguments.js';
+import { parseProfile } from '../runtime/lang/profile.js';
 
 export interface CompileCliOptions {
   out?: string;
@@ -19,6 +20,7 @@ export interface CompileCliOptions {
   stats?: boolean;
   json?: boolean;
   argumentConvention?: ArgumentConvention;
+  profile?: string;
 }
 
 /** The paths a command works on: the ones given, else `commands/`. */
@@ -109,11 +111,17 @@ export async function runCompile(paths: string[], opts: CompileCliOptions): Prom
   const { files, missing } = resolveInputs(paths, root);
   for (const m of missing) process.stderr.write(`cmdc compile: no such file or directory: ${m}\n`);
   if (missing.length) return 1;
+  const profile = opts.profile === undefined ? undefined : parseProfile(opts.profile);
+  if (profile === null) {
+    process.stderr.write(`cmdc compile: --profile: unknown profile '${opts.profile}' (use claude-code or script)\n`);
+    return 2;
+  }
   const result = compile(files, {
     outDir: opts.out ?? 'generated',
     strict: opts.strict ?? false,
     root,
     ...(opts.argumentConvention ? { argumentConvention: opts.argumentConvention } : {}),
+    ...(profile ? { profile } : {}),
   });
   const written = await writeResults(result);
   const ms = Math.round(performance.now() - t0);
@@ -159,8 +167,12 @@ export function register(program: Command): void {
     .option('--stats', 'print per file: blocks, native, islands, diagnostics, placeholders bound/unbound, argument uses, ! lines')
     .option('--json', 'print a JSON report on stdout instead of text')
     .option(
+      '--profile <p>',
+      'how blocks run when the frontmatter does not say: claude-code (default: as Claude Code\'s Bash tool) or script (standalone bash scripts)',
+    )
+    .option(
       '--argument-convention <c>',
-      'how $N is read when the frontmatter does not say: zero-based (default, current Claude Code), one-based, positional (a bash script)',
+      'how $N is read when the frontmatter does not say: zero-based (default, Claude Code), positional (a bash script: implies --profile script)',
     )
     .addHelpText('after', '\nExamples:\n  cmdc compile\n  cmdc compile ~/.claude/commands --out /tmp/out --stats')
     .action(async (paths: string[], opts: CompileCliOptions) => {

@@ -9,9 +9,8 @@
  * ## How arguments and placeholders map (README section)
  *
  * Claude Code edits a command's text before anything runs: it replaces `$ARGUMENTS` with the
- * whole argument string, `$ARGUMENTS[N]` and `$N` with the N-th shell-split argument (zero-based:
- * `$0` is the first; files written for older Claude Code assume `$1` is the first: say so with
- * `argument-convention: one-based` in the frontmatter, or `--argument-convention one-based`),
+ * whole argument string, `$ARGUMENTS[N]` and `$N` with the N-th word of it (zero-based: `$0` is
+ * the first; no Claude Code version made `$1` the first),
  * `$name` with the argument at that position of the frontmatter `arguments:` list, and
  * `${CLAUDE_SESSION_ID}` with the session id. It is text substitution, so inside a bash block
  * an argument containing `"`, `'`, `$`, backticks or `;` changes the code that runs.
@@ -100,20 +99,18 @@ export interface ResolvedArgumentOptions {
 }
 
 /**
- * Options from the frontmatter (`argument-convention: one-based|zero-based`, `arguments:` as a
+ * Options from the frontmatter (`argument-convention: zero-based|positional`, `arguments:` as a
  * list or a space/comma separated string), falling back to `fallback` (e.g. a compile option).
  * The frontmatter wins: the file knows which Claude Code it was written for.
  */
 export function argumentOptionsFrom(frontmatter: Record<string, unknown>, fallback: ArgumentOptions = {}): ResolvedArgumentOptions {
   const raw = frontmatter['argument-convention'];
   const fm = typeof raw === 'string' ? raw.trim().toLowerCase().replace(/[\s_]+/g, '-') : '';
-  const fmConvention: ArgumentConvention | null = /^(one-based|one|1|1-based)$/.test(fm)
-    ? 'one-based'
-    : /^(zero-based|zero|0|0-based)$/.test(fm)
-      ? 'zero-based'
-      : /^(positional|script|bash)$/.test(fm)
-        ? 'positional'
-        : null;
+  const fmConvention: ArgumentConvention | null = /^(zero-based|zero|0|0-based)$/.test(fm)
+    ? 'zero-based'
+    : /^(positional|script|bash)$/.test(fm)
+      ? 'positional'
+      : null;
   const convention = fmConvention ?? fallback.convention ?? 'zero-based';
   const rawNames = frontmatter.arguments;
   let names: string[] = [];
@@ -248,13 +245,13 @@ export function analyseArguments(ast: A.File, opts: ArgumentAnalysisOptions): Ar
       }
       if (ctx.fn && ref.kind !== 'session-id' && ref.kind !== 'skill-dir') diagnostics.push(argumentInFunction(at, ref.text, ctx.fn));
     } else if (leaf && (leaf.node === 'sgl' || leaf.node === 'sgl-dollar')) {
-      const inner = reference(ref, 'inside');
+      const inner = reference(ref, 'literal');
       const repl = `'"${inner}"${leaf.node === 'sgl-dollar' ? "$'" : "'"}`;
       uses.push(use('single', repl));
       edits.push({ start: ref.start, end: ref.end, text: repl });
       if (ref.kind === 'arguments' || ref.index !== null) diagnostics.push(argumentSingleQuoted(at, ref.text, `"${inner}"`));
     } else if (leaf && leaf.node === 'hdoc-quoted') {
-      const repl = reference(ref, 'inside');
+      const repl = reference(ref, 'literal');
       uses.push(use('heredoc-quoted', repl));
       const list = hdocRefs.get(leaf) ?? [];
       list.push({ ref, repl });
@@ -344,9 +341,16 @@ export function rewriteArgumentRefs(file: A.File, opts: RewriteOptions): Rewrite
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** The variable reference that replaces a use, for where it sits. */
-function reference(ref: TextualRef, where: 'inside' | 'fields' | 'scalar' | 'bare'): string {
-  const quote = (s: string) => (where === 'inside' || where === 'bare' ? s : `"${s}"`);
+/**
+ * The variable reference that replaces a use, for where it sits: `inside` double quotes or an
+ * expanded heredoc, `literal` (inside double quotes standing for text bash reads literally:
+ * single quotes, a quoted heredoc), unquoted as command `fields`, a `scalar` value, or `bare`
+ * (arithmetic, a regular expression). A missing `$N` / `$ARGUMENTS[N]` is left as written by
+ * Claude Code, so its fallback is that text, read as bash reads it there (`${CMDC_ARGV[1]-$1}`:
+ * under the claude-code profile an empty positional parameter, `$0` the shell).
+ */
+function reference(ref: TextualRef, where: 'inside' | 'literal' | 'fields' | 'scalar' | 'bare'): string {
+  const quote = (s: string) => (where === 'inside' || where === 'literal' || where === 'bare' ? s : `"${s}"`);
   switch (ref.kind) {
     case 'arguments':
       return where === 'fields' ? `"\${${ARGV_VAR}[@]}"` : quote(`\${${ARGUMENTS_VAR}}`);
@@ -354,9 +358,16 @@ function reference(ref: TextualRef, where: 'inside' | 'fields' | 'scalar' | 'bar
       return quote(`\${${SESSION_ID_VAR}}`);
     case 'skill-dir':
       return quote(`\${${SKILL_DIR_VAR}}`);
-    default: {
+    case 'named': {
       const i = Math.max(0, ref.index ?? 0);
       return where === 'fields' ? `"\${${ARGV_VAR}[@]:${i}:1}"` : quote(`\${${ARGV_VAR}[${i}]-}`);
+    }
+    default: {
+      const i = Math.max(0, ref.index ?? 0);
+      const fallback = where === 'literal' ? `\\${ref.text}` : ref.text;
+      // unquoted: one field, none when absent (as the empty positional parameter gives; `$0` is the shell)
+      if (where === 'fields' && ref.text !== '$0') return `"\${${ARGV_VAR}[@]:${i}:1}"`;
+      return quote(`\${${ARGV_VAR}[${i}]-${fallback}}`);
     }
   }
 }
@@ -387,7 +398,6 @@ function notSubstitutedMeaning(p: A.ParamExp, convention: ArgumentConvention): s
   if (['@', '*'].includes(p.param) && !p.length) return 'bash sees the Bash tool\'s positional parameters, which are empty';
   if (p.param === '#' && p.short) return 'bash sees the number of positional parameters, always 0 in the Bash tool';
   if (/^\d+$/.test(p.param)) {
-    if (p.param === '0' && p.short && convention === 'one-based') return null;
     if (!braced) return null;
     return p.exp && /[-=]/.test(p.exp.op)
       ? 'bash sees an empty positional parameter, so this is always the default'

@@ -146,11 +146,11 @@ export const argumentUnrewritable = define('argument-unrewritable', 'warning', (
   message: `Claude Code would paste argument text for ${ref} here (${where}); cmdc leaves this text as bash reads it`,
 }));
 
-/** `$1` used but never `$0`, and no convention declared: likely written for one-based Claude Code. */
+/** `$1` used but never `$0`, and no convention declared: the author may think `$1` is the first word. */
 export const argumentConventionAmbiguous = define('argument-convention-ambiguous', 'info', (first: string) => ({
-  message: `the file uses ${first} but never $0: with current Claude Code (zero-based) $1 is the second argument`,
-  hint: 'if the file was written for the older one-based numbering, add `argument-convention: one-based` to its frontmatter',
-}));
+  message: `the file uses ${first} but never $0: Claude Code numbers the words from $0, so $1 is the second word`,
+  hint: 'use $0 for the first word; if the file is a bash script reading its positional parameters, declare `argument-convention: positional` (the script profile)',
+}))
 
 // --- placeholders and templates (compiler/placeholders.ts) -----------------------------------
 

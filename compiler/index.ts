@@ -29,6 +29,7 @@ import { argumentOptionsFrom, rewriteArgumentRefs, type ArgumentConvention, type
 import { detectTemplateBlock, findPlaceholders, rewritePlaceholders } from './placeholders.js';
 import { createContext } from './context.js';
 import { singleQuote } from '../runtime/lang/quote.js';
+import { profileOf, type Profile } from '../runtime/lang/profile.js';
 import { islandBlock, translateBlock } from './translate/index.js';
 
 export interface CompileOptions {
@@ -46,6 +47,8 @@ export interface CompileOptions {
   readFile?: (path: string) => string;
   /** How `$N` is numbered when the frontmatter does not say (`argument-convention:`). Default zero-based. */
   argumentConvention?: ArgumentConvention;
+  /** The execution profile when the frontmatter does not choose one (runtime/lang/profile.ts). Default claude-code. */
+  profile?: Profile;
 }
 
 export interface FileStats {
@@ -168,6 +171,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
         emitter,
         runtimeSpecifier: runtimeSpecifier(outDir, resolve(root, opts.runtimeEntry ?? RUNTIME_ENTRY)),
         ...(opts.argumentConvention ? { argumentConvention: opts.argumentConvention } : {}),
+        ...(opts.profile ? { profile: opts.profile } : {}),
       });
     } catch (e) {
       const err = e as Error;
@@ -190,6 +194,7 @@ interface CompileOneOptions {
   emitter: Emitter;
   runtimeSpecifier: string;
   argumentConvention?: ArgumentConvention;
+  profile?: Profile;
 }
 
 /**
@@ -208,6 +213,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
   const stateKeys = new Set<string>();
   const arrayKeys = new Set<string>();
   let dynamic = false;
+  const { profile } = profileOf(md.frontmatter ?? {}, opts.profile ?? (opts.argumentConvention === 'positional' ? 'script' : undefined));
   const argOpts = argumentOptionsFrom(md.frontmatter ?? {}, opts.argumentConvention ? { convention: opts.argumentConvention } : {});
   const analysisOpts = { convention: argOpts.convention, names: argOpts.names, explicitConvention: argOpts.explicit };
   const ph = findPlaceholders(md, file);
@@ -342,6 +348,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     arrayStateKeys: [...arrayKeys],
     dynamicStateKeys: dynamic,
     sourceHash: sha256(source),
+    profile,
     ...(placeholders.length ? { placeholders } : {}),
     ...(examples.length ? { examples } : {}),
     ...(argOpts.convention !== 'zero-based' || argOpts.names.length ? { arguments: { convention: argOpts.convention, names: argOpts.names } } : {}),

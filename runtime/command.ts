@@ -3,6 +3,7 @@
  * what `run()` in runtime/runner/run.ts executes). Types only: importing it costs nothing at run time.
  */
 import type { Shell } from './shell/shell.js';
+import type { Profile } from './lang/profile.js';
 
 /** A bash block compiled to an async function. */
 export interface BashStep {
@@ -86,8 +87,13 @@ export interface CommandModule<S = Record<string, string | undefined>> {
   /** Path of the .md source relative to the project root, e.g. `commands/implement.md`. */
   source: string;
   frontmatter: Record<string, unknown>;
+  /**
+   * How blocks run (runtime/lang/profile.ts): `claude-code` (the default: as Claude Code's Bash
+   * tool runs them) or `script` (standalone bash scripts); `--profile` overrides it at run time.
+   */
+  profile?: Profile;
   /** `$N` numbering and named arguments, when not the default (zero-based, no names). */
-  arguments?: { convention: 'zero-based' | 'one-based' | 'positional'; names: string[] };
+  arguments?: { convention: 'zero-based' | 'positional'; names: string[] };
   /** Model-filled placeholders, when the command has any. */
   placeholders?: PlaceholderInfo[];
   steps: Step[];

@@ -26,14 +26,14 @@ export const RESERVED_VARS = [ARGUMENTS_VAR, ARGV_VAR, SESSION_ID_VAR, SKILL_DIR
 
 /**
  * How `$N` in a block is read: `zero-based` (Claude Code since v2.1.19: `$0` is the first
- * argument, textual substitution), `one-based` (older Claude Code: `$1` is the first), or
- * `positional` (the file is a bash script: `$N`, `"$@"`, `$#` are bash's positional parameters,
- * which cmdc sets to the arguments; only `$ARGUMENTS` and `${CLAUDE_SESSION_ID}` are substituted).
+ * argument, textual substitution; no version ever made `$1` the first), or `positional` (the
+ * file is a bash script, the `script` profile: `$N`, `"$@"`, `$#` are bash's positional
+ * parameters, which cmdc sets to the arguments; `$N` is not substituted).
  */
-export type ArgumentConvention = 'zero-based' | 'one-based' | 'positional';
+export type ArgumentConvention = 'zero-based' | 'positional';
 
 export interface ArgumentOptions {
-  /** How `$N` is numbered: zero-based (`$0` = first, current Claude Code, default) or one-based. */
+  /** How `$N` is read: zero-based text substitution (`$0` = first word, Claude Code, default) or positional (bash's). */
   convention?: ArgumentConvention;
   /** Named arguments (frontmatter `arguments:`): `$name` is the argument at that position. */
   names?: readonly string[];
@@ -68,7 +68,7 @@ function refPattern(names: readonly string[]): RegExp {
 /**
  * Every substitution Claude Code makes in `text`, left to right, one pass (`$N` needs no
  * word character after the digits; `$ARGUMENTS` is replaced even when letters follow it).
- * With the one-based convention `$0` is not an argument reference.
+ * With the positional convention `$N` is bash's, not a substitution.
  */
 export function scanSubstitutions(text: string, opts: ArgumentOptions = {}): TextualRef[] {
   const convention = opts.convention ?? 'zero-based';
@@ -81,9 +81,7 @@ export function scanSubstitutions(text: string, opts: ArgumentOptions = {}): Tex
     else if (m[2] !== undefined) out.push({ ...base, kind: 'arguments', index: null });
     else if (m[3] !== undefined) {
       if (convention === 'positional') continue;
-      const n = Number(m[3]);
-      if (convention === 'one-based' && n === 0) continue;
-      out.push({ ...base, kind: 'positional', index: convention === 'one-based' ? n - 1 : n });
+      out.push({ ...base, kind: 'positional', index: Number(m[3]) });
     } else if (m[4] !== undefined) out.push({ ...base, kind: m[4] === 'CLAUDE_SESSION_ID' ? 'session-id' : 'skill-dir', index: null });
     else if (m[5] !== undefined) out.push({ ...base, kind: 'named', index: (opts.names ?? []).indexOf(m[5]) });
   }

@@ -42,6 +42,7 @@ import { StateNotFoundError, StateParseError } from '../store/errors.js';
 import { parseStateText } from '../store/format.js';
 import { singleQuote } from '../lang/quote.js';
 import { decodeEscapes } from '../lang/escapes.js';
+import type { Profile } from '../lang/profile.js';
 
 export type Status = StateMeta['status'];
 
@@ -69,13 +70,19 @@ export interface Instance {
   cwd: string;
   /** 'export': agent outputs go in as seed-style `export K='v'` lines (see the module doc). */
   outputs?: 'export';
+  /** The execution profile the instance runs under (runtime/lang/profile.ts); `--block`/`--resume` keep it. */
+  profile?: Profile;
+  /** The project directory (`${CLAUDE_PROJECT_DIR}` in the text; where an escaped cwd is reset to). */
+  project?: string;
+  /** Outputs of the `!` commands run at invocation (claude-code), by step index. */
+  pres?: Record<string, string>;
   created: string;
   /** The state file's mtime (ISO 8601). */
   updated: string;
 }
 
 /** The fields of an Instance kept in its run record (`workflow_<id>.run.json`): what the header cannot hold. */
-const RECORD_FIELDS = ['command', 'args', 'arguments', 'sets', 'session', 'cwd', 'outputs'] as const;
+const RECORD_FIELDS = ['command', 'args', 'arguments', 'sets', 'session', 'cwd', 'outputs', 'profile', 'project', 'pres'] as const;
 type RunRecord = Pick<Instance, (typeof RECORD_FIELDS)[number]>;
 
 /** An instance that cannot be found, or several that match, or cannot be used (the message says why). */
@@ -100,7 +107,7 @@ export interface Store {
   get(command: string, id: string): Instance;
   discover(command: string, statuses: Status[]): Instance;
   list(command: string): Instance[];
-  update(inst: Instance, patch: Partial<Pick<Instance, 'status' | 'step' | 'cwd' | 'arguments' | 'sets' | 'session'>>): void;
+  update(inst: Instance, patch: Partial<Pick<Instance, 'status' | 'step' | 'cwd' | 'arguments' | 'sets' | 'session' | 'profile' | 'project' | 'pres'>>): void;
   /**
    * Throws StateRefusedError unless the instance's state file parses strictly (a torn last
    * record is fine: the blocks' loaders leave it out). Run before every block of an existing

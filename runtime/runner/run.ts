@@ -28,6 +28,8 @@ import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AgentStep, CommandModule, PreStep } from '../command.js';
 import { createShell, runBlock } from '../shell/shell.js';
+import { parseProfile, type Profile } from '../lang/profile.js';
+import { blockShellOptions, claudeCodeEnv, cwdAfter } from './profile.js';
 import { ARGUMENTS_VAR, ARGV_VAR, RESERVED_VARS, SESSION_ID_VAR, SET_VAR_PREFIX, SKILL_DIR_VAR, splitArguments, substituteArguments } from '../lang/arguments.js';
 import {
   agentOutputKey,
@@ -37,7 +39,8 @@ import {
   replayAdapter,
   type AgentAdapter,
 } from './agent.js';
-import { logError } from '../store/error-log.js';
+import { errorLogDir, logError } from '../store/error-log.js';
+import { stateDir } from '../store/paths.js';
 import { singleQuote } from '../lang/quote.js';
 import { selectBlock } from './select-block.js';
 import { createStore, type Instance, type Store, InstanceLookupError } from './instances.js';
@@ -64,6 +67,8 @@ interface ParsedArgs {
   raw?: string;
   /** `--set NAME=value`, repeatable. */
   sets: Record<string, string>;
+  /** `--profile claude-code|script`. */
+  profile?: Profile;
   errors: string[];
 }
 
@@ -129,6 +134,13 @@ export function parseArgv(argv: readonly string[]): ParsedArgs {
       case '--arguments': {
         const v = value('--arguments');
         if (v !== undefined) p.raw = v;
+        break;
+      }
+      case '--profile': {
+        const v = value('--profile');
+        const prof = v === undefined ? null : parseProfile(v);
+        if (prof) p.profile = prof;
+        else if (v !== undefined) p.errors.push(`--profile: unknown profile '${v}' (use claude-code or script)`);
         break;
       }
       case '--agent': {
@@ -197,7 +209,7 @@ async function main(command: CommandModule<unknown>, argv: readonly string[], op
   }
   const tty = opts.stderrIsTTY ?? (opts.err ? false : process.stderr.isTTY === true);
   const runner = new Runner(command, store, { env, cwd, out, err, tty, agent: p.agent ?? pauseAdapter() });
-  const input: RunInput = { args: p.args, sets: p.sets, ...(p.raw !== undefined ? { raw: p.raw } : {}) };
+  const input: RunInput = { args: p.args, sets: p.sets, ...(p.raw !== undefined ? { raw: p.raw } : {}), ...(p.profile ? { profile: p.profile } : {}) };
   try {
     if (p.mode === 'resume') {
       const inst = p.workflowId ? store.get(command.name, p.workflowId) : store.discover(command.name, ['paused']);
@@ -234,6 +246,8 @@ interface RunInput {
   args: string[];
   raw?: string;
   sets: Record<string, string>;
+  /** `--profile`: overrides the command's (and is recorded with the instance). */
+  profile?: Profile;
 }
 
 /** A run's arguments as the blocks see them (see compiler/arguments.ts, "Runner contract"). */
@@ -246,6 +260,10 @@ interface RunArguments {
   sets: Record<string, string>;
   /** CMDC_SESSION_ID. */
   session: string;
+  /** The execution profile of the run. */
+  profile: Profile;
+  /** The project directory (CLAUDE_PROJECT_DIR, else the directory the instance started in). */
+  project: string;
 }
 
 interface RunnerIO {
@@ -307,8 +325,11 @@ class Runner {
     // The arguments, placeholder values and session id are recorded with the instance, so that
     // --resume and --block see the same values.
     const remember = (i: Instance): Instance => {
-      if (i.arguments !== a.raw || JSON.stringify(i.sets ?? {}) !== JSON.stringify(a.sets) || i.session !== a.session) {
-        store.update(i, { arguments: a.raw, sets: a.sets, session: a.session });
+      if (
+        i.arguments !== a.raw || JSON.stringify(i.sets ?? {}) !== JSON.stringify(a.sets) || i.session !== a.session ||
+        i.profile !== a.profile || i.project !== a.project
+      ) {
+        store.update(i, { arguments: a.raw, sets: a.sets, session: a.session, profile: a.profile, project: a.project });
       }
       return i;
     };
@@ -326,19 +347,20 @@ class Runner {
             env.CMDC_STATE_FILE = inst.file;
           }
           const sh = createShell({
-            argv: args,
+            ...blockShellOptions(a.profile, { env, argv: args, scriptName: command.source, lines: step.endLine - step.line, firstLine: step.line }),
             env,
             cwd,
             stdin,
             stdout: 1,
             stderr: 2,
             source: { file: command.source },
-            scriptName: command.source,
           });
           // The shell-split arguments as an indexed array (islands receive it too).
           sh.vars.ensure(ARGV_VAR).value = [...args];
           const res = await runBlock(step.run, sh);
-          cwd = res.cwd;
+          const next = cwdAfter(a.profile, { status: res.status, exited: res.exited, before: cwd, after: res.cwd, project: a.project });
+          if (next.message) io.err(`${next.message}\n`);
+          cwd = next.cwd;
           if (!inst) {
             const adopted = store.adopt(command.name, res.vars, args, startedAt);
             if (adopted) inst = remember(adopted);
@@ -400,18 +422,36 @@ class Runner {
    */
   private argumentsFor(inst: Instance | null, input: RunInput): RunArguments {
     const env = this.io.env;
+    const profile = input.profile ?? inst?.profile ?? this.command.profile ?? 'claude-code';
     if (inst) {
       const raw = inst.arguments ?? inst.args.join(' ');
-      return { raw, argv: inst.args, sets: { ...(inst.sets ?? {}), ...input.sets }, session: env.CLAUDE_CODE_SESSION_ID || inst.session || inst.id };
+      return {
+        raw, argv: inst.args, sets: { ...(inst.sets ?? {}), ...input.sets }, session: env.CLAUDE_CODE_SESSION_ID || inst.session || inst.id,
+        profile, project: inst.project ?? this.projectDir(),
+      };
     }
     const raw = input.raw ?? input.args.join(' ');
     const argv = input.raw !== undefined ? splitArguments(input.raw) : [...input.args];
-    return { raw, argv, sets: { ...input.sets }, session: env.CLAUDE_CODE_SESSION_ID || `cmdc-${randomBytes(8).toString('hex')}` };
+    return {
+      raw, argv, sets: { ...input.sets }, session: env.CLAUDE_CODE_SESSION_ID || `cmdc-${randomBytes(8).toString('hex')}`,
+      profile, project: this.projectDir(),
+    };
+  }
+
+  /** CLAUDE_PROJECT_DIR, else the runner's working directory. */
+  private projectDir(): string {
+    return resolve(this.io.cwd, this.io.env.CLAUDE_PROJECT_DIR || '.');
   }
 
   /** The environment of a block or `!` command: the process's, with the reserved variables set by the runner only. */
   private blockEnv(a: RunArguments, cwd: string): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...this.io.env };
+    const env: NodeJS.ProcessEnv = a.profile === 'claude-code' ? claudeCodeEnv(this.io.env, { session: a.session }) : { ...this.io.env };
+    if (a.profile === 'claude-code' && this.io.env.CLAUDE_PROJECT_DIR) {
+      // The Bash tool has no CLAUDE_PROJECT_DIR: the blocks' state library would fall back to
+      // $PWD; keep it on the directories this runner uses.
+      env.CMDC_STATE_DIR ||= stateDir({ env: this.io.env, cwd: this.io.cwd });
+      env.CMDC_LOG_DIR ||= errorLogDir({ env: this.io.env, cwd: this.io.cwd });
+    }
     for (const k of Object.keys(env)) if (k.startsWith(SET_VAR_PREFIX) || (RESERVED_VARS as readonly string[]).includes(k)) delete env[k];
     env[ARGUMENTS_VAR] = a.raw;
     env[SESSION_ID_VAR] = a.session;

@@ -26,7 +26,8 @@ import { ExitSignal } from './signals.js';
 import type { Var, VarValue } from './vars.js';
 import { spawnWithFds } from './exec.js';
 import { attrLetters } from './builtins/declare.js';
-import { quote } from '../lang/quote.js';
+import { quote, singleQuote } from '../lang/quote.js';
+import { evalLineShift } from '../lang/profile.js';
 
 export interface IslandOptions {
   /** Why this runs as an island (for messages). */
@@ -142,6 +143,18 @@ function sameValue(a: VarValue | undefined, b: VarValue | undefined): boolean {
   return false;
 }
 
+/**
+ * The snippet as the island's `bash -c` runs it, padded so that bash numbers its first line
+ * `sh.line`. Where the shell ignores `set -e` (the claude-code profile) it runs as Claude Code
+ * runs a block, `eval '<text>' && :`: errexit has no effect and a syntax error reads as eval's;
+ * eval numbers line k of its text k + (the eval word's last line) - 1, hence the padding.
+ */
+function islandText(sh: Shell, text: string, o: IslandOptions): string {
+  if (!sh.ignoreErrexit) return `${o.sourced ? '' : '\n'.repeat(Math.max(0, sh.line - 1))}${text}`;
+  const lines = evalLineShift(text) + 1;
+  return `${o.sourced ? '' : '\n'.repeat(Math.max(0, sh.line - lines))}eval ${singleQuote(text)} && :`;
+}
+
 /** Run `text` in bash as an island; returns its status (throws ExitSignal if it exited). */
 export async function runIsland(sh: Shell, text: string, o: IslandOptions = {}): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmdc-island-'));
@@ -190,8 +203,7 @@ export async function runIsland(sh: Shell, text: string, o: IslandOptions = {}):
     if (sh.opts.xtrace) lines.push('set -x');
     fs.writeFileSync(prelude, lines.join('\n') + '\n');
 
-    const pad = o.sourced ? '' : '\n'.repeat(Math.max(0, sh.line - 1));
-    const script = `${pad}${text}\n__cmdc_s=$?; __cmdc_fin=1; (exit $__cmdc_s)`;
+    const script = `${islandText(sh, text, o)}\n__cmdc_s=$?; __cmdc_fin=1; (exit $__cmdc_s)`;
     const env = sh.exportedEnv({ BASH_ENV: prelude });
     const argv = o.argv ?? sh.positional;
     const code = await spawnWithFds(sh, ['bash', '-c', script, sh.scriptName, ...argv], env, { name: 'bash' });

@@ -116,6 +116,15 @@ export interface CreateShellOptions {
    * (see runtime/shell/exec-handler.ts); forks inherit them.
    */
   exec?: readonly ExecHandler[];
+  /**
+   * `set -e` has no effect (ERR traps still fire): the block runs where bash ignores errexit, as
+   * Claude Code's `… && eval '<block>' && …` does (runtime/lang/profile.ts).
+   */
+  ignoreErrexit?: boolean;
+  /** Added to every line number bash would report (`$LINENO`, messages); e.g. the eval shift of the claude-code profile. */
+  lineBase?: number;
+  /** Levels of indirection around the block (`eval`: 1); `set -x` repeats PS4's `+` once more per level. */
+  indirection?: number;
 }
 
 /** What a registered library is, besides its builtins (see registerLibrary). */
@@ -232,6 +241,12 @@ export class Shell implements ExpandEnv {
   libBuiltins: Map<string, Builtin>;
   /** >0 while running a condition (`if`, `while`, left of && ||, `!`): set -e is ignored. */
   errexitOff = 0;
+  /** The whole block runs where bash ignores set -e (claude-code profile); ERR traps still fire. */
+  ignoreErrexit = false;
+  /** Added to every reported line (see CreateShellOptions.lineBase). */
+  lineBase = 0;
+  /** See CreateShellOptions.indirection. */
+  indirection = 0;
   /** Function call depth and names (FUNCNAME). */
   funcNames: string[] = [];
   loopDepth = 0;
@@ -270,6 +285,9 @@ export class Shell implements ExpandEnv {
       this.libraries = o.libraries;
       this.libBuiltins = new Map(o.libBuiltins);
       this.errexitOff = o.errexitOff;
+      this.ignoreErrexit = o.ignoreErrexit;
+      this.lineBase = o.lineBase;
+      this.indirection = o.indirection;
       this.funcNames = o.funcNames.slice();
       this.loopDepth = o.loopDepth;
       this.subshellLevel = o.subshellLevel + 1;
@@ -291,7 +309,7 @@ export class Shell implements ExpandEnv {
     this.opts = {
       errexit: false, nounset: false, pipefail: false, histexpand: false, xtrace: false,
       noglob: false, noclobber: false, nullglob: false, failglob: false, dotglob: false,
-      nocasematch: false, extglob: true, lastpipe: false, errtrace: false,
+      nocasematch: false, extglob: false, lastpipe: false, errtrace: false,
       ...o.options,
     };
     this.funcs = new Map();
@@ -305,6 +323,9 @@ export class Shell implements ExpandEnv {
     this.scriptName = o.scriptName ?? o.source?.file ?? 'bash';
     this.libraries = o.libraries ?? defaultLibraries;
     this.libBuiltins = new Map();
+    this.ignoreErrexit = o.ignoreErrexit ?? false;
+    this.lineBase = o.lineBase ?? 0;
+    this.indirection = o.indirection ?? 0;
     this.pid = process.pid;
     this.execHandlers = o.exec ?? [];
   }
@@ -319,7 +340,7 @@ export class Shell implements ExpandEnv {
 
   /** Record the .md line of the statement about to run; returns `this` for chaining. */
   at(line: number): this {
-    this.line = line + this.lineShift;
+    this.line = line + this.lineShift + this.lineBase;
     return this;
   }
 
@@ -551,7 +572,7 @@ export class Shell implements ExpandEnv {
         await this.runTrap('ERR', status);
         this.status = status;
       }
-      if (this.opts.errexit) throw new ExitSignal(status);
+      if (this.opts.errexit && !this.ignoreErrexit) throw new ExitSignal(status);
     }
     return status;
   }
@@ -626,7 +647,7 @@ export class Shell implements ExpandEnv {
       }
     }
     this.command = argv.join(' ');
-    if (this.opts.xtrace) this.err(`+ ${argv.join(' ')}\n`);
+    if (this.opts.xtrace) this.err(`${'+'.repeat(1 + this.indirection)} ${argv.join(' ')}\n`);
     this.line = line;
     if (argv[0] === 'exec') {
       // `exec >file` makes the redirects permanent; `exec cmd` runs cmd and ends the shell
@@ -1163,6 +1184,8 @@ export interface BlockResult {
   exported: Set<string>;
   /** Set when the block failed with something that is not a shell exit (a runtime bug). */
   error?: unknown;
+  /** The block ended by exiting (`exit`, `set -e`, `${x:?}`, `set -u`) rather than by running to its end. */
+  exited: boolean;
 }
 
 /** The function a compiled block exports. */
@@ -1185,7 +1208,7 @@ export async function runBlock(fn: BlockFn, opts: CreateShellOptions | Shell = {
     if (v.exported) exported.add(k);
   }
   const internal = err !== undefined && !(err instanceof ExitSignal || err instanceof ReturnSignal || err instanceof LoopSignal);
-  return { status, cwd: sh.cwd, vars, exported, ...(internal ? { error: err } : {}) };
+  return { status, cwd: sh.cwd, vars, exported, exited: err instanceof ExitSignal, ...(internal ? { error: err } : {}) };
 }
 
 export { elements };

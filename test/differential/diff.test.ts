@@ -1,22 +1,31 @@
-/** The differential table (test/differential/rows.ts) run through real bash and the compiler. */
+/**
+ * The differential table (test/differential/rows.ts) run through real bash and the compiler,
+ * once per execution profile, each against its own oracle (test/differential/harness.ts):
+ * `script` against `bash -c`, `claude-code` against the Bash tool's `eval` wrapper.
+ * CMDC_DIFF_FILTER=<text> keeps the rows whose name contains it; CMDC_DIFF_PROFILE=<profile> one profile.
+ */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROWS } from './rows.js';
 import { runTable, same, describe as show } from './harness.js';
+import { PROFILES } from '../../runtime/lang/profile.js';
 
 const filter = process.env.CMDC_DIFF_FILTER;
+const only = process.env.CMDC_DIFF_PROFILE;
 const rows = filter ? ROWS.filter((r) => r.name.includes(filter)) : ROWS;
-const results = await runTable(rows);
-const failures = results.filter((c) => !same(c));
-const islands = results.reduce((n, c) => n + c.islands, 0);
-const ms = results.map((c) => c.ms).sort((a, b) => a - b);
-console.log(`differential: ${results.length - failures.length}/${results.length} rows identical to bash; ` +
-  `${islands} islands; per-row median ${ms[Math.floor(ms.length / 2)]?.toFixed(2)} ms, p90 ${ms[Math.floor(ms.length * 0.9)]?.toFixed(2)} ms`);
 
-for (const c of results) {
-  test(`bash ≡ compiled: ${c.row.name}`, () => {
-    if (!same(c)) assert.unreachable(show(c));
-  });
+for (const profile of PROFILES.filter((p) => !only || p === only)) {
+  const results = await runTable(rows, { profile });
+  const failures = results.filter((c) => !same(c));
+  const islands = results.reduce((n, c) => n + c.islands, 0);
+  const ms = results.map((c) => c.ms).sort((a, b) => a - b);
+  console.log(`differential [${profile}]: ${results.length - failures.length}/${results.length} rows identical to bash; ` +
+    `${islands} islands; per-row median ${ms[Math.floor(ms.length / 2)]?.toFixed(2)} ms, p90 ${ms[Math.floor(ms.length * 0.9)]?.toFixed(2)} ms`);
+  for (const c of results) {
+    test(`[${profile}] bash ≡ compiled: ${c.row.name}`, () => {
+      if (!same(c)) assert.unreachable(show(c));
+    });
+  }
 }
 
 test.run();

@@ -1,11 +1,16 @@
 /**
- * Differential test harness: each row is a bash snippet run (a) by real bash
- * (`bash --norc --noprofile -c`) and (b) compiled (parse → translateBlock → one TS module for
+ * Differential test harness: each row is a bash snippet run (a) by real bash and (b) compiled (parse → translateBlock → one TS module for
  * the whole table, bundled with esbuild and run by bare node, each row in a fresh Shell with its
  * own stdin/stdout/stderr files), in the same fresh directory with the same files, env and
  * stdin. Stdout, stderr (compared as bytes: both sides are decoded with runtime/lang/bytes.ts,
  * which loses no byte), exit status and the listed final variables must be identical. A missing
  * bash is a failure.
+ *
+ * Under each execution profile (runtime/lang/profile.ts) against its own oracle: `script` runs
+ * `bash --norc --noprofile -c <row> bash <args>`; `claude-code` runs the exact command string of
+ * Claude Code's Bash tool (`… && eval '<row>' < /dev/null && pwd -P >| <file>`, `$0` the shell
+ * path, no arguments) and compares, besides the rest, the directory the next call would start in.
+ * The compiled side gets the Shell options runtime/runner/profile.ts gives a block.
  *
  * Watchdog: a row that makes no progress for `rowTimeoutMs` (bash or compiled) is killed (its
  * whole process group) and reported as a failing `[hang]` row; the compiled side restarts with
@@ -21,6 +26,8 @@ import { parseBash } from '../../compiler/parse.js';
 import { createContext } from '../../compiler/context.js';
 import { translateBlock } from '../../compiler/translate/index.js';
 import { decode } from '../../runtime/lang/bytes.js';
+import { bashToolCommand, hasInputRedirect, type Profile } from '../../runtime/lang/profile.js';
+import { blockLines, blockShellOptions, claudeShellPath } from '../../runtime/runner/profile.js';
 
 export interface Row {
   name: string;
@@ -33,6 +40,8 @@ export interface Row {
   vars?: string[];
   /** Environment additions. */
   env?: Record<string, string>;
+  /** Only under these profiles (default both); say why in a comment next to the row. */
+  profiles?: Profile[];
 }
 
 export interface Outcome {
@@ -40,6 +49,8 @@ export interface Outcome {
   stderr: string;
   status: number;
   vars: Record<string, string>;
+  /** claude-code: where the next Bash call starts, relative to the row's directory (`<kept>` when the block failed). */
+  cwd?: string;
 }
 
 export interface Compared {
@@ -52,6 +63,8 @@ export interface Compared {
 }
 
 export interface TableOptions {
+  /** Execution profile (default script). */
+  profile?: Profile;
   /** Watchdog: a row with no result after this long is a `[hang]` (default 10 s, env CMDC_DIFF_ROW_TIMEOUT_MS). */
   rowTimeoutMs?: number;
 }
@@ -91,8 +104,28 @@ function timeoutMs(o: TableOptions): number {
   return o.rowTimeoutMs ?? Number(process.env.CMDC_DIFF_ROW_TIMEOUT_MS ?? 10_000);
 }
 
+/** What the next Bash call's directory is, relative to the row's (claude-code). */
+function cwdOutcome(dir: string, final: string | null): string {
+  if (final === null) return '<kept>';
+  return path.relative(fs.realpathSync(dir), final) || '.';
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** The stdin a row's block sees: claude-code gives /dev/null unless it redirects input itself. */
+function rowStdin(row: Row, profile: Profile): string | Buffer {
+  return profile === 'claude-code' && !hasInputRedirect(row.bash) ? '' : row.stdin ?? '';
+}
+
 /** Run one row in real bash in `dir` (stdio are files, as on the compiled side). */
 export function runBash(row: Row, dir: string, o: TableOptions = {}): Outcome {
+  const profile = o.profile ?? 'script';
   const base = path.join(dir, '..', path.basename(dir));
   const out = base + '.vars';
   let env = baseEnv(row.env);
@@ -102,15 +135,18 @@ export function runBash(row: Row, dir: string, o: TableOptions = {}): Outcome {
     fs.writeFileSync(envFile, `unset BASH_ENV\nexec 9>${JSON.stringify(out)}\n${varDump(row.vars)}`);
     env = { ...env, BASH_ENV: envFile };
   }
+  // claude-code: the process's stdin is the row's, the wrapper decides whether the block sees it
   fs.writeFileSync(base + '.bin', row.stdin ?? '');
+  const cwdFile = base + '.cwd';
   const fi = fs.openSync(base + '.bin', 'r');
   const fo = fs.openSync(base + '.bout', 'w');
   const fe = fs.openSync(base + '.berr', 'w');
   let r;
   try {
-    r = spawnSync('bash', ['--norc', '--noprofile', '-c', row.bash, 'bash', ...(row.args ?? [])], {
-      cwd: dir, env, stdio: [fi, fo, fe], timeout: timeoutMs(o), killSignal: 'SIGKILL',
-    });
+    const [cmd, argv] = profile === 'claude-code'
+      ? [claudeShellPath(env), ['-c', bashToolCommand(row.bash, { cwdFile })]]
+      : ['bash', ['--norc', '--noprofile', '-c', row.bash, 'bash', ...(row.args ?? [])]];
+    r = spawnSync(cmd, argv, { cwd: dir, env, stdio: [fi, fo, fe], timeout: timeoutMs(o), killSignal: 'SIGKILL' });
   } finally {
     fs.closeSync(fi); fs.closeSync(fo); fs.closeSync(fe);
   }
@@ -122,7 +158,9 @@ export function runBash(row: Row, dir: string, o: TableOptions = {}): Outcome {
     row.vars.forEach((v, i) => { vars[v] = f[i] ?? '<missing>'; });
   }
   const stderr = readText(base + '.berr') + (hung ? `\n[hang] bash gave no result within ${timeoutMs(o)} ms` : '');
-  return { stdout: readText(base + '.bout'), stderr, status: hung ? -1 : r.signal ? 128 + (os.constants.signals[r.signal] ?? 0) : r.status ?? 128 + 9, vars };
+  const outcome: Outcome = { stdout: readText(base + '.bout'), stderr, status: hung ? -1 : r.signal ? 128 + (os.constants.signals[r.signal] ?? 0) : r.status ?? 128 + 9, vars };
+  if (profile === 'claude-code') outcome.cwd = cwdOutcome(dir, fs.existsSync(cwdFile) ? fs.readFileSync(cwdFile, 'utf8').replace(/\n$/, '') : null);
+  return outcome;
 }
 
 /** Compile rows into one module; returns the module text and per-row island counts. */
@@ -156,13 +194,13 @@ ${fns.join('\n\n')}
 
 const rows = [${rows.map((_, i) => `row${i}`).join(', ')}];
 // argv: spec file, first row to run. One JSON line per finished row goes to fd 3 (the watchdog).
-const spec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as { dir: string; env: Record<string, string>; args: string[]; vars: string[] }[];
+const spec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as { dir: string; env: Record<string, string>; shell: Record<string, unknown>; vars: string[] }[];
 for (let i = Number(process.argv[3] ?? 0); i < rows.length; i++) {
   const s = spec[i]!;
   const o = s.dir + '.out', e = s.dir + '.err', inp = s.dir + '.in';
   const fo = fs.openSync(o, 'w'), fe = fs.openSync(e, 'w'), fi = fs.openSync(inp, 'r');
   const t0 = performance.now();
-  const sh = createShell({ argv: s.args, env: s.env, cwd: s.dir, stdin: fi, stdout: fo, stderr: fe, scriptName: 'bash', source: { file: 'bash' } });
+  const sh = createShell({ ...s.shell, env: s.env, cwd: s.dir, stdin: fi, stdout: fo, stderr: fe, source: { file: 'bash' } });
   const r = await runBlock(rows[i]!, sh);
   const ms = performance.now() - t0;
   fs.closeSync(fo); fs.closeSync(fe); fs.closeSync(fi);
@@ -171,7 +209,7 @@ for (let i = Number(process.argv[3] ?? 0); i < rows.length; i++) {
     const x = r.vars.get(v);
     vars[v] = x === undefined ? '<unset>' : typeof x === 'string' ? x : Array.isArray(x) ? (x[0] ?? '<unset>') : (x.get('0') ?? '<unset>');
   }
-  const res = { i, stdout: decode(fs.readFileSync(o)), stderr: decode(fs.readFileSync(e)), status: r.status, vars, ms, error: r.error ? String((r.error as Error).stack ?? r.error) : undefined };
+  const res = { i, stdout: decode(fs.readFileSync(o)), stderr: decode(fs.readFileSync(e)), status: r.status, vars, ms, error: r.error ? String((r.error as Error).stack ?? r.error) : undefined, cwd: r.exited ? undefined : r.cwd };
   fs.writeSync(3, JSON.stringify(res) + '\\n');
 }
 process.exit(0);
@@ -180,6 +218,10 @@ process.exit(0);
 }
 
 type TsResult = Outcome & { i: number; ms: number; error?: string };
+
+function rowShell(row: Row, profile: Profile): Record<string, unknown> {
+  return blockShellOptions(profile, { env: baseEnv(row.env), argv: row.args ?? [], scriptName: 'bash', lines: blockLines(row.bash) });
+}
 
 /**
  * Run the bundled module from row `from` on; resolves with the results it produced and, when it
@@ -227,8 +269,10 @@ function runCompiled(bundle: string, specFile: string, from: number, total: numb
 }
 
 /** Run a table: bash first, then the compiled module, in identical fresh directories. */
-export async function runTable(rows: Row[], o: TableOptions = {}): Promise<Compared[]> {
+export async function runTable(all: Row[], o: TableOptions = {}): Promise<Compared[]> {
   execFileSync('bash', ['-c', 'true']); // a missing bash fails here, loudly
+  const profile = o.profile ?? 'script';
+  const rows = all.filter((r) => !r.profiles || r.profiles.includes(profile));
   const limit = timeoutMs(o);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cmdc-diff-'));
   try {
@@ -249,8 +293,8 @@ export async function runTable(rows: Row[], o: TableOptions = {}): Promise<Compa
     });
     const spec = rows.map((row, i) => {
       seed(dirs[i]!, row.files);
-      fs.writeFileSync(dirs[i] + '.in', row.stdin ?? '');
-      return { dir: dirs[i]!, env: baseEnv(row.env), args: row.args ?? [], vars: row.vars ?? [] };
+      fs.writeFileSync(dirs[i] + '.in', rowStdin(row, profile));
+      return { dir: dirs[i]!, env: baseEnv(row.env), shell: rowShell(row, profile), vars: row.vars ?? [] };
     });
     const specFile = path.join(work, 'spec.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));
@@ -271,6 +315,8 @@ export async function runTable(rows: Row[], o: TableOptions = {}): Promise<Compa
     return rows.map((row, i) => {
       const t = ts[i]!;
       if (t.error) t.stderr += `\n[internal error] ${t.error}`;
+      if (profile === 'claude-code') t.cwd = t.status === 0 && t.cwd !== undefined ? cwdOutcome(dirs[i]!, realOrSelf(t.cwd)) : '<kept>';
+      else delete t.cwd;
       return { row, bash: bash[i]!, ts: t, code: codes[i]!, islands: islands[i]!, ms: t.ms };
     });
   } finally {
@@ -280,10 +326,10 @@ export async function runTable(rows: Row[], o: TableOptions = {}): Promise<Compa
 
 export function same(c: Compared): boolean {
   return c.bash.stdout === c.ts.stdout && c.bash.stderr === c.ts.stderr && c.bash.status === c.ts.status &&
-    JSON.stringify(c.bash.vars) === JSON.stringify(c.ts.vars);
+    JSON.stringify(c.bash.vars) === JSON.stringify(c.ts.vars) && c.bash.cwd === c.ts.cwd;
 }
 
 export function describe(c: Compared): string {
-  const show = (o: Outcome) => JSON.stringify({ stdout: o.stdout, stderr: o.stderr, status: o.status, vars: o.vars }, null, 1);
+  const show = (o: Outcome) => JSON.stringify({ stdout: o.stdout, stderr: o.stderr, status: o.status, vars: o.vars, cwd: o.cwd }, null, 1);
   return `row "${c.row.name}":\n--- bash source\n${c.row.bash}\n--- generated\n${c.code}\n--- bash\n${show(c.bash)}\n--- compiled\n${show(c.ts)}`;
 }

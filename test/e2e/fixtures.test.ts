@@ -235,7 +235,8 @@ test.before(() => {
   assert.is(spawnSync('bash', ['-c', 'exit 7']).status, 7, 'bash must be installed');
   const r = compile(
     fixtures.map((f) => join(FIXTURES, f)),
-    { root: ROOT, outDir: OUT },
+    // the reference runs each block as a standalone `bash -c` script: the script profile
+    { root: ROOT, outDir: OUT, profile: 'script' },
   );
   mkdirSync(OUT, { recursive: true });
   writeFileSync(join(OUT, 'package.json'), '{"type":"module"}\n');

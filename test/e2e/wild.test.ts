@@ -172,10 +172,10 @@ test('$1 $2 $3, zero-based (review-pr.md): unquoted $1 is one field, absent $3 i
   checked.push('review-pr');
 });
 
-test('$1 $2, one-based (release-notes.md: argument-convention: one-based)', () => {
-  const r = run('.claude/commands/release-notes.md', [T, 'v2']);
+test('$1 written as if it were the first word (release-notes.md): as in Claude Code, $1 is the second word and ${2:-HEAD} is not substituted', () => {
+  const r = run('.claude/commands/release-notes.md', ['v1', T]);
   ok(r, 'release-notes');
-  assert.ok(called(r, 'git', 'log', '--pretty=- %s (%h)', `${T}..v2`), JSON.stringify(r.calls));
+  assert.ok(called(r, 'git', 'log', '--pretty=- %s (%h)', `${T}..HEAD`), JSON.stringify(r.calls));
   checked.push('release-notes');
 });
 
@@ -190,8 +190,8 @@ test('$ARGUMENTS in a quoted and an unquoted heredoc (heredoc-args.md): verbatim
   rmSync(PROJ, { recursive: true, force: true });
   const r = run('.claude/commands/heredoc-args.md', [T]);
   ok(r, 'heredoc-args');
-  // Claude Code substitutes `$5` too (the sixth argument, absent): the body is otherwise literal.
-  assert.is(readFileSync(join(PROJ, 'request.txt'), 'utf8'), `Request: ${T}\nCost:  and \`backticks\`\n`);
+  // `$5` is the sixth word, absent: Claude Code leaves it as written, and the quoted body is literal.
+  assert.is(readFileSync(join(PROJ, 'request.txt'), 'utf8'), `Request: ${T}\nCost: $5 and \`backticks\`\n`);
   assert.is(readFileSync(join(PROJ, 'expanded.txt'), 'utf8'), `Request: ${T}\n`);
   checked.push('heredoc-args');
 });

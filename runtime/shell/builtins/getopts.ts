@@ -15,6 +15,7 @@ export function getopts(sh: Shell, args: string[]): number {
   let pos = st.getoptsPos ?? 1;
   const arg = argv[optind - 1];
   if (arg === undefined || !arg.startsWith('-') || arg === '-') {
+    sh.setVar('OPTIND', String(optind)); // bash's OPTIND exists from start-up (1)
     sh.setVar(name, '?');
     return 1;
   }
