@@ -37,11 +37,10 @@ import { atomicWriteFile } from '../store/lock.js';
 import { runRecordPath, stateDir, stateFilePath } from '../store/paths.js';
 import { resolveOwner } from '../store/owner.js';
 import { listCandidates, scanStateFiles } from '../store/discover.js';
-import { STATE_FORMAT, WorkflowState, createState, loadState, readStateMeta, type StateMeta } from '../store/state.js';
+import { STATE_FORMAT, WorkflowState, createState, foldRecords, readStateMeta, type StateMeta } from '../store/state.js';
 import { StateNotFoundError, StateParseError } from '../store/errors.js';
 import { parseStateText } from '../store/format.js';
 import { singleQuote } from '../lang/quote.js';
-import { decodeEscapes } from '../lang/escapes.js';
 import type { Profile } from '../lang/profile.js';
 
 export type Status = StateMeta['status'];
@@ -132,59 +131,6 @@ function newId(command: string): string {
   const prefix = command.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^[^A-Za-z]+/, '') || 'cmd';
   return newWorkflowId(prefix.slice(0, 40));
 }
-
-/** Parse the scalar assignments of a bash state file without evaluating it. */
-export function parseStateValues(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /^(?:export\s+|declare\s+-[a-zA-Z]+\s+)?([A-Za-z_][A-Za-z0-9_]*)=/gm;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    const key = m[1]!;
-    const [value, end] = readBashWord(text, re.lastIndex);
-    if (value !== null) out[key] = value;
-    re.lastIndex = Math.max(end, re.lastIndex);
-  }
-  return out;
-}
-
-/** Read one bash word made of '…', $'…', "…" and plain characters; stops at blank or newline. */
-function readBashWord(s: string, i: number): [string | null, number] {
-  let out = '';
-  while (i < s.length) {
-    const c = s[i]!;
-    if (c === '\n' || c === ' ' || c === '\t' || c === ';') break;
-    if (c === "'") {
-      const j = s.indexOf("'", i + 1);
-      if (j < 0) return [null, s.length];
-      out += s.slice(i + 1, j);
-      i = j + 1;
-    } else if (c === '$' && s[i + 1] === "'") {
-      // $'…': find the closing quote (a backslash escapes the next character), then decode
-      // the escapes as bash does (runtime/lang/escapes.ts).
-      let j = i + 2;
-      while (j < s.length && s[j] !== "'") j += s[j] === '\\' ? 2 : 1;
-      out += decodeEscapes(s.slice(i + 2, j), 'ansi-c').text;
-      i = j + 1;
-    } else if (c === '"') {
-      i++;
-      while (i < s.length && s[i] !== '"') {
-        if (s[i] === '\\' && /[$`"\\\n]/.test(s[i + 1] ?? '')) {
-          if (s[i + 1] !== '\n') out += s[i + 1];
-          i += 2;
-        } else out += s[i++];
-      }
-      i++;
-    } else if (c === '\\') {
-      out += s[i + 1] ?? '';
-      i += 2;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return [out, i];
-}
-
 
 function statusList(statuses: readonly Status[]): { or: string; slash: string } {
   return { or: statuses.join(' or '), slash: statuses.join('/') };
@@ -337,20 +283,18 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
       }
     },
     values(inst) {
-      // The state runtime's parser reads every record format the library writes (cmdc records,
-      // brace groups, arrays); the lenient word reader is the fallback for hand-written files.
+      // The state-file parser in its lenient mode: a hand-edited line it refuses is left out
+      // of the prompt, every other record means what it means when a block loads the file.
+      let data: Buffer;
       try {
-        const loaded = loadState(inst.file, { repair: false });
-        const out: Record<string, string> = { ...loaded.vars };
-        for (const [k, v] of Object.entries(loaded.arrays)) out[k] = v.join(' ');
-        return out;
+        data = readFileSync(inst.file);
       } catch {
-        try {
-          return parseStateValues(readFileSync(inst.file, 'utf8'));
-        } catch {
-          return {};
-        }
+        return {};
       }
+      const { vars, arrays } = foldRecords(parseStateText(data, inst.file, { mode: 'lenient' }).records);
+      const out: Record<string, string> = { ...vars };
+      for (const [k, v] of Object.entries(arrays)) out[k] = v.join(' ');
+      return out;
     },
     append(inst, key, value) {
       const exportStyle = inst.outputs === 'export' || readStateMeta(inst.file)?.meta.format !== STATE_FORMAT;

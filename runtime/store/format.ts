@@ -20,6 +20,9 @@
  * Parsing that reaches the end of the data inside a statement is a torn tail (a writer killed
  * mid-write): it is reported, not applied, exactly as bash (which sees a syntax error) does —
  * if it can be one (tornTailProblem); a cut-off line no cmdc writer produces is an error.
+ * This is the only state-file parser. Its lenient mode (`{ mode: 'lenient' }`, for showing the
+ * values of a hand-edited file) skips the statements strict mode refuses and keeps the rest,
+ * each meaning exactly what it means in strict mode.
  *
  * Key names: `[A-Za-z_][A-Za-z0-9_]*`, minus names that change how bash itself, the dynamic
  * loader, or cmdc behave when the file is sourced (see RESERVED_KEYS / RESERVED_KEY_PREFIXES).
@@ -118,6 +121,8 @@ export type StateRecord =
 
 export interface ParsedStateText {
   records: StateRecord[];
+  /** Lenient mode: the lines of the statements that were skipped because they do not parse. */
+  skipped: number[];
   /** Byte offset just after the last complete statement: what a repair keeps. */
   cleanLength: number;
   /** A final statement was cut off by end of data (it is not in `records`). */
@@ -126,13 +131,26 @@ export interface ParsedStateText {
   missingNewline: boolean;
 }
 
+export interface ParseStateOptions {
+  /**
+   * `strict` (default; what loading, sourcing and verifying use): anything that is not a plain
+   * assignment or comment is a StateParseError. `lenient` (for showing a hand-edited file's
+   * values, e.g. in agent prompts): such a statement is skipped (its first line is recorded in
+   * `skipped`) and parsing goes on with the next line; every statement it keeps means exactly
+   * what it means in strict mode.
+   */
+  mode?: 'strict' | 'lenient';
+  /** Skip every line that is not a `# cmdc:` metadata line without parsing it. */
+  metaOnly?: boolean;
+}
+
 /**
- * Parses state-file bytes into records. Throws StateParseError on anything that is not a plain
- * assignment or comment; a statement cut off by the end of the data sets `torn` instead.
- * `metaOnly` skips every line that is not a `# cmdc:` metadata line without parsing it.
+ * Parses state-file bytes into records: the one place that decides what a state file means.
+ * Strict mode throws StateParseError on anything that is not a plain assignment or comment; a
+ * statement cut off by the end of the data sets `torn` instead.
  */
-export function parseStateText(data: Uint8Array, file = '<state>', opts: { metaOnly?: boolean } = {}): ParsedStateText {
-  return new StateTextParser(data, file, opts.metaOnly ?? false).parse();
+export function parseStateText(data: Uint8Array, file = '<state>', opts: ParseStateOptions = {}): ParsedStateText {
+  return new StateTextParser(data, file, opts.metaOnly ?? false, opts.mode === 'lenient').parse();
 }
 
 /** Thrown inside the parser when input ends mid-statement. */
@@ -181,7 +199,7 @@ class StateTextParser {
   private sink = Buffer.allocUnsafe(256);
   private sinkLen = 0;
 
-  constructor(data: Uint8Array, private readonly file: string, private readonly metaOnly: boolean) {
+  constructor(data: Uint8Array, private readonly file: string, private readonly metaOnly: boolean, private readonly lenient: boolean) {
     this.buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     this.n = this.buf.length;
   }
@@ -189,23 +207,34 @@ class StateTextParser {
   parse(): ParsedStateText {
     const { buf, n } = this;
     let cleanLength = 0;
+    const skipped: number[] = [];
     while (this.pos < n) {
       const stmtStart = this.pos;
+      const stmtLine = this.line;
       const recordsBefore = this.records.length;
       try {
         this.statement();
         cleanLength = this.pos;
       } catch (err) {
+        if (this.lenient && (err instanceof EndOfInput || err instanceof StateParseError)) {
+          // skip the statement's first line and go on (a later line may be a good statement)
+          this.records.length = recordsBefore;
+          this.pos = stmtStart;
+          this.line = stmtLine;
+          this.skipLine();
+          skipped.push(stmtLine);
+          continue;
+        }
         if (err instanceof EndOfInput) {
           const problem = tornTailProblem(buf.subarray(stmtStart));
           if (problem) throw new StateParseError(this.file, this.line, problem);
           this.records.length = recordsBefore;
-          return { records: this.records, cleanLength: stmtStart, torn: true, missingNewline: true };
+          return { records: this.records, skipped, cleanLength: stmtStart, torn: true, missingNewline: true };
         }
         throw err;
       }
     }
-    return { records: this.records, cleanLength, torn: false, missingNewline: n > 0 && buf[n - 1] !== 0x0a };
+    return { records: this.records, skipped, cleanLength, torn: false, missingNewline: n > 0 && buf[n - 1] !== 0x0a };
   }
 
   private fail(reason: string, reservedKey?: string): never {

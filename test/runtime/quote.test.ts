@@ -142,6 +142,35 @@ test('parser rejects anything that would be evaluated, with file:line', () => {
   }
 });
 
+test('lenient mode: the statements strict mode refuses are skipped (their lines listed), the rest kept as in strict', () => {
+  const shape = (text: string) => {
+    const p = parseStateText(B(text), 'f.sh', { mode: 'lenient' });
+    const recs = p.records.map((r) => (r.kind === 'array' ? `${r.name}=(${r.values.map(String).join(',')})` : r.kind === 'meta' ? `#${r.key}=${r.value}` : `${r.name}=${r.value}`));
+    return { recs, skipped: p.skipped };
+  };
+  // one bad line of each kind the strict parser refuses, between good ones
+  const bad = ['A=$(touch X)', 'A="${B}"', 'touch X', 'A=1 touch X', 'PATH=/tmp/evil', 'A[1]=x', 'A=x; rm -rf /', "A=$'\\x00'"];
+  for (const line of bad) {
+    assert.throws(() => parseStateText(B(`OK=1\n${line}\nNEXT='n'\n`), 'f.sh'), (e: unknown) => e instanceof StateParseError, line);
+    assert.equal(shape(`OK=1\n${line}\nNEXT='n'\n`), { recs: ['OK=1', "NEXT=n"], skipped: [2] }, line);
+  }
+  // a multi-line statement that fails is skipped line by line; later good statements survive
+  assert.equal(shape(`A="x\n$(evil)\n"\nexport B=b\n{ C=$'c'; D=($'d1' $'d2'); }\n`), {
+    recs: ['B=b', 'C=c', 'D=(d1,d2)'], skipped: [1, 2, 3],
+  });
+  // a torn tail (even one strict mode calls an error) is skipped, not thrown
+  assert.equal(shape(`OK=1\nT='unterminated`), { recs: ['OK=1'], skipped: [2] });
+  assert.throws(() => parseStateText(B("OK=1\nX=$(y"), "f.sh"), (e: unknown) => e instanceof StateParseError);
+  assert.equal(shape('OK=1\nX=$(y'), { recs: ['OK=1'], skipped: [2] });
+  // on what the writer produces, lenient and strict agree record for record
+  const good = formatMetaLine('status', 'running') + formatRecordLine([formatAssignment('A', B("x'y\\z\n\x01é")), formatArrayAssignment('R', [B('a b'), B('')])]) + "export S='s'\n";
+  const strict = parseStateText(B(good), 't');
+  const lenient = parseStateText(B(good), 't', { mode: 'lenient' });
+  assert.equal(lenient.records, strict.records);
+  assert.equal(lenient.skipped, []);
+  assert.equal(strict.skipped, []);
+});
+
 test('a record cut at every byte is torn (ignored, cleanLength before it), never misread', () => {
   const head = formatMetaLine('status', 'running') + formatRecordLine([formatAssignment('A', B('keep'))]);
   const tails = [
