@@ -1,7 +1,9 @@
 /**
  * `cmdc state list|show|gc`: look at and clean up per-instance workflow state files
- * (runtime/store/state.ts). Usage errors exit 2, runtime errors (unknown id, unreadable file) exit 1,
- * always with the message on stderr.
+ * (runtime/store/state.ts). Usage errors (a malformed id) exit 2, no such instance 1, and the
+ * other failures with runtime/store/report.ts's status (65 a state file that does not parse, 77
+ * permission or an unsafe file, 73 name too long, ...), always with one line on stderr and the
+ * fix when there is one.
  */
 import type { Command } from 'commander';
 import { isUtf8 } from 'node:buffer';
@@ -9,10 +11,13 @@ import pc from 'picocolors';
 import { scanStateFiles } from '../runtime/store/discover.js';
 import { gc, parseDuration, ttlFromEnv, type GcReport } from '../runtime/store/gc.js';
 import { resolveOwner } from '../runtime/store/owner.js';
-import { stateDir } from '../runtime/store/paths.js';
+import { readdirIfExists, stateDir } from '../runtime/store/paths.js';
+import { modeWarning, type ModeWarning } from '../runtime/store/safe-fs.js';
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
 import { quote, quoteBytes } from '../runtime/store/format.js';
 import { isTerminalStatus, loadState, type StateMeta } from '../runtime/store/state.js';
-import { StateRuntimeError } from '../runtime/store/errors.js';
+import { debugEnabled, formatReport, reportError } from '../runtime/store/report.js';
 
 interface DirOption {
   stateDir?: string;
@@ -60,6 +65,32 @@ function shown(bytes: Buffer): string {
   return /^[A-Za-z0-9_./:@%+,=-]+$/.test(value) ? value : quote(value);
 }
 
+/**
+ * Warnings about the state directory and its files when group or others may read (or write)
+ * them: they hold arguments and values. cmdc creates 0700 directories and 0600 files; older
+ * files, or ones made by hand, may be wider (runtime/store/safe-fs.ts).
+ */
+export function modeWarningLines(dir: string): string[] {
+  const found: ModeWarning[] = [];
+  const look = (p: string) => {
+    try {
+      const w = modeWarning(p, lstatSync(p));
+      if (w) found.push(w);
+    } catch {
+      /* gone */
+    }
+  };
+  look(dir);
+  look(join(dir, '.cmdc'));
+  for (const name of readdirIfExists(dir) ?? []) if (name.startsWith('workflow_') && (name.endsWith('.sh') || name.endsWith('.run.json'))) look(join(dir, name));
+  if (found.length === 0) return [];
+  const shownMode = (m: number) => m.toString(8).padStart(4, '0');
+  const lines = found.slice(0, 5).map((w) => `warning: ${w.path} is mode ${shownMode(w.mode)}: ${w.what} (cmdc state files hold arguments and values)`);
+  if (found.length > 5) lines.push(`warning: and ${found.length - 5} more files with such modes`);
+  lines.push(`fix: chmod -R go-rwx ${dir}   (cmdc creates its files 0600 and directories 0700)`);
+  return lines;
+}
+
 function formatAge(ms: number): string {
   const d = ms / 86_400_000;
   if (d >= 1) return `${d.toFixed(1)}d`;
@@ -68,17 +99,19 @@ function formatAge(ms: number): string {
   return `${Math.round(ms / 60_000)}m`;
 }
 
-/** Runs an action; typed runtime errors become `cmdc state <sub>: message` on stderr, exit 1. */
+/**
+ * Runs an action; an error becomes `cmdc state <sub>: message` (and its fix) on stderr with the
+ * exit status of runtime/store/report.ts (65 a state file that does not parse, 77 permission or
+ * an unsafe file, ...); internal errors go to the top-level handler (cli/main.ts).
+ */
 function guarded(sub: string, fn: () => void): void {
   try {
     fn();
   } catch (err) {
-    if (err instanceof StateRuntimeError || (err as NodeJS.ErrnoException).code !== undefined) {
-      process.stderr.write(`cmdc state ${sub}: ${(err as Error).message}\n`);
-      process.exitCode = err instanceof StateRuntimeError && err.errorType === 'validation_error' ? 2 : 1;
-      return;
-    }
-    throw err;
+    if (reportError(err).internal) throw err;
+    const r = formatReport(`cmdc state ${sub}: `, err, debugEnabled());
+    process.stderr.write(r.text);
+    process.exitCode = r.exitCode;
   }
 }
 
@@ -103,6 +136,7 @@ export function register(program: Command): void {
       guarded('list', () => {
         const dir = stateDir({ dir: opts.stateDir });
         const list = listInstances(dir, opts.all === true, (m) => process.stderr.write(`cmdc state list: ${m}\n`));
+        for (const w of modeWarningLines(dir)) process.stderr.write(`cmdc state list: ${w}\n`);
         if (opts.json) {
           process.stdout.write(JSON.stringify(list, null, 2) + '\n');
           return;

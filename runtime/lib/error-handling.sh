@@ -21,6 +21,74 @@ readonly CMDC_ERROR_TYPES="state_error validation_error agent_error parse_error 
 # through dd, which reads the whole line and writes it with a single write(2).
 readonly _CMDC_SMALL_WRITE=1000
 
+# ---------------------------------------------------------------------------------------------
+# Safe files (runtime/store/safe-fs.ts): cmdc's files are created 0600 and its directories 0700
+# whatever the umask, never written through a symlink, and only used when they belong to the
+# caller and nobody else may write them.
+
+# _cmdc_umask_get VAR: VAR := the current umask (from /proc, no fork; else `umask`).
+_cmdc_umask_get() {
+  local -n _cug_out=$1
+  local k v
+  _cug_out=""
+  if [[ -r "/proc/$BASHPID/status" ]]; then
+    while read -r k v; do
+      if [[ "$k" == Umask: ]]; then
+        _cug_out=$v
+        break
+      fi
+    done <"/proc/$BASHPID/status"
+  fi
+  [[ -n "$_cug_out" ]] || _cug_out=$(umask)
+}
+
+# _cmdc_private_mkdir DIR: mkdir -p, every directory it creates 0700.
+_cmdc_private_mkdir() {
+  [[ -d "$1" ]] && return 0
+  local um rc=0
+  _cmdc_umask_get um
+  umask 077
+  mkdir -p -- "$1" || rc=1
+  umask "$um"
+  return "$rc"
+}
+
+# _cmdc_private_write PATH TEXT: PATH := TEXT, created 0600, never through a symlink (a small
+# marker or index entry; not atomic).
+_cmdc_private_write() {
+  local um rc=0
+  if [[ -L "$1" ]]; then
+    echo "ERROR: refusing $1: it is a symbolic link (cmdc never follows links for its files)" >&2
+    return 1
+  fi
+  _cmdc_umask_get um
+  umask 077
+  printf '%s' "$2" >"$1" || rc=1
+  umask "$um"
+  return "$rc"
+}
+
+# _cmdc_safe_file PATH: status 0 when PATH may be used: not a symlink, owned by the caller, not
+# writable by group or others; else the reason on stderr (as UnsafeFileError's message) and 1.
+_cmdc_safe_file() {
+  local st
+  if [[ -L "$1" ]]; then
+    echo "ERROR: refusing $1: it is a symbolic link (cmdc never follows links for its files)" >&2
+    return 1
+  fi
+  [[ -e "$1" ]] || return 0
+  st=$(stat -c '%u %a' -- "$1") || return 1
+  if [[ "${st% *}" != "$EUID" ]]; then
+    echo "ERROR: refusing $1: it is owned by uid ${st% *}, not by you (uid $EUID)" >&2
+    return 1
+  fi
+  if (((8#${st#* } & 8#022) != 0)); then
+    printf -v st '%04o' "$((8#${st#* }))"
+    echo "ERROR: refusing $1: group or others can write it (mode $st)" >&2
+    return 1
+  fi
+}
+
 # cmdc_json_string VAR VALUE: VAR := VALUE as a JSON string literal, escaped exactly like
 # JSON.stringify (\" \\ \b \f \n \r \t, other controls as \u00xx; everything else as is).
 cmdc_json_string() {
@@ -95,8 +163,12 @@ _cmdc_append_line() {
     echo "log_command_error: CMDC_ERRORS_MAX_BYTES must be a positive integer, got '$max'" >&2
     return 2
   fi
-  local fd len
-  exec {fd}>>"$file" || return 1
+  local fd len um
+  _cmdc_safe_file "$file" || return 1
+  _cmdc_umask_get um
+  umask 077
+  exec {fd}>>"$file" || { umask "$um"; return 1; }
+  umask "$um"
   _cmdc_byte_len len "$line"
   len=$((len + 1))
   if ((len <= _CMDC_SMALL_WRITE)); then
@@ -172,7 +244,7 @@ _cmdc_log_error_json() {
   fi
   local dir ts j_cmd j_wid j_args j_msg j_src line
   _cmdc_log_dir dir
-  [[ -d "$dir" ]] || mkdir -p -- "$dir" || return 1
+  _cmdc_private_mkdir "$dir" || return 1
   _cmdc_iso_now ts
   cmdc_json_string j_cmd "$command"
   cmdc_json_string j_wid "$workflow_id"

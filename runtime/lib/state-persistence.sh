@@ -297,11 +297,14 @@ _cmdc_owner_hash() {
 
 # _cmdc_create_excl PATH TEXT: create PATH with O_CREAT|O_EXCL (noclobber) and write TEXT.
 _cmdc_create_excl() {
-  local had_c=false rc=0
+  local had_c=false rc=0 um
   [[ $- == *C* ]] && had_c=true
+  _cmdc_umask_get um
+  umask 077
   set -C
   { printf '%s' "$2" >"$1"; } 2>/dev/null || rc=1
   [[ $had_c == true ]] || set +C
+  umask "$um"
   return "$rc"
 }
 
@@ -318,7 +321,7 @@ _cmdc_lock_acquire() {
   printf -v _cmdc_lock_token '%s %s %04x%04x%04x\n' "$BASHPID" "$start" "$RANDOM" "$RANDOM" "$RANDOM"
   now=${EPOCHREALTIME//[!0-9]/}
   deadline=$((now / 1000 + timeout_ms))
-  [[ -d "${path%/*}" ]] || mkdir -p -- "${path%/*}" || return 1
+  _cmdc_private_mkdir "${path%/*}" || return 1
   while :; do
     if _cmdc_create_excl "$path" "$_cmdc_lock_token"; then
       return 0
@@ -458,6 +461,7 @@ _cmdc_append_text_locked() {
     echo "ERROR: no state file for workflow $id (looked for $path)" >&2
     return 1
   fi
+  _cmdc_safe_file "$path" || return 1
   lock="$dir/.cmdc/locks/$id.lock"
   _cmdc_lock_acquire "$lock" || return 1
   {
@@ -555,7 +559,7 @@ init_workflow_state() {
   _cmdc_meta_line m block 0; text+=$m
   cmdc_quote q "$id"
   text+="{ WORKFLOW_ID=$q; }"$'\n'
-  mkdir -p -- "$dir" || return 1
+  _cmdc_private_mkdir "$dir" || return 1
   printf -v tmp '%s/.workflow_%s.sh.%s.%04x%04x%04x.tmp' "$dir" "$id" "$BASHPID" "$RANDOM" "$RANDOM" "$RANDOM"
   if ! _cmdc_create_excl "$tmp" "$text"; then
     echo "ERROR: cannot write $tmp" >&2
@@ -574,7 +578,7 @@ init_workflow_state() {
   rm -f -- "$tmp"
   sync -- "$dir" 2>/dev/null || true
   _cmdc_owner_hash hash "$owner" || return 1
-  mkdir -p -- "$dir/.cmdc/owners/$hash" && printf '%s' "$owner" >"$dir/.cmdc/owners/$hash/$id" || return 1
+  _cmdc_private_mkdir "$dir/.cmdc/owners/$hash" && _cmdc_private_write "$dir/.cmdc/owners/$hash/$id" "$owner" || return 1
   STATE_FILE=$path
   WORKFLOW_ID=$id
   export STATE_FILE WORKFLOW_ID
@@ -688,6 +692,7 @@ _cmdc_refuse_state() {
 # sourced.
 _cmdc_checked_state() {
   local id=$1 path=$2 dir=$3 rc=0
+  _cmdc_safe_file "$path" || return 1
   if _cmdc_needs_repair "$path"; then
     local _cmdc_lock_token lock="$dir/.cmdc/locks/$id.lock"
     _cmdc_lock_acquire "$lock" || return 1
@@ -739,7 +744,7 @@ set_workflow_status() {
   if [[ "$status" == done || "$status" == failed ]]; then
     rm -f -- "$_csr_dir/.cmdc/owners/$hash/$_csr_id"
   else
-    mkdir -p -- "$_csr_dir/.cmdc/owners/$hash" && printf '%s' "$_crm_owner" >"$_csr_dir/.cmdc/owners/$hash/$_csr_id"
+    _cmdc_private_mkdir "$_csr_dir/.cmdc/owners/$hash" && _cmdc_private_write "$_csr_dir/.cmdc/owners/$hash/$_csr_id" "$_crm_owner"
   fi
 }
 
@@ -767,9 +772,9 @@ _cmdc_rebuild_index() {
     _cmdc_read_meta "$f" || continue
     [[ -n "$_crm_owner" && "$_crm_status" != done && "$_crm_status" != failed ]] || continue
     _cmdc_owner_hash hash "$_crm_owner" || continue
-    mkdir -p -- "$dir/.cmdc/owners/$hash" && printf '%s' "$_crm_owner" >"$dir/.cmdc/owners/$hash/$id"
+    _cmdc_private_mkdir "$dir/.cmdc/owners/$hash" && _cmdc_private_write "$dir/.cmdc/owners/$hash/$id" "$_crm_owner"
   done
-  mkdir -p -- "$dir/.cmdc/owners" && printf 'cmdc owner index v1\n' >"$dir/.cmdc/index-v1"
+  _cmdc_private_mkdir "$dir/.cmdc/owners" && _cmdc_private_write "$dir/.cmdc/index-v1" $'cmdc owner index v1\n'
 }
 
 # discover_latest_state_file PREFIX: prints the state file of the caller's one running/paused
@@ -867,9 +872,9 @@ save_json_checkpoint() {
   else
     out=$json
   fi
-  mkdir -p -- "${path%/*}" || return 1
+  _cmdc_private_mkdir "${path%/*}" || return 1
   printf -v tmp '%s/.%s.%s.%04x%04x%04x.tmp' "${path%/*}" "${path##*/}" "$BASHPID" "$RANDOM" "$RANDOM" "$RANDOM"
-  printf '%s\n' "$out" >"$tmp" || { rm -f -- "$tmp"; return 1; }
+  _cmdc_create_excl "$tmp" "$out"$'\n' || { rm -f -- "$tmp"; return 1; }
   sync -- "$tmp" 2>/dev/null || true
   mv -f -- "$tmp" "$path" || { rm -f -- "$tmp"; return 1; }
   sync -- "${path%/*}" 2>/dev/null || true

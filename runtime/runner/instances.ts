@@ -30,7 +30,8 @@
  * else Claude Code's session id, else the nearest long-lived ancestor process (the terminal's
  * shell), else the user.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { openSafe, readSafe } from '../store/safe-fs.js';
 import type { VarValue } from '../shell/vars.js';
 import { newWorkflowId, tryParseWorkflowId } from '../store/ids.js';
 import { atomicWriteFile } from '../store/lock.js';
@@ -141,8 +142,11 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
   const owner = defaultOwner(o.env);
   const handle = (id: string) => new WorkflowState({ id, path: stateFilePath(dir, id), dir });
   const readRecord = (id: string): RunRecord | null => {
+    // never through a symlink, only the caller's own file (runtime/store/safe-fs.ts)
+    const data = readSafe(runRecordPath(dir, id));
+    if (data === undefined) return null;
     try {
-      return JSON.parse(readFileSync(runRecordPath(dir, id), 'utf8')) as RunRecord;
+      return JSON.parse(data.toString('utf8')) as RunRecord;
     } catch {
       return null;
     }
@@ -264,13 +268,8 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
       if ('status' in patch || 'step' in patch) writeHeader(inst);
     },
     verify(inst) {
-      let data: Buffer;
-      try {
-        data = readFileSync(inst.file);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InstanceLookupError(`the state file of ${inst.id} is gone (${inst.file})`);
-        throw e;
-      }
+      const data = readSafe(inst.file);
+      if (data === undefined) throw new InstanceLookupError(`the state file of ${inst.id} is gone (${inst.file})`);
       try {
         parseStateText(data, inst.file);
       } catch (e) {
@@ -302,8 +301,7 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
         handle(inst.id).append(key, value);
         return;
       }
-      mkdirSync(dir, { recursive: true });
-      const fd = openSync(inst.file, 'a', 0o600);
+      const fd = openSafe(inst.file, constants.O_WRONLY | constants.O_APPEND);
       try {
         writeSync(fd, `export ${key}=${singleQuote(value)}\n`);
         fsyncSync(fd);

@@ -41,6 +41,7 @@ import {
 } from './agent.js';
 import { errorLogDir, logError } from '../store/error-log.js';
 import { stateDir } from '../store/paths.js';
+import { debugEnabled, formatReport } from '../store/report.js';
 import { singleQuote } from '../lang/quote.js';
 import { selectBlock } from './select-block.js';
 import { createStore, type Instance, type Store, InstanceLookupError } from './instances.js';
@@ -177,7 +178,17 @@ function shellQuote(s: string): string {
 
 /** Run a compiled command with the given argv (process.argv shape). Sets process.exitCode. */
 export async function run<S>(command: CommandModule<S>, argv: readonly string[] = process.argv, opts: RunOptions = {}): Promise<number> {
-  const code = await main(command as CommandModule<unknown>, argv.slice(2), opts);
+  let code: number;
+  try {
+    code = await main(command as CommandModule<unknown>, argv.slice(2), opts);
+  } catch (e) {
+    // One line with the file and the cause (and the fix), a distinct exit status; the stack
+    // trace only with CMDC_DEBUG=1 (runtime/store/report.ts).
+    const env = opts.env ?? process.env;
+    const r = formatReport(`/${command.name}: `, e, debugEnabled(env));
+    (opts.err ?? ((s: string) => void process.stderr.write(s)))(r.text);
+    code = r.exitCode;
+  }
   process.exitCode = code;
   return code;
 }
@@ -367,7 +378,8 @@ class Runner {
           }
           if (res.error !== undefined) {
             const e = res.error;
-            io.err(`${command.source}:${step.line}: internal error in ${step.name}: ${e instanceof Error ? e.stack : String(e)}\n`);
+            const r = formatReport(`${command.source}:${step.line}: in ${step.name}: `, e, debugEnabled(io.env));
+            io.err(r.text);
           }
           if (res.status !== 0 || res.error !== undefined) {
             const status = res.status || 70;

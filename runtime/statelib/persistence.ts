@@ -6,8 +6,7 @@
  * checkpoint.ts paths, ids.ts). Also `source <state file>`: a state file is loaded by parsing
  * it, never evaluated; a file the parser refuses is refused whole (status 1, file:line).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Shell } from '../shell/shell.js';
 import type { Builtin } from '../shell/builtins/index.js';
 import { newWorkflowId } from '../store/ids.js';
@@ -19,7 +18,8 @@ import { keyNameProblem, parseStateText, type StateRecord } from '../store/forma
 import { decode } from '../lang/bytes.js';
 import { WorkflowState, createState, loadState, isWorkflowStatus, type StateRecordInput } from '../store/state.js';
 import { listCandidates } from '../store/discover.js';
-import { StateExistsError, StateNotFoundError, StateParseError } from '../store/errors.js';
+import { StateExistsError, StateNotFoundError, StateParseError, UnsafeFileError } from '../store/errors.js';
+import { readSafe } from '../store/safe-fs.js';
 import { canonicalJson, currentRef, defineGlobals, envOf, hasJq, idPrefix, invalidIdMessage, isFile, runJq, setExport, stateDirOf, stateRef, v, type Ref } from './util.js';
 import { activateErrorHandling } from './error-handling.js';
 
@@ -225,6 +225,7 @@ export const load_workflow_state: Builtin = async (sh, args) => {
   } catch (e) {
     // never sourced by bash: a file the parser refuses is refused whole
     if (e instanceof StateParseError) sh.err(refusedStateMessage(ref.path, e.line, e.reservedKey));
+    else if (e instanceof UnsafeFileError) sh.err(`ERROR: ${e.message}\n`);
     else sh.err(`ERROR: cannot load ${ref.path}: ${msg(e)}\n`);
     return 1;
   }
@@ -242,12 +243,15 @@ export const load_workflow_state: Builtin = async (sh, args) => {
  * reports that as it would for any file).
  */
 export function sourceStateFile(sh: Shell, file: string): number | null {
-  let data: Buffer;
+  let data: Buffer | undefined;
   try {
-    data = readFileSync(file);
-  } catch {
-    return null;
+    data = readSafe(file);
+  } catch (e) {
+    if (!(e instanceof UnsafeFileError)) return null;
+    sh.err(`${file}: ${e.message.replace(`refusing ${file}: `, '')}: refusing to load this state file\n`);
+    return 1;
   }
+  if (data === undefined) return null;
   let parsed: ReturnType<typeof parseStateText>;
   try {
     parsed = parseStateText(data, file);
@@ -266,6 +270,7 @@ function loadable(sh: Shell, path: string): boolean {
     return true;
   } catch (e) {
     if (e instanceof StateParseError) sh.err(refusedStateMessage(path, e.line, e.reservedKey));
+    else if (e instanceof UnsafeFileError) sh.err(`ERROR: ${e.message}\n`);
     else sh.err(`ERROR: cannot read ${path}: ${msg(e)}\n`);
     return false;
   }
@@ -373,7 +378,6 @@ export const save_json_checkpoint: Builtin = (sh, args) => {
     }
   } else out = json;
   try {
-    mkdirSync(dirname(path), { recursive: true });
     atomicWriteFile(path, out + '\n');
   } catch (e) {
     sh.err(`ERROR: ${msg(e)}\n`);

@@ -5,7 +5,9 @@
  * functions do. Reference: runtime/lib/*.sh (these builtins must behave exactly like them).
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
+import { ensureDir } from '../store/safe-fs.js';
+import { UnsafeFileError } from '../store/errors.js';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Shell } from '../shell/shell.js';
@@ -268,7 +270,7 @@ export function logErrorJson(
   }
   const dir = abs(sh, logDirOf(sh));
   try {
-    mkdirSync(dir, { recursive: true });
+    ensureDir(dir);
   } catch (err) {
     sh.err(`mkdir: cannot create directory '${logDirOf(sh)}': ${(err as Error).message}\n`);
     return 1;
@@ -286,7 +288,7 @@ export function logErrorJson(
   try {
     appendErrorLine(line, { dir, maxBytes: Number(max) });
   } catch (err) {
-    sh.err(`log_command_error: ${(err as Error).message}\n`);
+    sh.err(err instanceof UnsafeFileError ? `ERROR: ${err.message}\n` : `log_command_error: ${(err as Error).message}\n`);
     return 1;
   }
   return 0;

@@ -7,10 +7,11 @@
  * replace (temp + fsync + rename): a reader sees the previous or the new value, never a torn
  * one. gc removes an instance's checkpoints with the instance.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseWorkflowId } from './ids.js';
 import { atomicWriteFile } from './lock.js';
+import { readSafe } from './safe-fs.js';
 import { checkpointDir, stateDir, type StateDirOptions } from './paths.js';
 import { InvalidCheckpointNameError, InvalidValueError } from './errors.js';
 
@@ -39,14 +40,9 @@ export function saveCheckpoint(id: string, name: string, value: unknown, opts: S
 /** The saved value, or undefined if there is no such checkpoint. */
 export function loadCheckpoint<T = unknown>(id: string, name: string, opts: StateDirOptions = {}): T | undefined {
   const path = checkpointPath(id, name, opts);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  return JSON.parse(text) as T;
+  const data = readSafe(path);
+  if (data === undefined) return undefined;
+  return JSON.parse(data.toString('utf8')) as T;
 }
 
 /** Names of the instance's checkpoints, sorted. */

@@ -21,7 +21,8 @@
  * Also here: since-parsing for queries, and `trapErrors`, the TS counterpart of the bash
  * library's `setup_bash_error_trap` (log an escaping exception, then rethrow it).
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { ensureDir, openSafe, readSafe } from './safe-fs.js';
 import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { readdirIfExists } from './paths.js';
@@ -227,7 +228,7 @@ export function logError(input: ErrorInput, opts: ErrorLogOptions = {}): ErrorEn
   const entry = makeErrorEntry(input, opts.now);
   const maxBytes = errorLogMaxBytes(opts);
   const dir = errorLogDir(opts);
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   appendErrorLine(serializeErrorEntry(entry), { ...opts, dir, maxBytes });
   return entry;
 }
@@ -241,7 +242,7 @@ export function appendErrorLine(line: string | Uint8Array, opts: ErrorLogOptions
   const maxBytes = errorLogMaxBytes(opts);
   const dir = errorLogDir(opts);
   const path = join(dir, LOG_FILE_NAME);
-  const fd = openSync(path, 'a');
+  const fd = openSafe(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
   try {
     writeAll(fd, typeof line === 'string' ? Buffer.from(line, 'utf8') : Buffer.from(line));
     const st = fstatSync(fd);
@@ -312,13 +313,9 @@ export function readErrorLog(opts: ErrorLogOptions = {}): ErrorLogRead {
   const keyed: { t: number; i: number; e: ErrorEntry }[] = [];
   let malformed = 0;
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // rotated under us: read again below
-      throw err;
-    }
+    const data = readSafe(file);
+    if (data === undefined) continue; // rotated under us
+    const text = data.toString('utf8');
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
       const e = parseErrorLine(line);

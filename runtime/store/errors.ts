@@ -137,3 +137,14 @@ export class InvalidDurationError extends StateRuntimeError {
     super('invalid-duration', `invalid duration ${JSON.stringify(input)}: use a number with a unit ms, s, m, h, d or w (e.g. 7d, 12h); a bare number is seconds`, 'validation_error');
   }
 }
+
+/**
+ * A state file, run record, error log or lock that cmdc will not use: a symbolic link, a file
+ * owned by another user, or one that others may write (they could make it run something, or
+ * read what it holds). The message says which; `fix` what to do.
+ */
+export class UnsafeFileError extends StateRuntimeError {
+  constructor(readonly path: string, reason: string, readonly fix: string) {
+    super('unsafe-file', `refusing ${path}: ${reason}`, 'file_error');
+  }
+}

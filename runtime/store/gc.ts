@@ -20,7 +20,8 @@
  * run is less than `intervalMs` (1 hour) ago it does nothing; otherwise it touches the stamp
  * first (so concurrent starters skip) and runs gc, never throwing.
  */
-import { mkdirSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { ensureDir, writeSafe } from './safe-fs.js';
 import { join } from 'node:path';
 import { removeCheckpoints } from './checkpoint.js';
 import { tryParseWorkflowId } from './ids.js';
@@ -230,8 +231,8 @@ export function maybeGc(opts: MaybeGcOptions = {}): GcReport | undefined {
     const last = mtimeOf(stamp);
     if (last !== undefined && now - last < (opts.intervalMs ?? DEFAULT_GC_INTERVAL_MS)) return undefined;
     if (mtimeOf(dir) === undefined) return undefined; // no state at all: nothing to do, create nothing
-    mkdirSync(cmdcDir(dir), { recursive: true });
-    writeFileSync(stamp, new Date(now).toISOString() + '\n');
+    ensureDir(cmdcDir(dir));
+    writeSafe(stamp, new Date(now).toISOString() + '\n');
     return gc({ ...opts, dir });
   } catch {
     return undefined;

@@ -10,6 +10,9 @@
  * empty for more than `emptyStaleMs` (creator killed between create and write) is stale too.
  * A live holder that never releases makes waiters fail with LockTimeoutError.
  *
+ * Lock files and atomic writes are created 0600 (runtime/store/safe-fs.ts), lock files with
+ * O_EXCL (which never follows a symlink) and read with O_NOFOLLOW.
+ *
  * Atomic replace: write a temp file in the same directory, fsync it, rename (or link, for
  * no-clobber creation) over the target, fsync the directory. Readers see the old or the new
  * file, never a mix; a crash leaves at most a `.<name>.<pid>.<nonce>.tmp` file (gc removes old ones).
@@ -17,9 +20,10 @@
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
+  constants,
+  fchmodSync,
   fsyncSync,
   linkSync,
-  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
@@ -30,6 +34,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { processAlive, processStartTime } from './owner.js';
 import { LockTimeoutError } from './errors.js';
+import { FILE_MODE, ensureDir } from './safe-fs.js';
 
 export interface LockOptions {
   /** Give up after this long (default 30 s). */
@@ -57,11 +62,18 @@ function code(err: unknown): string | undefined {
 }
 
 function readOrEmpty(path: string): string | undefined {
+  let fd: number;
   try {
-    return readFileSync(path, 'latin1');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
     if (code(err) === 'ENOENT') return undefined;
+    if (code(err) === 'ELOOP') return ''; // a symlink is no lock of ours: stale (breakStaleLock moves the link itself)
     throw err;
+  }
+  try {
+    return readFileSync(fd, 'latin1');
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -115,11 +127,12 @@ export function acquireLock(path: string, opts: LockOptions = {}): Lock {
   for (;;) {
     let fd: number;
     try {
-      fd = openSync(path, 'wx', 0o644);
+      // O_CREAT|O_EXCL never follows a symlink; 0600 like every file of cmdc's
+      fd = openSync(path, 'wx', FILE_MODE);
     } catch (err) {
       const c = code(err);
       if (c === 'ENOENT') {
-        mkdirSync(dirname(path), { recursive: true });
+        ensureDir(dirname(path));
         continue;
       }
       if (c !== 'EEXIST') throw err;
@@ -179,6 +192,7 @@ export function fsyncDir(dir: string): void {
 }
 
 export interface AtomicWriteOptions {
+  /** Default 0600: cmdc's files hold arguments and values. */
   mode?: number;
   /** Fail with EEXIST instead of replacing an existing file (uses link(2)). */
   exclusive?: boolean;
@@ -192,10 +206,13 @@ export function tempPathFor(path: string): string {
 /** Writes `data` to `path` atomically: temp file + fsync + rename (or link) + directory fsync. */
 export function atomicWriteFile(path: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const tmp = tempPathFor(path);
-  const fd = openSync(tmp, 'wx', opts.mode ?? 0o644);
+  const mode = opts.mode ?? FILE_MODE;
+  const fd = openSync(tmp, 'wx', mode);
   try {
+    fchmodSync(fd, mode); // whatever the umask
+
     try {
       const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       let off = 0;

@@ -7,8 +7,9 @@
  * entry against it and prunes entries that are stale. `.cmdc/index-v1` marks an index that is
  * complete; without it (fresh or deleted `.cmdc/`), discovery rebuilds the index once.
  */
-import { mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDir, writeSafe } from './safe-fs.js';
 import { indexMarkerPath, ownerIndexDir, ownersDir } from './paths.js';
 
 function code(err: unknown): string | undefined {
@@ -19,11 +20,11 @@ function code(err: unknown): string | undefined {
 export function addIndexEntry(dir: string, owner: string, id: string): void {
   const d = ownerIndexDir(dir, owner);
   try {
-    writeFileSync(join(d, id), owner);
+    writeSafe(join(d, id), owner);
   } catch (err) {
     if (code(err) !== 'ENOENT') throw err;
-    mkdirSync(d, { recursive: true });
-    writeFileSync(join(d, id), owner);
+    ensureDir(d);
+    writeSafe(join(d, id), owner);
   }
 }
 
@@ -72,6 +73,6 @@ export function listAllIndexEntries(dir: string): { hash: string; id: string; pa
 
 /** Writes the "index complete" marker. */
 export function markIndexComplete(dir: string): void {
-  mkdirSync(ownersDir(dir), { recursive: true });
-  writeFileSync(indexMarkerPath(dir), 'cmdc owner index v1\n');
+  ensureDir(ownersDir(dir));
+  writeSafe(indexMarkerPath(dir), 'cmdc owner index v1\n');
 }

@@ -39,7 +39,8 @@
  * reader that sees a torn tail (a writer is mid-write, or died) ignores it, and with
  * `repair` (default) takes the lock and repairs it so that bash `source` succeeds again.
  */
-import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { ensureDir, openSafe } from './safe-fs.js';
 import { basename, dirname, resolve } from 'node:path';
 import { newWorkflowId, parseWorkflowId } from './ids.js';
 import { atomicWriteFile, withLock, type LockOptions } from './lock.js';
@@ -206,7 +207,7 @@ export function foldRecords(records: readonly StateRecord[]): Pick<LoadedState, 
 function readStateBytes(ref: StateRef): { data: Buffer; mtimeMs: number } {
   let fd: number;
   try {
-    fd = openSync(ref.path, 'r');
+    fd = openSafe(ref.path, constants.O_RDONLY);
   } catch (err) {
     if (errCode(err) === 'ENOENT') throw new StateNotFoundError(ref.id, ref.path);
     throw err;
@@ -244,7 +245,7 @@ export function readStateMeta(path: string): { meta: StateMeta; mtimeMs: number 
   let mtimeMs: number;
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSafe(path, constants.O_RDONLY);
   } catch (err) {
     if (errCode(err) === 'ENOENT') return undefined;
     throw err;
@@ -306,7 +307,7 @@ function repairTailLocked(fd: number, path: string): 'clean' | 'newline' | 'trun
 
 function openForAppend(ref: StateRef): number {
   try {
-    return openSync(ref.path, constants.O_RDWR | constants.O_APPEND);
+    return openSafe(ref.path, constants.O_RDWR | constants.O_APPEND);
   } catch (err) {
     if (errCode(err) === 'ENOENT') throw new StateNotFoundError(ref.id, ref.path);
     throw err;
@@ -471,7 +472,7 @@ export function createState(prefixOrId: string, opts: CreateStateOptions = {}): 
   text += formatRecordLine(assignmentsFor({ WORKFLOW_ID: id }));
   const initial = assignmentsFor(opts.vars ?? {});
   if (initial.length) text += formatRecordLine(initial);
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   try {
     atomicWriteFile(ref.path, Buffer.from(text, 'latin1'), { exclusive: true });
   } catch (err) {
@@ -489,7 +490,7 @@ export const initWorkflowState = createState;
 export function openState(idOrPath: string, opts: StateDirOptions & { lock?: LockOptions } = {}): WorkflowState {
   const ref = resolveStateRef(idOrPath, opts);
   try {
-    statSync(ref.path);
+    lstatSync(ref.path);
   } catch (err) {
     if (errCode(err) === 'ENOENT') throw new StateNotFoundError(ref.id, ref.path);
     throw err;
@@ -500,7 +501,7 @@ export function openState(idOrPath: string, opts: StateDirOptions & { lock?: Loc
 /** Whether the instance's state file exists. */
 export function stateExists(idOrPath: string, opts: StateDirOptions = {}): boolean {
   try {
-    statSync(resolveStateRef(idOrPath, opts).path);
+    lstatSync(resolveStateRef(idOrPath, opts).path);
     return true;
   } catch {
     return false;
