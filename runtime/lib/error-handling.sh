@@ -76,8 +76,8 @@ _cmdc_safe_file() {
     echo "ERROR: refusing $1: it is a symbolic link (cmdc never follows links for its files)" >&2
     return 1
   fi
-  [[ -e "$1" ]] || return 0
-  st=$(stat -c '%u %a' -- "$1") || return 1
+  # gone (not created yet, or just rotated away): nothing to check, the open creates it 0600
+  st=$(stat -c '%u %a' -- "$1" 2>/dev/null) || return 0
   if [[ "${st% *}" != "$EUID" ]]; then
     echo "ERROR: refusing $1: it is owned by uid ${st% *}, not by you (uid $EUID)" >&2
     return 1

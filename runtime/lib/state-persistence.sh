@@ -263,6 +263,30 @@ _cmdc_is_transient() {
   return 1
 }
 
+# _cmdc_is_forked_subshell PID COMM PPID ARGV...: runtime/store/owner.ts isForkedSubshell (a
+# shell whose parent is the same shell with the same argv: `( cmd; true )`).
+_cmdc_is_forked_subshell() {
+  local pid=$1 comm=$2 ppid=$3 name0 _cps_comm _cps_state _cps_ppid _cps_start
+  shift 3
+  name0=${1:-}
+  name0=${name0##*/}
+  name0=${name0#-}
+  case "$comm" in sh | bash | dash | zsh | ksh | mksh | ash | fish | busybox) ;; *)
+    case "$name0" in sh | bash | dash | zsh | ksh | mksh | ash | fish | busybox) ;; *) return 1 ;; esac ;;
+  esac
+  _cmdc_proc_stat "$ppid" || return 1
+  [[ "$_cps_comm" == "$comm" ]] || return 1
+  local -a pargv=()
+  mapfile -d '' -t pargv <"/proc/$ppid/cmdline" 2>/dev/null || return 1
+  (($# == ${#pargv[@]})) || return 1
+  local i=0 a
+  for a in "$@"; do
+    [[ "$a" == "${pargv[i]}" ]] || return 1
+    ((i++))
+  done
+  return 0
+}
+
 # cmdc_resolve_owner VAR: the caller's owner, by the rules of runtime/store/owner.ts resolveOwner
 # (the walk starts at this shell's parent, as the TS walk starts at node's parent).
 cmdc_resolve_owner() {
@@ -275,7 +299,7 @@ cmdc_resolve_owner() {
     _cmdc_proc_stat "$pid" || break
     argv=()
     mapfile -d '' -t argv <"/proc/$pid/cmdline" 2>/dev/null || argv=()
-    if ! _cmdc_is_transient "$_cps_comm" "${argv[@]}"; then
+    if ! _cmdc_is_transient "$_cps_comm" "${argv[@]}" && ! _cmdc_is_forked_subshell "$pid" "$_cps_comm" "$_cps_ppid" "${argv[@]}"; then
       _cro_out="proc:$pid:$_cps_start"
       return 0
     fi

@@ -11,7 +11,8 @@
  *    launcher. Walking up from our parent, we skip: shells running a script or `-c` string
  *    (Claude Code runs each tool call as `bash -c ...`), `npm`/`npx`/`pnpm`/`yarn`/`tsx`, node
  *    running one of those, and wrappers (`env`, `nice`, `nohup`, `timeout`, `time`, `xargs`,
- *    `setsid`, `stdbuf`, `flock`, `sudo`, `make`). The first other ancestor is the long-lived
+ *    `setsid`, `stdbuf`, `flock`, `sudo`, `make`), and subshells a shell forked (`( cmd; true )`:
+ *    same shell and argv as their parent). The first other ancestor is the long-lived
  *    thing that runs the blocks one by one: the interactive shell of a terminal, or the
  *    Claude Code process (older versions without a session id). Its start time (field 22 of
  *    /proc/<pid>/stat) makes the key immune to pid reuse. We do not use the controlling tty:
@@ -140,6 +141,19 @@ export function isTransientProcess(comm: string, argv: readonly string[]): boole
   return false;
 }
 
+/**
+ * Whether a shell process is a subshell its parent forked (`( node x.mjs --block 2; true )`, a
+ * pipeline element, `$( … )`): same shell, same argv as its parent. It lives only as long as
+ * that one command, so the owner is further up, exactly as for `bash -c`.
+ */
+export function isForkedSubshell(stat: ProcStat, argv: readonly string[]): boolean {
+  if (!SHELLS.has(stat.comm) && !SHELLS.has(basename(argv[0] ?? '').replace(/^-/, ''))) return false;
+  const parent = readProcStat(stat.ppid);
+  if (!parent || parent.comm !== stat.comm) return false;
+  const pargv = readProcArgv(stat.ppid);
+  return pargv.length === argv.length && pargv.every((a, i) => a === argv[i]);
+}
+
 const NODE_OPTIONS_WITH_VALUE = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C', '--env-file', '--title']);
 
 /** The script node runs (first non-option argument), undefined for `node -e` / a REPL. */
@@ -167,7 +181,8 @@ export function resolveOwner(env: NodeJS.ProcessEnv = process.env): OwnerInfo {
   for (let depth = 0; depth < 64 && pid > 1; depth++) {
     const stat = readProcStat(pid);
     if (!stat) break;
-    if (!isTransientProcess(stat.comm, readProcArgv(pid))) {
+    const argv = readProcArgv(pid);
+    if (!isTransientProcess(stat.comm, argv) && !isForkedSubshell(stat, argv)) {
       return { owner: `proc:${pid}:${stat.startTime}`, source: 'process', detail: `ancestor pid ${pid} (${stat.comm})` };
     }
     pid = stat.ppid;

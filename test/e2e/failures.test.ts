@@ -81,7 +81,7 @@ function run(args: string[], env: Record<string, string> = {}) {
     encoding: 'utf8',
     ...as,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: TMP, CLAUDE_PROJECT_DIR: PROJ, CMDC_OWNER: 'fail-test', CMDC_LOG_DIR: join(PROJ, 'log'), NO_COLOR: '1', ...env },
-    timeout: 30_000,
+    timeout: 120_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -92,7 +92,7 @@ const env = (extra: Record<string, string> = {}) => ({
   NO_COLOR: '1',
   ...extra,
 });
-const node = (args: string[]) => spawnSync(process.execPath, args, { cwd: PROJ, encoding: 'utf8', env: env(), timeout: 30_000 });
+const node = (args: string[]) => spawnSync(process.execPath, args, { cwd: PROJ, encoding: 'utf8', env: env(), timeout: 120_000 });
 
 function fresh(): void {
   rmSync(PROJ, { recursive: true, force: true });
