@@ -2,12 +2,13 @@
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
 import { args, at, type Code } from './common.js';
-import { arithArgs, arithWord } from './word/arith.js';
+import { arithText, arithWord } from './word/arith.js';
 import { redirects } from './redirect.js';
 
 export function arithmCmd(n: A.ArithmCmd, s: A.Stmt, ctx: Context): Code {
-  if (s.redirs.length) return { expr: `${at(s)}.group(${args(`(sh) => sh.arith(${arithArgs(n.expr, ctx).join(', ')})`, ...redirects(s.redirs, ctx))})` };
-  return { expr: `${at(s)}.arith(${arithArgs(n.expr, ctx).join(', ')})` };
+  const text = arithText(n.expr, n.src.slice(2, -2), ctx).join(', ');
+  if (s.redirs.length) return { expr: `${at(s)}.group(${args(`(sh) => sh.arith(${text})`, ...redirects(s.redirs, ctx))})` };
+  return { expr: `${at(s)}.arith(${text})` };
 }
 
 export function letClause(n: A.LetClause, s: A.Stmt, ctx: Context): Code {

@@ -5,18 +5,24 @@
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
 import { q } from './common.js';
-import { arithWord } from './word/arith.js';
+import { subscript } from './word/arith.js';
 import { argWords, word } from './word/index.js';
 
-/** An index whose text the runtime cannot read as is (anything beyond literals and `$x`). */
-function dynamicIndex(a: A.Assign): boolean {
-  if (!a.index) return false;
-  return !/^([^$`]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})*$/.test(a.index.src);
+/** A subscript as a TS word: literal text, or parts the runtime expands (key or arithmetic). */
+function indexWord(e: A.ArithExpr, ctx: Context): string {
+  const s = subscript(e, ctx);
+  if ('text' in s) return q(s.text);
+  return s.parts.length === 1 ? s.parts[0]! : `${ctx.use('w')}(${s.parts.join(', ')})`;
 }
 
-export function assignKey(a: A.Assign): string {
+/** An index that needs expansion at run time (anything but literal text). */
+function dynamicIndex(a: A.Assign, ctx: Context): boolean {
+  return !!a.index && !('text' in subscript(a.index, ctx));
+}
+
+export function assignKey(a: A.Assign, ctx: Context): string {
   let k = a.name;
-  if (a.index && !dynamicIndex(a)) k += `[${a.index.src}]`;
+  if (a.index && !dynamicIndex(a, ctx)) k += `[${(subscript(a.index, ctx) as { text: string }).text}]`;
   if (a.append) k += '+';
   return k;
 }
@@ -26,7 +32,7 @@ export function assignValue(a: A.Assign, ctx: Context): string {
     const elems = a.array.map((e) => {
       if (e.index) {
         const v = e.value ? word(e.value, ctx, 'str') : '""';
-        return `[${q(e.index.src)}, ${v}]`;
+        return `[${indexWord(e.index, ctx)}, ${v}]`;
       }
       return e.value ? argWords(e.value, ctx).join(', ') : '""';
     });
@@ -34,14 +40,14 @@ export function assignValue(a: A.Assign, ctx: Context): string {
   }
   if (a.naked) return 'null';
   const v = a.value ? word(a.value, ctx, 'str') : '""';
-  if (a.index && dynamicIndex(a)) return `${ctx.use('elem')}(${arithWord(a.index, ctx)}, ${v})`;
+  if (a.index && dynamicIndex(a, ctx)) return `${ctx.use('elem')}(${indexWord(a.index, ctx)}, ${v})`;
   return v;
 }
 
 /** `{ X: ..., "A[0]": ... }` */
 export function assignObject(as: readonly A.Assign[], ctx: Context): string {
   const props = as.map((a) => {
-    const k = assignKey(a);
+    const k = assignKey(a, ctx);
     const key = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : q(k);
     return `${key}: ${assignValue(a, ctx)}`;
   });

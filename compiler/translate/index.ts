@@ -129,12 +129,32 @@ function end(ctx: Context, body: string, before: { native: number; islands: numb
   };
 }
 
+/**
+ * The block's top-level statements, where each one that starts a new line of bash (a new
+ * top-level command, as bash reads them) begins with `sh.top(N)` instead of `sh.at(N)`: an
+ * error that abandons the current top-level command (runtime TopLevelSignal) skips to there.
+ */
+function topLevel(list: readonly A.Stmt[], ctx: Context): Code[] {
+  const out: Code[] = [];
+  let lastLine = 0;
+  for (const s of list) {
+    out.push(...takeComments(ctx, s.pos));
+    const c = stmt(s, ctx);
+    if (s.pos.line > lastLine) {
+      if ('expr' in c) out.push({ expr: c.expr.replace('sh.at(', 'sh.top(') });
+      else out.push({ stmt: c.stmt.replace('sh.at(', 'sh.top(') });
+    } else out.push(c);
+    lastLine = s.end.line;
+  }
+  return out;
+}
+
 /** Translate a parsed block. Never throws: anything unexpected becomes a whole-block island. */
 export function translateBlock(file: A.File, ctx: Context): TranslateResult {
   const before = begin(ctx);
   ctx.comments = [...file.comments];
   try {
-    const codes = stmts(file.stmts, ctx);
+    const codes = topLevel(file.stmts, ctx);
     codes.push(...takeComments(ctx, null));
     return end(ctx, codes.map(asStmt).join('\n'), before);
   } catch (e) {

@@ -23,8 +23,14 @@ function heredocBody(rd: A.Redirect, ctx: Context): string {
 
 export function redirect(rd: A.Redirect, ctx: Context): string {
   const op = (rd.n ?? '') + rd.op;
-  const target = rd.op === '<<' || rd.op === '<<-' ? heredocBody(rd, ctx) : word(rd.word, ctx, 'str');
-  return `${ctx.use('r')}(${q(op)}, ${target})`;
+  if (rd.op === '<<' || rd.op === '<<-') return `${ctx.use('r')}(${q(op)}, ${heredocBody(rd, ctx)})`;
+  if (rd.op === '<<<' || rd.word.parts.every((p) => p.kind === 'Lit' && !/[*?[\\]/.test(p.value) || p.kind === 'SglQuoted')) {
+    return `${ctx.use('r')}(${q(op)}, ${word(rd.word, ctx, 'str')})`;
+  }
+  // a target that needs expansion is split and globbed, and must give one word
+  const ws = parts(rd.word.parts, ctx, 'arg');
+  const w = ws.length === 1 ? ws[0]! : ws.length === 0 ? '""' : `${ctx.use('w')}(${ws.join(', ')})`;
+  return `${ctx.use('r')}(${q(op)}, ${w}, ${q(rd.word.src)})`;
 }
 
 export function redirects(rs: readonly A.Redirect[], ctx: Context): string[] {

@@ -106,3 +106,8 @@ export function normalize(s: string): string {
 export function chars(s: string): string[] {
   return [...normalize(s)];
 }
+
+/** A file name for node:fs: the string itself, or its bytes when it holds raw (non-UTF-8) bytes. */
+export function fsPath(p: string): string | Buffer {
+  return ESCAPED.test(p) ? encode(p) : p;
+}

@@ -41,9 +41,11 @@ export interface BlockShellInput {
 }
 
 /** The Shell options a block gets under `profile`. */
-export function blockShellOptions(profile: Profile, i: BlockShellInput): Pick<CreateShellOptions, 'argv' | 'scriptName' | 'ignoreErrexit' | 'lineBase' | 'indirection' | 'options'> {
-  if (profile === 'script') return { argv: [...i.argv], scriptName: i.scriptName };
+export function blockShellOptions(profile: Profile, i: BlockShellInput): Pick<CreateShellOptions, 'argv' | 'scriptName' | 'functionFile' | 'ignoreErrexit' | 'lineBase' | 'indirection' | 'options'> {
+  // functions defined in `bash -c` text or in `eval` report errors as `environment: line N`
+  if (profile === 'script') return { argv: [...i.argv], scriptName: i.scriptName, ...(i.scriptName === 'bash' ? { functionFile: 'environment' } : {}) };
   return {
+    functionFile: 'environment',
     argv: [],
     scriptName: claudeShellPath(i.env),
     ignoreErrexit: true,

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tty from 'node:tty';
 import type { Shell } from './shell.js';
-import { CondError } from './signals.js';
+import { CondError, ArithError } from './signals.js';
 import { toWord, type WordLike } from './words.js';
 import { expandPattern, expandRegex, expandString } from './expand.js';
 import { matchPattern } from './pattern.js';
@@ -94,7 +94,14 @@ export function unaryTest(sh: Shell, op: string, x: string): boolean {
 }
 
 function intArg(x: string, strict: boolean, sh: Shell): bigint {
-  if (!strict) return evalArith(sh, x);
+  if (!strict) {
+    try {
+      return evalArith(sh, x);
+    } catch (e) {
+      if (e instanceof ArithError) throw new CondError(`[[: ${e.expr}: ${e.message}`, 1);
+      throw e;
+    }
+  }
   const t = x.trim();
   if (!/^[+-]?\d+$/.test(t)) throw new CondError(`${x}: integer expression expected`);
   return BigInt(t);

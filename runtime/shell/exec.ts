@@ -16,6 +16,8 @@ import type { Shell } from './shell.js';
 import { Channel, Reader, type Fd, type FdTable } from './io.js';
 import type { Body, Redir } from './words.js';
 import { execContext, type ExecContext } from './exec-handler.js';
+import { expandTarget } from './expand.js';
+import { encode, fsPath } from '../lang/bytes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Processes
@@ -101,16 +103,17 @@ export function spawnWithFds(sh: Shell, argv: string[], env: Record<string, stri
 
 const OP_RE = /^(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(&>>|&>|>>|>\||>&|<<<|<<-|<<|<>|<&|>|<)$/;
 
-/** Open a redirect target as an fd table entry (`/dev/stdout` etc. are the shell's own fds). */
-function openTarget(sh: Shell, file: string, flags: string): Fd {
+/** Open a redirect target against the fd table being built (`/dev/stderr` is the current fd 2). */
+function openTarget(sh: Shell, table: FdTable, file: string, flags: string | number): Fd {
   // bash's special files
   const m = /^\/dev\/(stdin|stdout|stderr|fd\/(\d+))$/.exec(file);
   if (m) {
     const n = m[1] === 'stdin' ? 0 : m[1] === 'stdout' ? 1 : m[1] === 'stderr' ? 2 : Number(m[2]);
-    const e = sh.fds.get(n);
+    const e = table.get(n);
     if (e) return e;
   }
-  const fd = fs.openSync(path.resolve(sh.cwd, file), flags, 0o666);
+  if (file === '') throw Object.assign(new Error('empty'), { code: 'ENOENT' });
+  const fd = fs.openSync(fsPath(path.resolve(sh.cwd, file)), flags, 0o666);
   return { kind: 'os', fd };
 }
 
@@ -121,78 +124,116 @@ function errText(e: unknown): string {
     case 'EACCES': return 'Permission denied';
     case 'EISDIR': return 'Is a directory';
     case 'ENOTDIR': return 'Not a directory';
+    case 'EEXIST': return 'cannot overwrite existing file';
     default: return (e as Error).message;
   }
 }
 
+/** The lowest unused fd ≥ 10 (`{name}>file`). */
+function freeFd(table: FdTable): number {
+  let n = 10;
+  while (table.has(n) && table.get(n)!.kind !== 'closed') n++;
+  return n;
+}
+
 /**
  * Apply redirects to a copy of the fd table for the duration of `fn` (bash order: left to
- * right). A redirect that fails prints bash's message and gives status 1 without running `fn`.
- * `permanent` (for `exec >file`) keeps the new table.
+ * right). A redirect that fails prints bash's message and gives status 1 without running `fn`
+ * (`sh.redirectFailed` tells the caller so). `permanent` (for `exec >file`) keeps the new table.
  */
 export async function withRedirs(sh: Shell, redirs: readonly Redir[], fn: () => Promise<number>, permanent = false): Promise<number> {
+  sh.redirectFailed = false;
   if (redirs.length === 0) return fn();
   const saved = sh.fds;
   const table: FdTable = new Map(saved);
   const opened: number[] = [];
   const readers: Reader[] = [];
+  const fail = (): number => {
+    sh.redirectFailed = true;
+    return 1;
+  };
   try {
     for (const rd of redirs) {
       const m = OP_RE.exec(rd.op);
       if (!m) {
         sh.error(`${rd.op}: unsupported redirect`);
-        return 1;
+        return fail();
       }
       const op = m[2]!;
-      let n = m[1] !== undefined ? Number(m[1]) : op.startsWith('<') && op !== '<>' ? 0 : 1;
+      let n: number;
+      if (m[1]?.startsWith('{')) {
+        // {name}>file: a new fd ≥ 10 whose number goes into the variable; {name}>&- closes $name
+        const name = m[1].slice(1, -1);
+        if ((op === '>&' || op === '<&') && (await sh.str(rd.word)) === '-') {
+          n = Number(sh.getVar(name) ?? -1);
+        } else {
+          n = freeFd(table);
+          sh.setVar(name, String(n));
+        }
+      } else n = m[1] !== undefined ? Number(m[1]) : op.startsWith('<') && op !== '<>' ? 0 : 1;
       if (op === '<>' && m[1] === undefined) n = 0;
       if (op === '<<' || op === '<<-' || op === '<<<') {
         const body = await sh.str(rd.word);
-        const rdr = Reader.fromBuffer(op === '<<<' ? body + '\n' : body);
+        const rdr = Reader.fromBuffer(encode(op === '<<<' ? body + '\n' : body));
         readers.push(rdr);
         table.set(n, { kind: 'reader', reader: rdr });
         continue;
       }
-      const target = await sh.str(rd.word);
+      const target = rd.src !== undefined ? await expandTarget(sh, rd.word, rd.src) : await sh.str(rd.word);
+      if (target === null) return fail();
       if (op === '>&' || op === '<&') {
         if (target === '-') {
           table.set(n, { kind: 'closed' });
           continue;
         }
-        if (/^\d+$/.test(target)) {
-          const e = table.get(Number(target));
+        const dup = /^(\d+)(-?)$/.exec(target);
+        if (dup) {
+          const e = table.get(Number(dup[1]));
           if (!e || e.kind === 'closed') {
-            sh.error(`${target}: Bad file descriptor`);
-            return 1;
+            sh.error(`${dup[1]}: Bad file descriptor`);
+            return fail();
           }
           table.set(n, e);
+          if (dup[2]) table.set(Number(dup[1]), { kind: 'closed' });
           continue;
         }
         if (op === '>&' && m[1] === undefined) {
           // `>& file` = `&> file`
-          const fdE = openTargetSafe(sh, target, 'w', opened);
-          if (!fdE) return 1;
+          const fdE = openTargetSafe(sh, table, target, 'w', opened);
+          if (!fdE) return fail();
           table.set(1, fdE);
           table.set(2, fdE);
           continue;
         }
         sh.error(`${target}: ambiguous redirect`);
-        return 1;
+        return fail();
       }
-      if (target === '' && !rd.word.parts.every((p) => p.t === 'lit')) {
-        sh.error(': ambiguous redirect');
-        return 1;
+      let flags: string | number = op === '>>' || op === '&>>' ? 'a' : op === '<' ? 'r' : op === '<>' ? fs.constants.O_RDWR | fs.constants.O_CREAT : 'w';
+      if (sh.opts.noclobber && (op === '>' || op === '&>' || op === '>&') && flags === 'w') {
+        // noclobber: `>` does not truncate an existing regular file (`>|` does)
+        let regular = false;
+        try {
+          regular = fs.statSync(fsPath(path.resolve(sh.cwd, target))).isFile();
+        } catch {
+          regular = false;
+        }
+        if (regular) {
+          sh.error(`${target}: cannot overwrite existing file`);
+          return fail();
+        }
+        flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC;
       }
-      const flags = op === '>>' || op === '&>>' ? 'a' : op === '<' ? 'r' : op === '<>' ? 'a+' : 'w';
-      const e = openTargetSafe(sh, target, flags, opened);
-      if (!e) return 1;
+      const e = openTargetSafe(sh, table, target, flags, opened);
+      if (!e) return fail();
       if (op === '&>' || op === '&>>') {
         table.set(1, e);
         table.set(2, e);
       } else table.set(n, e);
     }
     sh.fds = table;
-    return await fn();
+    const st = await fn();
+    sh.redirectFailed = false;
+    return st;
   } finally {
     if (!permanent || sh.fds !== table) {
       if (sh.fds === table) sh.fds = saved;
@@ -206,11 +247,11 @@ export async function withRedirs(sh: Shell, redirs: readonly Redir[], fn: () => 
   }
 }
 
-function openTargetSafe(sh: Shell, target: string, flags: string, opened: number[]): Fd | null {
+function openTargetSafe(sh: Shell, table: FdTable, target: string, flags: string | number, opened: number[]): Fd | null {
   try {
-    const before = /^\/dev\/(stdin|stdout|stderr|fd\/\d+)$/.test(target);
-    const e = openTarget(sh, target, flags);
-    if (e.kind === 'os' && !before) opened.push(e.fd);
+    const e = openTarget(sh, table, target, flags);
+    // an entry of the table itself (`/dev/stderr`) is not ours to close
+    if (e.kind === 'os' && ![...table.values()].includes(e)) opened.push(e.fd);
     return e;
   } catch (err) {
     sh.error(`${target}: ${errText(err)}`);

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { decode, fsPath } from '../lang/bytes.js';
 
 const CLASSES: Record<string, string> = {
   alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z',
@@ -192,23 +193,27 @@ export function trimPattern(s: string, p: string, op: '#' | '##' | '%' | '%%'): 
   return s;
 }
 
-/** `${x/p/r}` (mode `/`), `${x//p/r}`, `${x/#p/r}`, `${x/%p/r}` */
-export function replacePattern(s: string, p: string, rep: string, mode: '/' | '//' | '/#' | '/%'): string {
+/**
+ * `${x/p/r}` (mode `/`), `${x//p/r}`, `${x/#p/r}`, `${x/%p/r}`; `rep` may be a function of the
+ * matched text (bash 5.2's `&` in the replacement).
+ */
+export function replacePattern(s: string, p: string, rep: string | ((matched: string) => string), mode: '/' | '//' | '/#' | '/%'): string {
   let re: RegExp;
   try {
     re = patternRegex(p);
   } catch {
     return s;
   }
+  const r = typeof rep === 'string' ? () => rep : rep;
   const chars = [...s];
   const n = chars.length;
   const sub = (a: number, b: number) => chars.slice(a, b).join('');
   if (mode === '/#') {
-    for (let k = n; k >= 0; k--) if (re.test(sub(0, k))) return rep + sub(k, n);
+    for (let k = n; k >= 0; k--) if (re.test(sub(0, k))) return r(sub(0, k)) + sub(k, n);
     return s;
   }
   if (mode === '/%') {
-    for (let k = 0; k <= n; k++) if (re.test(sub(k, n))) return sub(0, k) + rep;
+    for (let k = 0; k <= n; k++) if (re.test(sub(k, n))) return sub(0, k) + r(sub(k, n));
     return s;
   }
   if (p === '') return s;
@@ -226,13 +231,10 @@ export function replacePattern(s: string, p: string, rep: string, mode: '/' | '/
       }
     }
     if (matched >= 0 && matched > i) {
-      out += rep;
+      out += r(sub(i, matched));
       i = matched;
       replaced = true;
       continue;
-    }
-    if (matched === i && i < n) {
-      // empty match: bash does not replace empty matches inside the string
     }
     if (i < n) out += chars[i];
     i++;
@@ -240,9 +242,35 @@ export function replacePattern(s: string, p: string, rep: string, mode: '/' | '/
   return out;
 }
 
-/** Pathname expansion of one pattern relative to `cwd`; returns sorted matches (maybe none). */
-export function globPaths(pattern: string, cwd: string, o: { dotglob?: boolean; nocase?: boolean } = {}): string[] {
+/** Directory entries as strings (names that are not UTF-8 keep their bytes: runtime/lang/bytes.ts). */
+function readdir(dir: string): string[] {
+  return fs.readdirSync(fsPath(dir), { encoding: 'buffer' }).map((b) => decode(b));
+}
+
+/** Every entry below `base` (relative paths joined to it), depth first; hidden ones only with `dot`. */
+function walk(cwd: string, base: string, dot: boolean, dirsOnly: boolean, out: string[]): void {
+  let entries: string[];
+  try {
+    entries = readdir(path.resolve(cwd, base || '.'));
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (e.startsWith('.') && !dot) continue;
+    const p = base === '' ? e : base.endsWith('/') ? base + e : `${base}/${e}`;
+    const dir = isDir(path.resolve(cwd, p)) && !isSymlink(path.resolve(cwd, p));
+    if (!dirsOnly || dir) out.push(p);
+    if (dir) walk(cwd, p, dot, dirsOnly, out);
+  }
+}
+
+/**
+ * Pathname expansion of one pattern relative to `cwd`; returns sorted matches (maybe none).
+ * `globstar`: a `**` component matches any number of directories (`**` last: every path below).
+ */
+export function globPaths(pattern: string, cwd: string, o: { dotglob?: boolean; nocase?: boolean; globstar?: boolean } = {}): string[] {
   const absolute = pattern.startsWith('/');
+  const trailing = pattern.endsWith('/');
   const comps = pattern.split('/').filter((c, i) => c !== '' || i === 0);
   let results: string[] = [absolute ? '/' : ''];
   const startIdx = absolute ? 1 : 0;
@@ -250,17 +278,32 @@ export function globPaths(pattern: string, cwd: string, o: { dotglob?: boolean; 
     const comp = comps[ci]!;
     const last = ci === comps.length - 1;
     const next: string[] = [];
+    if (o.globstar && comp === '**') {
+      for (const base of results) {
+        if (last) {
+          if (base !== '' && base !== '/') next.push(base.endsWith('/') ? base : base + '/');
+          walk(cwd, base, !!o.dotglob, trailing, next);
+        } else {
+          next.push(base);
+          walk(cwd, base, !!o.dotglob, true, next);
+        }
+      }
+      results = [...new Set(next)];
+      if (!results.length) break;
+      continue;
+    }
     for (const base of results) {
       const dir = path.resolve(cwd, base || '.');
       if (!hasPatternChars(comp)) {
         const lit = unescapePattern(comp);
         const candidate = base === '' ? lit : base.endsWith('/') ? base + lit : `${base}/${lit}`;
-        if (last ? fs.existsSync(path.resolve(cwd, candidate)) || isSymlink(path.resolve(cwd, candidate)) : isDir(path.resolve(cwd, candidate))) next.push(candidate);
+        const full = path.resolve(cwd, candidate);
+        if (last && !trailing ? exists(full) || isSymlink(full) : isDir(full)) next.push(candidate);
         continue;
       }
       let entries: string[];
       try {
-        entries = fs.readdirSync(dir);
+        entries = readdir(dir);
       } catch {
         continue;
       }
@@ -270,15 +313,15 @@ export function globPaths(pattern: string, cwd: string, o: { dotglob?: boolean; 
         if (e.startsWith('.') && !dotOk) continue;
         if (!re.test(e)) continue;
         const candidate = base === '' ? e : base.endsWith('/') ? base + e : `${base}/${e}`;
-        if (!last && !isDir(path.resolve(cwd, candidate))) continue;
+        if ((!last || trailing) && !isDir(path.resolve(cwd, candidate))) continue;
         next.push(candidate);
       }
     }
     results = next;
     if (!results.length) break;
   }
-  if (pattern.endsWith('/')) results = results.map((r) => r + '/');
-  return results.filter((r) => r !== '' && r !== '/' ).sort(collate);
+  if (trailing) results = results.map((r) => (r.endsWith('/') ? r : r + '/'));
+  return results.filter((r) => r !== '' && r !== '/').sort(collate);
 }
 
 /** Bash's sort order for glob results in the C.UTF-8 / C locale: by code point. */
@@ -286,9 +329,13 @@ function collate(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+function exists(p: string): boolean {
+  return fs.existsSync(fsPath(p));
+}
+
 function isDir(p: string): boolean {
   try {
-    return fs.statSync(p).isDirectory();
+    return fs.statSync(fsPath(p)).isDirectory();
   } catch {
     return false;
   }
@@ -296,7 +343,7 @@ function isDir(p: string): boolean {
 
 function isSymlink(p: string): boolean {
   try {
-    return fs.lstatSync(p).isSymbolicLink();
+    return fs.lstatSync(fsPath(p)).isSymbolicLink();
   } catch {
     return false;
   }

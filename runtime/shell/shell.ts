@@ -61,14 +61,14 @@ import { Capture, Reader, writeFd, type Fd, type FdTable, type Sink } from './io
 import {
   toWord, type AssignValue, type ArrayValue, type Body, type Mod, type Redir, type WordLike,
 } from './words.js';
-import { expandFields, expandString, expandPattern, type ExpandEnv } from './expand.js';
+import { expandFields, expandString, expandPattern, indexText, type ExpandEnv } from './expand.js';
 import { evalArith } from './arith.js';
 import { evalCond, type CondExpr } from './cond.js';
 import { globPaths, matchPattern } from './pattern.js';
 import { spawnProcess, withRedirs, runPipeline } from './exec.js';
 import { execContext, runChain, type ExecHandler } from './exec-handler.js';
 import { BUILTINS, type Builtin } from './builtins/index.js';
-import { ExitSignal, ReturnSignal, LoopSignal, CondError, ArithError, normSignal } from './signals.js';
+import { ExitSignal, ReturnSignal, LoopSignal, TopLevelSignal, CondError, ArithError, normSignal } from './signals.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options and creation
@@ -90,6 +90,13 @@ export interface ShellOpts {
   lastpipe: boolean;
   /** set -E: functions inherit the ERR trap */
   errtrace: boolean;
+  /** set -a: every variable assigned is exported */
+  allexport: boolean;
+  /** shopt -s globstar / nocaseglob / xpg_echo / inherit_errexit */
+  globstar: boolean;
+  nocaseglob: boolean;
+  xpgEcho: boolean;
+  inheritErrexit: boolean;
 }
 
 /** A stdio given to createShell: an OS fd number, a node stream, or an fd table entry. */
@@ -108,6 +115,11 @@ export interface CreateShellOptions {
   source?: { file: string };
   /** `$0` and the prefix of error messages (default: source.file, else "bash"). */
   scriptName?: string;
+  /**
+   * The prefix of error messages inside functions (default: scriptName). Bash names the source
+   * of functions defined in `bash -c` text (and in `eval`) `environment`.
+   */
+  functionFile?: string;
   /** Library builtins activated by `source <lib>.sh` (default: the shared registry). */
   libraries?: LibraryRegistry;
   options?: Partial<ShellOpts>;
@@ -236,6 +248,8 @@ export class Shell implements ExpandEnv {
   trapLines = new WeakMap<Body, number>();
   readonly source: { file: string };
   scriptName: string;
+  /** See CreateShellOptions.functionFile. */
+  functionFile: string | undefined;
   libraries: LibraryRegistry;
   /** Builtins activated by sourcing libraries. */
   libBuiltins: Map<string, Builtin>;
@@ -265,6 +279,10 @@ export class Shell implements ExpandEnv {
   inExitTrap = false;
   /** The exec-handler chain external commands go through (the real spawn comes after it). */
   readonly execHandlers: readonly ExecHandler[];
+  /** A {@link TopLevelSignal} ended the current top-level command: skip until `top()`. */
+  aborting = false;
+  /** Set by withRedirs when a redirect failed (the command did not run). */
+  redirectFailed = false;
 
   constructor(o: CreateShellOptions | Shell) {
     if (o instanceof Shell) {
@@ -282,6 +300,7 @@ export class Shell implements ExpandEnv {
       this.lineShift = o.lineShift;
       this.source = o.source;
       this.scriptName = o.scriptName;
+      this.functionFile = o.functionFile;
       this.libraries = o.libraries;
       this.libBuiltins = new Map(o.libBuiltins);
       this.errexitOff = o.errexitOff;
@@ -309,7 +328,8 @@ export class Shell implements ExpandEnv {
     this.opts = {
       errexit: false, nounset: false, pipefail: false, histexpand: false, xtrace: false,
       noglob: false, noclobber: false, nullglob: false, failglob: false, dotglob: false,
-      nocasematch: false, extglob: false, lastpipe: false, errtrace: false,
+      nocasematch: false, extglob: false, lastpipe: false, errtrace: false, allexport: false,
+      globstar: false, nocaseglob: false, xpgEcho: false, inheritErrexit: false,
       ...o.options,
     };
     this.funcs = new Map();
@@ -321,6 +341,7 @@ export class Shell implements ExpandEnv {
     ]);
     this.source = o.source ?? { file: 'bash' };
     this.scriptName = o.scriptName ?? o.source?.file ?? 'bash';
+    this.functionFile = o.functionFile;
     this.libraries = o.libraries ?? defaultLibraries;
     this.libBuiltins = new Map();
     this.ignoreErrexit = o.ignoreErrexit ?? false;
@@ -345,6 +366,31 @@ export class Shell implements ExpandEnv {
   }
 
   /**
+   * `at` for a statement that starts a top-level command of the block (a new line of bash): the
+   * rest of a command abandoned by a {@link TopLevelSignal} is skipped up to here.
+   */
+  top(line: number): this {
+    this.aborting = false;
+    return this.at(line);
+  }
+
+  /**
+   * Run a statement: skipped while the current top-level command is abandoned; a
+   * {@link TopLevelSignal} from its expansions abandons it (status 1).
+   */
+  async stmt(f: () => Promise<number>): Promise<number> {
+    if (this.aborting) return this.status;
+    try {
+      return await f();
+    } catch (e) {
+      if (!(e instanceof TopLevelSignal)) throw e;
+      this.aborting = true;
+      this.status = e.status;
+      return e.status;
+    }
+  }
+
+  /**
    * Make `dir` (absolute) the working directory as `cd` does: OLDPWD = `oldpwd` (the previous
    * directory; null leaves OLDPWD alone, e.g. when an island handed its own OLDPWD back), PWD = dir.
    */
@@ -356,7 +402,8 @@ export class Shell implements ExpandEnv {
 
   /** `<scriptName>: line N: ` as bash prints it. */
   prefix(): string {
-    return `${this.scriptName}: line ${this.line}: `;
+    const name = this.funcNames.length && this.functionFile !== undefined ? this.functionFile : this.scriptName;
+    return `${name}: line ${this.line}: `;
   }
 
   /** Write to fd 1 / fd 2 / any fd. */
@@ -438,54 +485,111 @@ export class Shell implements ExpandEnv {
     return true;
   }
 
+  /**
+   * Evaluate arithmetic for the shell's own use (subscripts, `for ((…))`, integer variables):
+   * an error is reported as bash does and abandons the current top-level command.
+   */
+  arithValue(text: string): bigint {
+    try {
+      return evalArith(this, text);
+    } catch (e) {
+      if (e instanceof ArithError) {
+        this.error(`${e.expr}: ${e.message}`);
+        throw new TopLevelSignal(1);
+      }
+      throw e;
+    }
+  }
+
+  /** `set -u` and an unset variable in arithmetic: bash reports it and exits. */
+  unbound(name: string): never {
+    this.error(`${name}: unbound variable`);
+    throw new ExitSignal(127);
+  }
+
+  /** A subscript given as run-time text, resolved for variable `v`: an associative key, or an index. */
+  subscript(v: Var | undefined, text: string): string {
+    const t = indexText(this, text);
+    if (v?.value instanceof Map) return t;
+    return String(this.arithValue(t));
+  }
+
   private fold(v: Var, s: string): string {
-    if (v.integer) s = String(evalArith(this, s || '0'));
+    if (v.integer) {
+      try {
+        s = String(evalArith(this, s || '0'));
+      } catch (e) {
+        if (!(e instanceof ArithError)) throw e;
+        // an integer variable given bad arithmetic ends the shell
+        this.error(`${e.expr}: ${e.message}`);
+        throw new ExitSignal(1);
+      }
+    }
     if (v.lower) s = s.toLowerCase();
     if (v.upper) s = s.toUpperCase();
     return s;
   }
 
-  /** Assign a scalar (or element `index` of an array). Returns false on a readonly variable. */
+  /**
+   * Assign a scalar, or element `index` of an array: `index` is already resolved (an
+   * associative key, or an integer; negative counts from the end). Returns false when the
+   * variable is readonly or the index is out of range (after bash's message).
+   */
   setVar(name: string, value: string, opts: { append?: boolean; index?: string } = {}): boolean {
     if (!this.checkWritable(name)) return false;
     const v = this.vars.ensure(name);
+    if (this.opts.allexport) v.exported = true;
+    delete v.unassigned;
     if (opts.index !== undefined) {
       if (v.value instanceof Map) {
         const cur = v.value.get(opts.index) ?? '';
-        v.value.set(opts.index, this.fold(v, opts.append ? cur + value : value));
+        v.value.set(opts.index, this.fold(v, opts.append ? (v.integer ? `${cur || 0}+(${value || 0})` : cur + value) : value));
         return true;
       }
-      const i = Number(evalArith(this, opts.index));
+      const i = /^-?\d+$/.test(opts.index) ? Number(opts.index) : Number(this.arithValue(opts.index));
       let a: (string | undefined)[];
       if (Array.isArray(v.value)) a = v.value;
       else if (typeof v.value === 'string') a = [v.value];
       else a = [];
       const idx = i < 0 ? a.length + i : i;
+      if (idx < 0) {
+        this.error(`${name}[${i}]: bad array subscript`);
+        return false;
+      }
       const cur = a[idx] ?? '';
-      a[idx] = this.fold(v, opts.append ? (v.integer ? String(evalArith(this, `${cur || 0}+(${value || 0})`)) : cur + value) : value);
+      a[idx] = this.fold(v, opts.append ? (v.integer ? `${cur || 0}+(${value || 0})` : cur + value) : value);
       v.value = a;
       return true;
     }
     if (Array.isArray(v.value) || v.value instanceof Map) {
       return this.setVar(name, value, { ...opts, index: '0' });
     }
-    let s = value;
-    if (opts.append) {
-      s = v.integer ? String(evalArith(this, `${v.value || 0}+(${value || 0})`)) : (v.value ?? '') + value;
-      if (v.integer) {
-        v.value = s;
-        return true;
-      }
-    }
+    const s = opts.append ? (v.integer ? `${v.value || 0}+(${value || 0})` : (v.value ?? '') + value) : value;
     v.value = this.fold(v, s);
     if (name === 'PWD') this.cwd = v.value;
     return true;
+  }
+
+  /**
+   * Assign to a reference given as text, as builtins get it (`read 'a[1]'`, `printf -v 'm[k]'`):
+   * `name` or `name[subscript]`. Reports an invalid name as `<builtin>: \`x': not a valid identifier`.
+   */
+  setRef(ref: string, value: string, builtin: string, opts: { append?: boolean } = {}): boolean {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[([\s\S]*)\])?$/.exec(ref);
+    if (!m) {
+      this.error(`${builtin}: \`${ref}': not a valid identifier`);
+      return false;
+    }
+    if (m[2] === undefined) return this.setVar(ref, value, opts);
+    return this.setVar(m[1]!, value, { ...opts, index: this.subscript(this.vars.lookup(m[1]!), m[2]) });
   }
 
   /** Assign an indexed array (or append to it). */
   setArray(name: string, values: string[], append = false): boolean {
     if (!this.checkWritable(name)) return false;
     const v = this.vars.ensure(name);
+    if (this.opts.allexport) v.exported = true;
+    delete v.unassigned;
     if (v.value instanceof Map) {
       // assoc assigned from a plain list: bash treats it as key/value pairs
       const m = append ? v.value : new Map<string, string>();
@@ -498,16 +602,32 @@ export class Shell implements ExpandEnv {
     return true;
   }
 
+  /** `unset name` / `unset 'name[subscript]'`. */
   unsetVar(name: string): boolean {
-    const m = /^([^[]+)\[(.*)\]$/.exec(name);
+    const m = /^([^[]+)\[([\s\S]*)\]$/.exec(name);
     if (m) {
       const v = this.vars.lookup(m[1]!);
       if (!v) return true;
-      if (v.value instanceof Map) v.value.delete(m[2]!);
+      if (v.readonly) {
+        this.error(`${m[1]}: readonly variable`);
+        return false;
+      }
+      if (m[2] === '@' || m[2] === '*') {
+        this.vars.unset(m[1]!);
+        return true;
+      }
+      const key = this.subscript(v, m[2]!);
+      if (v.value instanceof Map) v.value.delete(key);
       else if (Array.isArray(v.value)) {
-        const i = Number(evalArith(this, m[2]!));
-        delete v.value[i < 0 ? v.value.length + i : i];
-      } else if (m[2] === '0' || m[2] === '@' || m[2] === '*') this.vars.unset(m[1]!);
+        const i = Number(key);
+        const k = i < 0 ? v.value.length + i : i;
+        if (k < 0) {
+          this.error(`${m[1]}[${i}]: bad array subscript`);
+          return false;
+        }
+        delete v.value[k];
+        while (v.value.length && v.value[v.value.length - 1] === undefined) v.value.length--;
+      } else if (key === '0') this.vars.unset(m[1]!);
       return true;
     }
     if (!this.vars.unset(name)) {
@@ -559,6 +679,7 @@ export class Shell implements ExpandEnv {
 
   /** Set `$?` to 0 (an `if` whose branches did not run, an empty case item). */
   ok(): number {
+    if (this.aborting) return this.status;
     this.status = 0;
     return 0;
   }
@@ -579,6 +700,7 @@ export class Shell implements ExpandEnv {
 
   /** Run `body` as a condition: `set -e` does not apply inside it. */
   async cond(body: Body): Promise<boolean> {
+    if (this.aborting) return false;
     this.errexitOff++;
     try {
       await body(this);
@@ -590,23 +712,29 @@ export class Shell implements ExpandEnv {
 
   /** `! cmd` */
   async not(body: Body): Promise<number> {
-    await this.cond(body);
-    this.status = this.status === 0 ? 1 : 0;
-    return this.status;
+    return this.stmt(async () => {
+      await this.cond(body);
+      this.status = this.status === 0 ? 1 : 0;
+      return this.status;
+    });
   }
 
   /** `a && b && c`: every command but the last runs as a condition (set -e ignores it). */
   async and(...bodies: Body[]): Promise<number> {
-    for (let i = 0; i < bodies.length - 1; i++) if (!(await this.cond(bodies[i]!))) return this.status;
-    await bodies[bodies.length - 1]!(this);
-    return this.status;
+    return this.stmt(async () => {
+      for (let i = 0; i < bodies.length - 1; i++) if (!(await this.cond(bodies[i]!))) return this.status;
+      await bodies[bodies.length - 1]!(this);
+      return this.status;
+    });
   }
 
   /** `a || b || c` */
   async or(...bodies: Body[]): Promise<number> {
-    for (let i = 0; i < bodies.length - 1; i++) if (await this.cond(bodies[i]!)) return this.status;
-    await bodies[bodies.length - 1]!(this);
-    return this.status;
+    return this.stmt(async () => {
+      for (let i = 0; i < bodies.length - 1; i++) if (await this.cond(bodies[i]!)) return this.status;
+      await bodies[bodies.length - 1]!(this);
+      return this.status;
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -627,39 +755,41 @@ export class Shell implements ExpandEnv {
 
   /** A simple command: `name args... [redirects] [VAR=x prefix]`. */
   async cmd(words: readonly WordLike[], ...mods: Mod[]): Promise<number> {
-    const line = this.line;
-    this.lastSubStatus = null;
-    const argv = await this.words(words);
-    const redirs = mods.filter((m): m is Redir => m.t === 'redir');
-    const envMods = mods.filter((m) => m.t === 'env');
-    if (argv.length === 0) {
-      // assignments and/or redirects only
-      const subStatus = this.lastSubStatus as number | null;
-      for (const e of envMods) if (e.t === 'env') await this.assign(e.vars);
-      const st = await withRedirs(this, redirs, async () => this.lastSubStatus ?? subStatus ?? 0);
-      return this.done(st);
-    }
-    const prefix: Record<string, string> = {};
-    for (const e of envMods) {
-      if (e.t !== 'env') continue;
-      for (const [k, v] of Object.entries(e.vars)) {
-        prefix[k] = v === null ? '' : typeof v === 'object' && v.t === 'arr' ? '' : await this.str(v as WordLike);
+    return this.stmt(async () => {
+      const line = this.line;
+      this.lastSubStatus = null;
+      const argv = await this.words(words);
+      const redirs = mods.filter((m): m is Redir => m.t === 'redir');
+      const envMods = mods.filter((m) => m.t === 'env');
+      if (argv.length === 0) {
+        // assignments and/or redirects only
+        const subStatus = this.lastSubStatus as number | null;
+        for (const e of envMods) if (e.t === 'env') await this.assign(e.vars);
+        const st = await withRedirs(this, redirs, async () => this.lastSubStatus ?? subStatus ?? 0);
+        return this.done(st);
       }
-    }
-    this.command = argv.join(' ');
-    if (this.opts.xtrace) this.err(`${'+'.repeat(1 + this.indirection)} ${argv.join(' ')}\n`);
-    this.line = line;
-    if (argv[0] === 'exec') {
-      // `exec >file` makes the redirects permanent; `exec cmd` runs cmd and ends the shell
-      if (argv.length === 1) return this.done(await withRedirs(this, redirs, async () => 0, true));
-      const st = await withRedirs(this, redirs, () => this.invoke(argv.slice(1), prefix));
-      throw new ExitSignal(st);
-    }
-    const status = await withRedirs(this, redirs, () => this.invoke(argv, prefix));
-    // after a function call, `$LINENO` (and an ERR trap) see the line of the call again
-    this.line = line;
-    this.pipestatus = [status];
-    return this.done(status);
+      const prefix: Record<string, string> = {};
+      for (const e of envMods) {
+        if (e.t !== 'env') continue;
+        for (const [k, v] of Object.entries(e.vars)) {
+          prefix[k] = v === null ? '' : typeof v === 'object' && v.t === 'arr' ? '' : await this.str(v as WordLike);
+        }
+      }
+      this.command = argv.join(' ');
+      if (this.opts.xtrace) this.err(`${'+'.repeat(1 + this.indirection)} ${argv.join(' ')}\n`);
+      this.line = line;
+      if (argv[0] === 'exec') {
+        // `exec >file` makes the redirects permanent; `exec cmd` runs cmd and ends the shell
+        if (argv.length === 1) return this.done(await withRedirs(this, redirs, async () => 0, true));
+        const st = await withRedirs(this, redirs, () => this.invoke(argv.slice(1), prefix));
+        throw new ExitSignal(st);
+      }
+      const status = await withRedirs(this, redirs, () => this.invoke(argv, prefix));
+      // after a function call, `$LINENO` (and an ERR trap) see the line of the call again
+      this.line = line;
+      this.pipestatus = [status];
+      return this.done(status);
+    });
   }
 
   /** Run argv by lookup order function → builtin → library builtin → external. */
@@ -731,12 +861,21 @@ export class Shell implements ExpandEnv {
 
   /** `X=1 Y=$(cmd) A=(a b) B+=x A[i]=v` (a statement of assignments only). */
   async assign(vars: Readonly<Record<string, AssignValue>>): Promise<number> {
-    this.lastSubStatus = null;
-    for (const [key, value] of Object.entries(vars)) {
-      // a failed assignment (readonly) ends a non-interactive shell, as in bash
-      if (!(await this.assignOne(key, value))) throw new ExitSignal(1);
-    }
-    return this.done(this.lastSubStatus ?? 0);
+    return this.stmt(async () => {
+      this.lastSubStatus = null;
+      for (const [key, value] of Object.entries(vars)) {
+        // a failed assignment (readonly, bad subscript) abandons the command, as in bash
+        if (!(await this.assignOne(key, value))) throw new TopLevelSignal(1);
+      }
+      return this.done(this.lastSubStatus ?? 0);
+    });
+  }
+
+  /** Resolve the subscript of an assignment target (a word to expand) for variable `name`. */
+  private async assignIndex(name: string, index: WordLike): Promise<string> {
+    const v = this.vars.lookup(name);
+    const text = await this.str(index);
+    return v?.value instanceof Map ? text : String(this.arithValue(text));
   }
 
   private async assignOne(key: string, value: AssignValue): Promise<boolean> {
@@ -750,18 +889,10 @@ export class Shell implements ExpandEnv {
     const m = /^([^[]+)\[(.*)\]$/s.exec(name);
     if (m) {
       name = m[1]!;
-      index = m[2]!;
-      const v = this.vars.lookup(name);
-      if (!(v?.value instanceof Map)) {
-        index = String(evalArith(this, await this.str(index)));
-      } else {
-        index = await this.str(index);
-      }
+      index = await this.assignIndex(name, m[2]!);
     }
     if (value !== null && typeof value === 'object' && value.t === 'elem') {
-      const v = this.vars.lookup(name);
-      const ix = await this.str(value.index);
-      index = v?.value instanceof Map ? ix : String(evalArith(this, ix));
+      index = await this.assignIndex(name, value.index);
       value = value.value;
     }
     if (value !== null && typeof value === 'object' && value.t === 'arr') {
@@ -776,23 +907,45 @@ export class Shell implements ExpandEnv {
     if (v?.value instanceof Map || value.elems.some((e) => Array.isArray(e))) {
       if (!this.checkWritable(name)) return false;
       const target = this.vars.ensure(name);
+      if (this.opts.allexport) target.exported = true;
+      delete target.unassigned;
       if (target.value instanceof Map) {
         const m = append ? target.value : new Map<string, string>();
+        let pending: string | null = null;
         for (const e of value.elems) {
-          if (Array.isArray(e)) m.set(await this.str(e[0] as string), await this.str(e[1] as WordLike));
+          if (Array.isArray(e)) {
+            const k = await this.str(e[0] as WordLike);
+            const x = await this.str(e[1] as WordLike);
+            m.set(k, this.fold(target, append ? (m.get(k) ?? '') + x : x));
+          } else {
+            // bash 5.1+: `declare -A m=(k1 v1 k2 v2)` are key/value pairs
+            for (const f of await this.words([e as WordLike])) {
+              if (pending === null) pending = f;
+              else {
+                m.set(pending, this.fold(target, f));
+                pending = null;
+              }
+            }
+          }
         }
+        if (pending !== null) m.set(pending, '');
         target.value = m;
         return true;
       }
-      const a: (string | undefined)[] = append && Array.isArray(target.value) ? target.value : [];
+      const a: (string | undefined)[] = append && Array.isArray(target.value) ? target.value : append && typeof target.value === 'string' ? [target.value] : [];
       let next = a.length;
       for (const e of value.elems) {
         if (Array.isArray(e)) {
-          const i = Number(evalArith(this, await this.str(e[0] as string)));
-          a[i] = await this.str(e[1] as WordLike);
-          next = i + 1;
+          const i = Number(this.arithValue(await this.str(e[0] as WordLike)));
+          const k = i < 0 ? a.length + i : i;
+          if (k < 0) {
+            this.error(`${name}[${i}]: bad array subscript`);
+            continue;
+          }
+          a[k] = this.fold(target, await this.str(e[1] as WordLike));
+          next = k + 1;
         } else {
-          for (const f of await this.words([e as WordLike])) a[next++] = f;
+          for (const f of await this.words([e as WordLike])) a[next++] = this.fold(target, f);
         }
       }
       target.value = a;
@@ -807,69 +960,80 @@ export class Shell implements ExpandEnv {
    * `sh.decl("local -r", { x: param("1"), y: null })` (null = bare name).
    */
   async decl(spec: string, vars: Readonly<Record<string, AssignValue>> = {}): Promise<number> {
-    const [variant, ...opts] = spec.split(/\s+/).filter(Boolean);
-    const args: string[] = [...opts];
-    // Evaluate values first (left to right), then hand them to the builtin as NAME=value or
-    // apply arrays directly.
-    this.lastSubStatus = null;
-    const flags = new Set<string>();
-    const unflags = new Set<string>();
-    for (const o of opts) {
-      if (o.startsWith('-')) for (const c of o.slice(1)) flags.add(c);
-      else if (o.startsWith('+')) for (const c of o.slice(1)) unflags.add(c);
-    }
-    if (variant === 'readonly') flags.add('r');
-    if (variant === 'export') flags.add('x');
-    const isLocal = variant === 'local' || ((variant === 'declare' || variant === 'typeset') && this.funcNames.length > 0 && !flags.has('g'));
-    if (variant === 'local' && this.funcNames.length === 0) {
-      this.error('local: can only be used in a function');
-      return this.done(1);
-    }
-    if (Object.keys(vars).length === 0 || flags.has('f') || flags.has('F') || flags.has('p')) {
-      return this.done(await BUILTINS[variant!]!(this, [...args, ...Object.keys(vars)], variant!));
-    }
-    let status = 0;
-    for (const [key, value] of Object.entries(vars)) {
-      const name = key.replace(/\+$/, '').replace(/\[.*$/s, '');
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-        this.error(`${variant}: \`${key}': not a valid identifier`);
-        status = 1;
-        continue;
+    return this.stmt(async () => {
+      const [variant, ...opts] = spec.split(/\s+/).filter(Boolean);
+      const args: string[] = [...opts];
+      // Evaluate values first (left to right), then hand them to the builtin as NAME=value or
+      // apply arrays directly.
+      this.lastSubStatus = null;
+      const flags = new Set<string>();
+      const unflags = new Set<string>();
+      for (const o of opts) {
+        if (o.startsWith('-')) for (const c of o.slice(1)) flags.add(c);
+        else if (o.startsWith('+')) for (const c of o.slice(1)) unflags.add(c);
       }
-      const existing = this.vars.lookup(name);
-      if (existing?.readonly && (value !== null || flags.size)) {
-        this.error(`${name}: readonly variable`);
-        status = 1;
-        continue;
+      if (variant === 'readonly') flags.add('r');
+      if (variant === 'export') flags.add('x');
+      const isLocal = variant === 'local' || ((variant === 'declare' || variant === 'typeset') && this.funcNames.length > 0 && !flags.has('g'));
+      if (variant === 'local' && this.funcNames.length === 0) {
+        this.error('local: can only be used in a function');
+        return this.done(1);
       }
-      let v: Var;
-      if (isLocal) v = this.vars.declareLocal(name);
-      else if (flags.has('g')) {
-        v = this.vars.global.get(name) ?? { value: undefined };
-        this.vars.global.set(name, v);
-      } else v = this.vars.ensure(name);
-      if (flags.has('A') && !(v.value instanceof Map)) v.value = new Map();
-      if (flags.has('a') && !Array.isArray(v.value) && !(v.value instanceof Map)) {
-        v.value = v.value === undefined ? [] : [v.value];
+      if (Object.keys(vars).length === 0 || flags.has('f') || flags.has('F') || flags.has('p')) {
+        return this.done(await BUILTINS[variant!]!(this, [...args, ...Object.keys(vars)], variant!));
       }
-      if (flags.has('i')) v.integer = true;
-      if (flags.has('l')) { v.lower = true; v.upper = false; }
-      if (flags.has('u')) { v.upper = true; v.lower = false; }
-      if (flags.has('x')) v.exported = true;
-      if (unflags.has('x')) v.exported = false;
-      if (value !== null) {
-        const wasRo = v.readonly;
-        v.readonly = false;
-        // assigns to what `name` resolves to: `v` (innermost frame or global), except for
-        // `declare -g x=…` in a function that has a local x (bash sets the global there)
-        const ok = await this.assignOne(key, value);
-        v.readonly = wasRo;
-        if (!ok) status = 1;
+      let status = 0;
+      for (const [key, value] of Object.entries(vars)) {
+        const name = key.replace(/\+$/, '').replace(/\[.*$/s, '');
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+          this.error(`${variant}: \`${key}': not a valid identifier`);
+          status = 1;
+          continue;
+        }
+        const existing = isLocal ? this.vars.frames[this.vars.frames.length - 1]?.get(name) ?? this.vars.lookup(name) : this.vars.lookup(name);
+        if (existing?.readonly && (value !== null || (flags.size && !(flags.size === 1 && flags.has('r'))))) {
+          this.error(`${variant}: ${name}: readonly variable`);
+          status = 1;
+          continue;
+        }
+        let v: Var;
+        if (isLocal) v = this.vars.declareLocal(name);
+        else if (flags.has('g')) {
+          v = this.vars.global.get(name) ?? { value: undefined };
+          this.vars.global.set(name, v);
+        } else v = this.vars.ensure(name);
+        if (flags.has('A') && !(v.value instanceof Map)) {
+          if (v.value === undefined) v.unassigned = true;
+          v.value = new Map();
+        }
+        if (flags.has('a') && !Array.isArray(v.value) && !(v.value instanceof Map)) {
+          if (v.value === undefined) v.unassigned = true;
+          v.value = v.value === undefined ? [] : [v.value];
+        }
+        if (flags.has('i')) v.integer = true;
+        if (unflags.has('i')) v.integer = false;
+        if (unflags.has('l')) v.lower = false;
+        if (unflags.has('u')) v.upper = false;
+        if (this.opts.allexport && value !== null) v.exported = true;
+        if (flags.has('l')) { v.lower = true; v.upper = false; }
+        if (flags.has('u')) { v.upper = true; v.lower = false; }
+        if (flags.has('x')) v.exported = true;
+        if (unflags.has('x')) v.exported = false;
+        if (value !== null) {
+          const wasRo = v.readonly;
+          v.readonly = false;
+          delete v.unassigned;
+          // `v` is what lookup(name) now finds (declared in the innermost frame or global)
+          const ok = await this.assignOne(key, value);
+          v.readonly = wasRo;
+          if (!ok) status = 1;
+        } else if (variant === 'export' && v.value === undefined && !isLocal) {
+          // `export X` keeps X unset but exported
+        }
+        if (flags.has('r')) v.readonly = true;
       }
-      // (`export X` without a value keeps X unset but exported)
-      if (flags.has('r')) v.readonly = true;
-    }
-    return this.done(status);
+      return this.done(status);
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -877,26 +1041,45 @@ export class Shell implements ExpandEnv {
 
   /** `a | b | c`: every stage runs in a subshell copy; status of the last (or pipefail). */
   async pipe(...stages: Body[]): Promise<number> {
-    const statuses = await runPipeline(this, stages);
-    this.pipestatus = statuses;
-    let st = statuses[statuses.length - 1] ?? 0;
-    if (this.opts.pipefail) {
-      for (let i = statuses.length - 1; i >= 0; i--) if (statuses[i] !== 0) { st = statuses[i]!; break; }
-    }
-    return this.done(st);
+    return this.stmt(async () => {
+      const statuses = await runPipeline(this, stages);
+      this.pipestatus = statuses;
+      let st = statuses[statuses.length - 1] ?? 0;
+      if (this.opts.pipefail) {
+        for (let i = statuses.length - 1; i >= 0; i--) if (statuses[i] !== 0) { st = statuses[i]!; break; }
+      }
+      return this.done(st);
+    });
   }
 
   /** `( ... )` */
   async subshell(body: Body, ...redirs: Redir[]): Promise<number> {
-    const st = await withRedirs(this, redirs, () => this.runSubshell(body));
-    return this.done(st);
+    return this.stmt(async () => {
+      const st = await withRedirs(this, redirs, () => this.runSubshell(body));
+      return this.done(st);
+    });
+  }
+
+  /** `$(< file)`: a command substitution that is only an input redirect gives the file's contents. */
+  async catIn(redir: Redir): Promise<number> {
+    return this.stmt(async () => {
+      const st = await withRedirs(this, [redir], async () => {
+        const r = this.reader(0);
+        if (r) this.write(1, await r.readAll());
+        return 0;
+      });
+      return this.done(st);
+    });
   }
 
   /** `{ ...; }` with redirects (without redirects the compiler emits a plain TS block). */
   async group(body: Body, ...redirs: Redir[]): Promise<number> {
-    return withRedirs(this, redirs, async () => {
-      await body(this);
-      return this.status;
+    return this.stmt(async () => {
+      const st = await withRedirs(this, redirs, async () => {
+        await body(this);
+        return this.status;
+      });
+      return this.redirectFailed ? this.done(st) : st;
     });
   }
 
@@ -904,7 +1087,7 @@ export class Shell implements ExpandEnv {
     let last = 0;
     this.loopDepth++;
     try {
-      while (await cond()) {
+      while (!this.aborting && (await cond())) {
         try {
           await body(this);
           last = this.status;
@@ -924,37 +1107,67 @@ export class Shell implements ExpandEnv {
 
   /** `while cond; do body; done [redirects]` */
   async while(cond: Body, body: Body, ...redirs: Redir[]): Promise<number> {
-    return withRedirs(this, redirs, () => this.loop(() => this.cond(cond), body));
+    return this.stmt(async () => {
+      const st = await withRedirs(this, redirs, () => this.loop(() => this.cond(cond), body));
+      return this.redirectFailed ? this.done(st) : st;
+    });
   }
 
   /** `until cond; do body; done [redirects]` */
   async until(cond: Body, body: Body, ...redirs: Redir[]): Promise<number> {
-    return withRedirs(this, redirs, () => this.loop(async () => !(await this.cond(cond)), body));
+    return this.stmt(async () => {
+      const st = await withRedirs(this, redirs, () => this.loop(async () => !(await this.cond(cond)), body));
+      return this.redirectFailed ? this.done(st) : st;
+    });
   }
 
   /** `for name in words; do body; done` (words null = `"$@"`). */
   async for(name: string, words: readonly WordLike[] | null, body: Body, ...redirs: Redir[]): Promise<number> {
-    return withRedirs(this, redirs, async () => {
-      const items = words === null ? this.positional.slice() : await this.words(words);
-      let i = 0;
-      return this.loop(async () => {
-        if (i >= items.length) return false;
-        this.setVar(name, items[i++]!);
-        return true;
-      }, body);
+    return this.stmt(async () => {
+      const st = await withRedirs(this, redirs, async () => {
+        const items = words === null ? this.positional.slice() : await this.words(words);
+        let i = 0;
+        let bad = false;
+        const r = await this.loop(async () => {
+          if (i >= items.length) return false;
+          // a readonly loop variable: bash reports it and ends the loop with status 1
+          if (!this.setVar(name, items[i++]!)) bad = true;
+          return !bad;
+        }, body);
+        return bad ? (this.status = 1) : r;
+      });
+      return this.redirectFailed ? this.done(st) : st;
     });
   }
 
   /** `for ((init; cond; post)); do body; done` (each part arithmetic text, or null). */
   async forArith(init: WordLike | null, cond: WordLike | null, post: WordLike | null, body: Body, ...redirs: Redir[]): Promise<number> {
-    return withRedirs(this, redirs, async () => {
-      if (init !== null) evalArith(this, await this.str(init));
-      let first = true;
-      return this.loop(async () => {
-        if (!first && post !== null) evalArith(this, await this.str(post));
-        first = false;
-        return cond === null ? true : evalArith(this, await this.str(cond)) !== 0n;
-      }, body);
+    return this.stmt(async () => {
+      let bad = false;
+      // an arithmetic error reads `((: expr: message` and ends the loop with status 1
+      const ev = async (w: WordLike): Promise<bigint> => {
+        try {
+          return evalArith(this, await this.str(w));
+        } catch (e) {
+          if (!(e instanceof ArithError)) throw e;
+          this.error(`((: ${e.expr}: ${e.message}`);
+          bad = true;
+          return 0n;
+        }
+      };
+      const st = await withRedirs(this, redirs, async () => {
+        if (init !== null) await ev(init);
+        if (bad) return (this.status = 1);
+        let first = true;
+        const r = await this.loop(async () => {
+          if (!first && post !== null) await ev(post);
+          first = false;
+          const c = cond === null ? true : (await ev(cond)) !== 0n;
+          return c && !bad;
+        }, body);
+        return bad ? (this.status = 1) : r;
+      });
+      return this.redirectFailed ? this.done(st) : st;
     });
   }
 
@@ -963,15 +1176,22 @@ export class Shell implements ExpandEnv {
    * pattern (-1 when none), and sets `$?` to 0.
    */
   async case(word: WordLike, ...items: readonly WordLike[][]): Promise<number> {
-    const subject = await this.str(word);
-    this.status = 0;
-    for (let i = 0; i < items.length; i++) {
-      for (const p of items[i]!) {
-        const pat = await expandPattern(this, toWord(p));
-        if (matchPattern(subject, pat, { nocase: this.opts.nocasematch })) return i;
+    let match = -1;
+    await this.stmt(async () => {
+      const subject = await this.str(word);
+      this.status = 0;
+      for (let i = 0; i < items.length && match < 0; i++) {
+        for (const p of items[i]!) {
+          const pat = await expandPattern(this, toWord(p));
+          if (matchPattern(subject, pat, { nocase: this.opts.nocasematch })) {
+            match = i;
+            break;
+          }
+        }
       }
-    }
-    return -1;
+      return this.status;
+    });
+    return this.aborting ? -1 : match;
   }
 
   /**
@@ -1006,9 +1226,11 @@ export class Shell implements ExpandEnv {
 
   /** Define a function (`src` is its bash text, used when an island calls it). */
   async fn(name: string, body: Body, src?: string): Promise<number> {
-    this.funcs.set(name, { body, src });
-    this.status = 0;
-    return 0;
+    return this.stmt(async () => {
+      this.funcs.set(name, { body, src });
+      this.status = 0;
+      return 0;
+    });
   }
 
   /** Bash source of the functions defined so far (for islands). */
@@ -1020,40 +1242,46 @@ export class Shell implements ExpandEnv {
 
   /** `[[ expr ]]` */
   async test(expr: CondExpr): Promise<number> {
-    let st: number;
-    try {
-      st = (await evalCond(this, expr)) ? 0 : 1;
-    } catch (e) {
-      if (e instanceof CondError) {
-        this.error(e.message);
-        st = 2;
-      } else throw e;
-    }
-    return this.done(st);
+    return this.stmt(async () => {
+      let st: number;
+      try {
+        st = (await evalCond(this, expr)) ? 0 : 1;
+      } catch (e) {
+        if (e instanceof CondError) {
+          this.error(e.message);
+          st = e.status;
+        } else throw e;
+      }
+      return this.done(st);
+    });
   }
 
   /** `(( expr ))` (parts expanded as in double quotes, then evaluated). */
   async arith(...parts: WordLike[]): Promise<number> {
-    const text = await this.str({ t: 'w', parts: parts.map((p) => (typeof p === 'string' ? { t: 'lit', v: p } as const : p.t === 'w' ? p.parts : p)).flat() });
-    let st: number;
-    try {
-      st = evalArith(this, text) !== 0n ? 0 : 1;
-    } catch (e) {
-      if (e instanceof ArithError) {
-        this.error(`${e.expr}: ${e.message}`);
-        st = 1;
-      } else throw e;
-    }
-    return this.done(st);
+    return this.stmt(async () => {
+      const text = await this.str({ t: 'w', parts: parts.map((p) => (typeof p === 'string' ? { t: 'lit', v: p } as const : p.t === 'w' ? p.parts : p)).flat() });
+      let st: number;
+      try {
+        st = evalArith(this, text) !== 0n ? 0 : 1;
+      } catch (e) {
+        if (e instanceof ArithError) {
+          this.error(`((: ${e.expr}: ${e.message}`);
+          st = 1;
+        } else throw e;
+      }
+      return this.done(st);
+    });
   }
 
   /** `trap <compiled body> SIG...` (a literal trap string the compiler translated). */
   async trap(body: Body, ...signals: string[]): Promise<number> {
-    const line = this.line - this.lineShift;
-    this.trapLines.set(body, line);
-    for (const s of signals) this.traps.set(normSignal(s), body);
-    this.status = 0;
-    return 0;
+    return this.stmt(async () => {
+      const line = this.line - this.lineShift;
+      this.trapLines.set(body, line);
+      for (const s of signals) this.traps.set(normSignal(s), body);
+      this.status = 0;
+      return 0;
+    });
   }
 
   /** Run a trap handler (`$?` is preserved around it). */
@@ -1126,9 +1354,11 @@ export class Shell implements ExpandEnv {
    * shell's variables, and take back the variables it set, its cwd and its status.
    */
   async island(text: string): Promise<number> {
-    const { runIsland } = await import('./island.js');
-    const st = await runIsland(this, text);
-    return this.done(st);
+    return this.stmt(async () => {
+      const { runIsland } = await import('./island.js');
+      const st = await runIsland(this, text);
+      return this.done(st);
+    });
   }
 
   /** `$( body )` for expansion: its stdout; its status becomes `$?` and the last substitution status. */
@@ -1140,8 +1370,26 @@ export class Shell implements ExpandEnv {
   }
 
   /** Pathname expansion from the working directory (`shopt -s dotglob` obeyed). */
+  variable(name: string): Var | undefined {
+    return this.vars.lookup(name);
+  }
   glob(pattern: string): string[] {
-    return globPaths(pattern, this.cwd, { dotglob: this.opts.dotglob });
+    const ignore = this.getVar('GLOBIGNORE');
+    let matches = globPaths(pattern, this.cwd, {
+      dotglob: this.opts.dotglob || (ignore !== undefined && ignore !== ''),
+      nocase: this.opts.nocaseglob,
+      globstar: this.opts.globstar,
+    });
+    if (ignore) {
+      // GLOBIGNORE: matches of any of its patterns are left out (and so are . and ..)
+      const pats = ignore.split(':').filter(Boolean);
+      matches = matches.filter((m) => {
+        const base = m.replace(/\/$/, '').split('/').pop()!;
+        if (base === '.' || base === '..') return false;
+        return !pats.some((p) => matchPattern(m, p));
+      });
+    }
+    return matches;
   }
 
   /** Capture the stdout of `body` run in a subshell copy (command substitution). */

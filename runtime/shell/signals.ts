@@ -26,8 +26,25 @@ export class LoopSignal extends Error {
   }
 }
 
-/** A `[[ ]]` / `test` usage error (bash prints it and the test gives status 2). */
-export class CondError extends Error {}
+/**
+ * An error after which bash abandons the rest of the current top-level command (the rest of the
+ * line, including the function or loop it happened in) and goes on with the next one, `$?` = 1:
+ * arithmetic errors in `$(( ))`, bad substitutions, assignment to a readonly variable, …
+ * (bash's "jump to top level"). Caught by the statement that was running; the shell then
+ * skips statements (`aborting`) until the next top-level command, `sh.top(line)`.
+ */
+export class TopLevelSignal extends Error {
+  constructor(readonly status = 1) {
+    super('top level');
+  }
+}
+
+/** A `[[ ]]` / `test` error: bash prints it and the test gives `status` (2: usage, 1: bad arithmetic). */
+export class CondError extends Error {
+  constructor(message: string, readonly status = 2) {
+    super(message);
+  }
+}
 
 /** An arithmetic error; `expr` is the expression text bash names in its message. */
 export class ArithError extends Error {

@@ -18,6 +18,8 @@ export interface Var {
   integer?: boolean;
   lower?: boolean;
   upper?: boolean;
+  /** `declare -a x` / `declare -A m` with no value yet (`declare -p` shows no `=()`). */
+  unassigned?: boolean;
 }
 
 function cloneValue(v: VarValue | undefined): VarValue | undefined {

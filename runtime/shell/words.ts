@@ -9,6 +9,7 @@
  *   "x: $X"                   dq("x: ", param("X"))
  *   $X  ${X:-d}  ${X#*.}      param("X")  param("X", ":-", "d")  param("X", "#", glob("*"), ".")…
  *   ${A[@]} ${A[i]} ${#A[@]}  param("A[@]")  param("A[i]")  len("A[@]")
+ *   ${A[$i]} ${m["$k"]}       param(sub("A", param("i")))  param(sub("m", dq(param("k"))))
  *   ${#x} ${x:1:2} ${!A[@]}   len("x")  slice("x", "1", "2")  keys("A")
  *   ${x/a/b} ${x//a/b}        repl("x", "/", "a", "b")  repl("x", "//", "a", "b")
  *   ${!ref}                   indirect("ref")
@@ -28,8 +29,12 @@ export type Body = (sh: Shell) => Promise<unknown>;
 export interface ParamSpec {
   /** Variable or special parameter name: `x`, `1`, `@`, `#`, `?` … */
   name: string;
-  /** `A[...]`: the index text (arithmetic, or `@` / `*`); null when none. */
-  index: string | null;
+  /**
+   * `A[...]`: the index (`@` / `*`, or a subscript: an associative array's key after expansion
+   * and quote removal, an indexed array's arithmetic after expansion); null when none. A string
+   * is literal subscript text; a Word needs expansion (`${A[$i]}`, `${m["$k"]}`).
+   */
+  index: string | Word | null;
   /** `${x<op>word}` */
   op: ParamOp | null;
   arg: Word | null;
@@ -47,7 +52,7 @@ export interface ParamSpec {
 
 export type ParamOp =
   | ':-' | '-' | ':=' | '=' | ':?' | '?' | ':+' | '+'
-  | '#' | '##' | '%' | '%%' | '^' | '^^' | ',' | ',,' | '@';
+  | '#' | '##' | '%' | '%%' | '^' | '^^' | ',' | ',,' | '~' | '~~' | '@';
 export type ReplMode = '/' | '//' | '/#' | '/%';
 
 export type Part =
@@ -72,7 +77,7 @@ export type WordLike = string | Part | Word;
 /** `name=(...)`: array elements (each a word; `[k]=v` elements are `[key, word]`). */
 export interface ArrayValue {
   readonly t: 'arr';
-  readonly elems: readonly (WordLike | readonly [string, WordLike])[];
+  readonly elems: readonly (WordLike | readonly [WordLike, WordLike])[];
 }
 
 /** `A[<index>]=v` with an index that needs expansion: `{ A: elem(len("A[@]"), "v") }`. */
@@ -120,12 +125,34 @@ export function dq(...parts: WordLike[]): Part {
   return { t: 'dq', parts: toParts(parts) };
 }
 
-function spec(name: string, extra: Partial<ParamSpec> = {}): ParamSpec {
-  let index: string | null = null;
-  const m = /^([^[]+)\[(.*)\]$/s.exec(name);
-  if (m) {
-    name = m[1]!;
-    index = m[2]!;
+/** `A[<index word>]`: a parameter whose subscript needs expansion (see {@link sub}). */
+export interface Sub {
+  readonly t: 'sub';
+  readonly name: string;
+  readonly index: Word;
+}
+
+/** A parameter name with a subscript that needs expansion: `${A[$i+1]}` → `param(sub("A", param("i"), "+1"))`. */
+export function sub(name: string, ...index: WordLike[]): Sub {
+  return { t: 'sub', name, index: w(...index) };
+}
+
+/** A parameter reference: `"x"`, `"A[0]"` (literal subscript), or `sub(...)`. */
+export type ParamRef = string | Sub;
+
+function spec(ref: ParamRef, extra: Partial<ParamSpec> = {}): ParamSpec {
+  let name: string;
+  let index: string | Word | null = null;
+  if (typeof ref === 'string') {
+    name = ref;
+    const m = /^([^[]+)\[(.*)\]$/s.exec(ref);
+    if (m) {
+      name = m[1]!;
+      index = m[2]!;
+    }
+  } else {
+    name = ref.name;
+    index = ref.index;
   }
   return {
     name, index, op: null, arg: null, length: false, indirect: false, keys: false,
@@ -134,7 +161,7 @@ function spec(name: string, extra: Partial<ParamSpec> = {}): ParamSpec {
 }
 
 /** `$x`, `${x}`, `${A[i]}`, `${x<op>word}` (word may be given as several parts). */
-export function param(name: string, op?: ParamOp, ...arg: WordLike[]): Part {
+export function param(name: ParamRef, op?: ParamOp, ...arg: WordLike[]): Part {
   return {
     t: 'param',
     spec: spec(name, op ? { op, arg: w(...arg) } : {}),
@@ -142,12 +169,12 @@ export function param(name: string, op?: ParamOp, ...arg: WordLike[]): Part {
 }
 
 /** `${#x}`, `${#A[@]}` */
-export function len(name: string): Part {
+export function len(name: ParamRef): Part {
   return { t: 'param', spec: spec(name, { length: true }) };
 }
 
 /** `${x:offset}` / `${x:offset:length}` (arithmetic). */
-export function slice(name: string, offset: WordLike, length?: WordLike): Part {
+export function slice(name: ParamRef, offset: WordLike, length?: WordLike): Part {
   return {
     t: 'param',
     spec: spec(name, { slice: { offset: toWord(offset), length: length === undefined ? null : toWord(length) } }),
@@ -155,7 +182,7 @@ export function slice(name: string, offset: WordLike, length?: WordLike): Part {
 }
 
 /** `${x/pat/rep}` (mode `/`, `//`, `/#`, `/%`); rep omitted = delete. */
-export function repl(name: string, mode: ReplMode, pat: WordLike, rep?: WordLike): Part {
+export function repl(name: ParamRef, mode: ReplMode, pat: WordLike, rep?: WordLike): Part {
   return {
     t: 'param',
     spec: spec(name, { repl: { mode, pat: toWord(pat), rep: rep === undefined ? null : toWord(rep) } }),
@@ -193,7 +220,7 @@ export function brace(...alts: WordLike[]): Part {
 }
 
 /** `(a b c)` array value. */
-export function arr(...elems: (WordLike | readonly [string, WordLike])[]): ArrayValue {
+export function arr(...elems: (WordLike | readonly [WordLike, WordLike])[]): ArrayValue {
   return { t: 'arr', elems };
 }
 
@@ -203,10 +230,15 @@ export interface Redir {
   /** Operator with its optional fd prefix, exactly as in bash: `>`, `2>`, `2>&`, `&>`, `<<`, `<<<`. */
   readonly op: string;
   readonly word: Word;
+  /**
+   * The target as written, when it needs expansion: it is then split and globbed like an
+   * argument and must give exactly one word (else `<src>: ambiguous redirect`).
+   */
+  readonly src?: string;
 }
 
-export function r(op: string, word: WordLike): Redir {
-  return { t: 'redir', op, word: toWord(word) };
+export function r(op: string, word: WordLike, src?: string): Redir {
+  return src === undefined ? { t: 'redir', op, word: toWord(word) } : { t: 'redir', op, word: toWord(word), src };
 }
 
 /** `A=1 B=2 cmd`: assignments in front of a command (exported to it only). */

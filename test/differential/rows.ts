@@ -4,6 +4,7 @@
  * command files (DESIGN.md "Facts about real command files").
  */
 import type { Row } from './harness.js';
+import { WORD_ROWS } from './rows-words.js';
 
 const row = (name: string, bash: string, extra: Partial<Row> = {}): Row => ({ name, bash, ...extra });
 
@@ -279,4 +280,6 @@ export const ROWS: Row[] = [
   row('stdin kept when the block has a heredoc', 'read -r l; echo "[$l]"; cat <<EOF\nhere\nEOF', { stdin: 'from the caller\n' }),
   row('stdin kept with an input redirect', 'echo f > f.txt; read -r l < f.txt; read -r m; echo "[$l] [$m]"', { stdin: 'caller\n' }),
   row('subscript holding expansions', 'A=(x y z); i=1; echo "${A[${#A[@]}-1]}" "${A[$i]}" "${A[${i}+1]}" "${A[${#A}-1]}"; n=${#A[@]}; echo "${A[n-2]}"'),
+  // --- issue 11 word-level families (test/differential/rows-words.ts)
+  ...WORD_ROWS,
 ];

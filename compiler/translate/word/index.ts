@@ -28,7 +28,7 @@ export function parts(ps: readonly A.WordPart[], ctx: Context, mode: WordMode, i
         out.push(dblQuoted(p, ctx));
         break;
       case 'ParamExp':
-        out.push(paramExp(p, ctx));
+        out.push(paramExp(p, ctx, inDq));
         break;
       case 'CmdSubst':
         out.push(cmdSubst(p, ctx));

@@ -1,52 +1,129 @@
-/** `$x` / `${…}` → `param(...)`, `len(...)`, `slice(...)`, `repl(...)`, `keys(...)`, `indirect(...)`. */
+/**
+ * `$x` / `${…}` → `param(...)`, `len(...)`, `slice(...)`, `repl(...)`, `keys(...)`, `indirect(...)`.
+ * A subscript that needs expansion becomes `sub(name, ...parts)`. The word of `${x:-word}` (and
+ * `-`, `+`, `=`, `?` forms) keeps its own quoting: inside "…" single quotes are literal, outside
+ * its unquoted text is split and globbed like an expansion result (`glob(…)` parts) while its
+ * quoted parts are not.
+ */
 import type * as A from '../../ast.js';
 import type { Context } from '../../context.js';
 import { NeedIsland, q } from '../common.js';
 import { parts } from './index.js';
-import { arithWord } from './arith.js';
-
-function indexText(p: A.ParamExp): string {
-  if (!p.index) return '';
-  const ix = p.index;
-  if (ix.kind === 'Word' && ix.parts.some((x) => x.kind === 'CmdSubst' || x.kind === 'ProcSubst')) {
-    throw new NeedIsland('command substitution in an array index', p);
-  }
-  return `[${ix.src}]`;
-}
+import { subscript } from './arith.js';
+import { unescapeDq } from './lit.js';
+import { dblQuoted } from './quoted.js';
 
 const PATTERN_OPS = new Set(['#', '##', '%', '%%', '^', '^^', ',', ',,']);
+const WORD_OPS = new Set([':-', '-', ':=', '=', ':?', '?', ':+', '+']);
 
-export function paramExp(p: A.ParamExp, ctx: Context): string {
+/** The parameter reference: `"x"`, `"A[@]"`, `"A[0]"`, or `sub("A", …)`. */
+function ref(p: A.ParamExp, ctx: Context): string {
+  if (!p.index) return q(p.param);
+  const ix = p.index;
+  if (ix.kind === 'Word' && (ix.src === '@' || ix.src === '*')) return q(`${p.param}[${ix.src}]`);
+  if (ix.kind === 'Word' && ix.parts.some((x) => x.kind === 'ProcSubst')) throw new NeedIsland('process substitution in an array index', p);
+  const s = subscript(ix, ctx);
+  if ('text' in s) return q(`${p.param}[${s.text}]`);
+  return `${ctx.use('sub')}(${[q(p.param), ...s.parts].join(', ')})`;
+}
+
+/** Unquoted text of a default word: escaped characters are quoted, the rest splits and globs. */
+function splitLit(v: string, first: boolean, ctx: Context): string[] {
+  const out: string[] = [];
+  if (first && v.startsWith('~')) {
+    const m = /^~([A-Za-z0-9_.+-]*)(?=\/|$)/.exec(v);
+    if (m) {
+      out.push(`${ctx.use('tilde')}(${m[1] ? q(m[1]) : ''})`);
+      v = v.slice(m[0].length);
+    }
+  }
+  let run = '';
+  const flush = () => {
+    if (run) out.push(`${ctx.use('glob')}(${q(run)})`);
+    run = '';
+  };
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i]!;
+    if (c === '\\' && i + 1 < v.length) {
+      flush();
+      if (v[i + 1] !== '\n') out.push(q(v[i + 1]!));
+      i++;
+    } else run += c;
+  }
+  flush();
+  return out;
+}
+
+/** The word of `${x:-word}` etc. as TS parts, for its context (inside "…" or not). */
+function wordArg(w: A.Word, ctx: Context, inDq: boolean): string[] {
+  const out: string[] = [];
+  w.parts.forEach((p, i) => {
+    if (inDq) {
+      if (p.kind === 'Lit') out.push(q(unescapeDq(p.value)));
+      else if (p.kind === 'SglQuoted' && !p.dollar) out.push(q(`'${p.value}'`));
+      else if (p.kind === 'DblQuoted') out.push(dblQuoted(p, ctx));
+      else out.push(...parts([p], ctx, 'str', true));
+    } else if (p.kind === 'Lit') out.push(...splitLit(p.value, i === 0, ctx));
+    else if (p.kind === 'DblQuoted') {
+      const d = dblQuoted(p, ctx);
+      out.push(d.startsWith('"') ? `${ctx.use('dq')}(${d})` : d);
+    } else out.push(...parts([p], ctx, 'str', false));
+  });
+  return out;
+}
+
+/** The replacement of `${x/p/r}`: unquoted text kept raw (`glob(…)`: `&` and `\` act there). */
+function replArg(w: A.Word, ctx: Context): string[] {
+  const out: string[] = [];
+  for (const p of w.parts) {
+    if (p.kind === 'Lit') out.push(`${ctx.use('glob')}(${q(p.value)})`);
+    else if (p.kind === 'DblQuoted') {
+      const d = dblQuoted(p, ctx);
+      out.push(d.startsWith('"') ? `${ctx.use('dq')}(${d})` : d);
+    } else out.push(...parts([p], ctx, 'str', true));
+  }
+  return out;
+}
+
+function oneWord(xs: string[], ctx: Context): string {
+  return xs.length === 1 ? xs[0]! : xs.length === 0 ? '""' : `${ctx.use('w')}(${xs.join(', ')})`;
+}
+
+export function paramExp(p: A.ParamExp, ctx: Context, inDq = false): string {
   if (p.width) throw new NeedIsland('${%x}', p);
-  const name = p.param + indexText(p);
+  const name = ref(p, ctx);
   if (p.excl) {
     if (p.names) throw new NeedIsland('${!prefix*}', p);
-    if (p.index && /^\[[@*]\]$/.test(indexText(p))) return `${ctx.use('keys')}(${q(p.param)})`;
+    if (p.index && p.index.kind === 'Word' && (p.index.src === '@' || p.index.src === '*')) {
+      return `${ctx.use('keys')}(${q(`${p.param}[${p.index.src}]`)})`;
+    }
     if (p.length || p.slice || p.repl || p.exp) throw new NeedIsland('indirect expansion with an operator', p);
-    return `${ctx.use('indirect')}(${q(name)})`;
+    return `${ctx.use('indirect')}(${name})`;
   }
-  if (p.length) return `${ctx.use('len')}(${q(name)})`;
+  if (p.length) return `${ctx.use('len')}(${name})`;
   if (p.slice) {
-    const off = arithWord(p.slice.offset, ctx);
-    const len = p.slice.length ? `, ${arithWord(p.slice.length, ctx)}` : '';
-    return `${ctx.use('slice')}(${q(name)}, ${off}${len})`;
+    const off = oneWord(subscriptParts(p.slice.offset, ctx), ctx);
+    const len = p.slice.length ? `, ${oneWord(subscriptParts(p.slice.length, ctx), ctx)}` : '';
+    return `${ctx.use('slice')}(${name}, ${off}${len})`;
   }
   if (p.repl) {
-    const mode = (p.repl.all ? '//' : '/') + (p.repl.anchor ?? '');
-    const mode2 = p.repl.anchor ? '/' + p.repl.anchor : mode;
-    const pat = parts(p.repl.orig.parts, ctx, 'pattern');
-    const patW = pat.length === 1 ? pat[0]! : `${ctx.use('w')}(${pat.join(', ')})`;
-    let rep = '';
-    if (p.repl.with) {
-      const r = parts(p.repl.with.parts, ctx, 'str');
-      rep = ', ' + (r.length === 1 ? r[0]! : r.length === 0 ? '""' : `${ctx.use('w')}(${r.join(', ')})`);
-    }
-    return `${ctx.use('repl')}(${q(name)}, ${q(mode2)}, ${patW}${rep})`;
+    const mode = p.repl.anchor ? '/' + p.repl.anchor : p.repl.all ? '//' : '/';
+    const patW = oneWord(parts(p.repl.orig.parts, ctx, 'pattern'), ctx);
+    const rep = p.repl.with ? `, ${oneWord(replArg(p.repl.with, ctx), ctx)}` : '';
+    return `${ctx.use('repl')}(${name}, ${q(mode)}, ${patW}${rep})`;
   }
   if (p.exp) {
-    const mode = PATTERN_OPS.has(p.exp.op) ? 'pattern' : 'str';
-    const arg = p.exp.word ? parts(p.exp.word.parts, ctx, mode) : [];
-    return `${ctx.use('param')}(${[q(name), q(p.exp.op), ...arg].join(', ')})`;
+    let arg: string[] = [];
+    if (p.exp.word) {
+      if (WORD_OPS.has(p.exp.op)) arg = wordArg(p.exp.word, ctx, inDq);
+      else arg = parts(p.exp.word.parts, ctx, PATTERN_OPS.has(p.exp.op) ? 'pattern' : 'str');
+    }
+    return `${ctx.use('param')}(${[name, q(p.exp.op), ...arg].join(', ')})`;
   }
-  return `${ctx.use('param')}(${q(name)})`;
+  return `${ctx.use('param')}(${name})`;
+}
+
+function subscriptParts(e: A.ArithExpr, ctx: Context): string[] {
+  const s = subscript(e, ctx);
+  return 'text' in s ? [q(s.text || '0')] : s.parts;
 }

@@ -37,7 +37,7 @@ function attrs(v: Var): string {
 /** One `declare -p` line for a variable. */
 export function declareLine(name: string, v: Var): string {
   const a = attrs(v);
-  if (v.value === undefined) return `declare -${a} ${name}`;
+  if (v.value === undefined || v.unassigned) return `declare -${a} ${name}`;
   if (Array.isArray(v.value)) {
     const items: string[] = [];
     v.value.forEach((x, i) => { if (x !== undefined) items.push(`[${i}]=${declQuote(x)}`); });
