@@ -3,8 +3,8 @@
 // file (isolation: concurrency suites start real processes and must not share state),
 // streams their output, and ends with the summary line "N passed, N failed".
 // Usage: node test/run.mjs [filter...]   (filters match against the file path)
-import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,6 +40,19 @@ function runFile(file) {
   });
 }
 
+// Tests never write into the repository: the symlinks git tracks (.claude/lib/* -> runtime/lib)
+// must still be symlinks after every file; a file that replaces one fails, named.
+const trackedLinks = (spawnSync('git', ['ls-files', '-s'], { cwd: root, encoding: 'utf8' }).stdout ?? '')
+  .split('\n').filter((l) => l.startsWith('120000 ')).map((l) => l.slice(l.indexOf('\t') + 1));
+const brokenLinks = () => trackedLinks.filter((f) => {
+  try {
+    return !lstatSync(join(root, f)).isSymbolicLink();
+  } catch {
+    return true;
+  }
+});
+const alreadyBroken = new Set(brokenLinks());
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -65,6 +78,13 @@ async function worker() {
       skipped += sk;
       fileFailed = total - ok - sk;
       if (fileFailed === 0 && r.code !== 0) fileFailed = 1;
+    }
+    const replaced = brokenLinks().filter((f) => !alreadyBroken.has(f));
+    for (const f of replaced) alreadyBroken.add(f);
+    if (replaced.length) {
+      r.out += `\n  FAIL  this file (or the one running beside it) replaced symlinks of the repository: ${replaced.join(', ')}` +
+        `\n        (a test must write into a temp dir, never into the checkout; restore with git checkout -- ${replaced.join(' ')})\n`;
+      fileFailed += 1;
     }
     failed += fileFailed;
     const status = fileFailed ? 'FAIL' : 'ok  ';

@@ -97,6 +97,8 @@ export class StateRefusedError extends InstanceLookupError {
 }
 
 export interface Store {
+  /** The state directory, resolved once for the run (runtime/store/paths.ts). */
+  readonly dir: string;
   /**
    * A new instance created by the runner itself (the command did not initialise one): a cmdc
    * state file (header, WORKFLOW_ID) and its run record.
@@ -191,6 +193,7 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
     if (meta.status !== inst.status) ws.setStatus(inst.status);
   };
   return {
+    dir,
     create(command, args) {
       const id = newId(command);
       createState(id, { dir, command, owner });

@@ -40,7 +40,6 @@ import {
   type AgentAdapter,
 } from './agent.js';
 import { errorLogDir, logError } from '../store/error-log.js';
-import { stateDir } from '../store/paths.js';
 import { debugEnabled, formatReport } from '../store/report.js';
 import { singleQuote } from '../lang/quote.js';
 import { selectBlock } from './select-block.js';
@@ -461,7 +460,7 @@ class Runner {
     if (a.profile === 'claude-code' && this.io.env.CLAUDE_PROJECT_DIR) {
       // The Bash tool has no CLAUDE_PROJECT_DIR: the blocks' state library would fall back to
       // $PWD; keep it on the directories this runner uses.
-      env.CMDC_STATE_DIR ||= stateDir({ env: this.io.env, cwd: this.io.cwd });
+      env.CMDC_STATE_DIR ||= this.store.dir;
       env.CMDC_LOG_DIR ||= errorLogDir({ env: this.io.env, cwd: this.io.cwd });
     }
     for (const k of Object.keys(env)) if (k.startsWith(SET_VAR_PREFIX) || (RESERVED_VARS as readonly string[]).includes(k)) delete env[k];

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Shell } from '../shell/shell.js';
 import type { VarValue } from '../shell/vars.js';
 import { tryParseWorkflowId } from '../store/ids.js';
+import { stateDirSpelling } from '../store/paths.js';
 import { ERROR_TYPES, appendErrorLine } from '../store/error-log.js';
 
 /** Set by `cmdc build` (esbuild define): runtime/lib of the checkout a bundle was built from. */
@@ -41,17 +42,9 @@ function pwd(sh: Shell): string {
   return sh.getVar('PWD') || sh.cwd;
 }
 
-/** cmdc_state_dir: the state directory, spelled as the bash library spells it. */
+/** cmdc_state_dir: the state directory from the shell's variables, spelled as the bash library spells it. */
 export function stateDirOf(sh: Shell): string {
-  let d: string;
-  const sd = v(sh, 'CMDC_STATE_DIR');
-  const pd = v(sh, 'CLAUDE_PROJECT_DIR');
-  if (sd) d = sd;
-  else if (pd) d = `${pd.startsWith('/') ? pd : `${pwd(sh)}/${pd}`}/.claude/tmp`;
-  else d = `${pwd(sh)}/.claude/tmp`;
-  if (!d.startsWith('/')) d = `${pwd(sh)}/${d}`;
-  while (d.endsWith('/') && d !== '/') d = d.slice(0, -1);
-  return d;
+  return stateDirSpelling({ CMDC_STATE_DIR: v(sh, 'CMDC_STATE_DIR'), CLAUDE_PROJECT_DIR: v(sh, 'CLAUDE_PROJECT_DIR') }, pwd(sh));
 }
 
 /** The error-log directory (`${CMDC_LOG_DIR:-${CLAUDE_PROJECT_DIR:-$PWD}/.claude/data/logs}`). */

@@ -95,8 +95,10 @@ export function scanStateFiles(dir: string, onError: (path: string, err: Error) 
 
 /** The owner's verified candidates, newest first. */
 export function listCandidates(opts: DiscoverOptions = {}): Candidate[] {
-  const dir = stateDir(opts);
-  const owner = opts.owner ?? resolveOwner(opts.env).owner;
+  return candidatesIn(stateDir(opts), opts.owner ?? resolveOwner(opts.env).owner, opts);
+}
+
+function candidatesIn(dir: string, owner: string, opts: DiscoverOptions): Candidate[] {
   const statuses = opts.statuses ?? ['running', 'paused'];
   ensureIndex(dir);
   const out: Candidate[] = [];
@@ -120,9 +122,12 @@ export function listCandidates(opts: DiscoverOptions = {}): Candidate[] {
 
 /** The one running/paused instance of `prefix` for this owner; typed errors otherwise. */
 export function discoverInstance(opts: DiscoverOptions = {}): Candidate {
-  const candidates = listCandidates(opts);
-  const owner = opts.owner ?? resolveOwner(opts.env).owner;
-  if (candidates.length === 0) throw new NoInstanceError(opts.prefix, owner, stateDir(opts));
+  return discoverIn(stateDir(opts), opts.owner ?? resolveOwner(opts.env).owner, opts);
+}
+
+function discoverIn(dir: string, owner: string, opts: DiscoverOptions): Candidate {
+  const candidates = candidatesIn(dir, owner, opts);
+  if (candidates.length === 0) throw new NoInstanceError(opts.prefix, owner, dir);
   if (candidates.length > 1) throw new AmbiguousInstanceError(opts.prefix, owner, candidates);
   return candidates[0]!;
 }
@@ -145,6 +150,7 @@ export function resolveInstance(opts: ResolveInstanceOptions = {}): { id: string
     }
     return { ...ref, discovered: false };
   }
-  const c = discoverInstance(opts);
-  return { id: c.id, path: c.path, dir: stateDir(opts), discovered: true };
+  const dir = stateDir(opts);
+  const c = discoverIn(dir, opts.owner ?? resolveOwner(opts.env).owner, opts);
+  return { id: c.id, path: c.path, dir, discovered: true };
 }

@@ -10,6 +10,11 @@
  *     .cmdc/gc-stamp                       last opportunistic gc (gc.ts)
  *
  * As in bash's `${X:-...}`, an empty variable counts as unset. Nothing here touches the disk.
+ *
+ * The rule is spelled once in TypeScript (stateDirSpelling) and once in bash, for blocks that run
+ * the library without cmdc (cmdc_state_dir in runtime/lib/state-persistence.sh). A run resolves
+ * it once: the runner's Store holds the directory and passes it down as `{ dir }`, and hands it
+ * to blocks as CMDC_STATE_DIR where they would not see the same variables (claude-code profile).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
@@ -25,14 +30,28 @@ export interface StateDirOptions {
   cwd?: string;
 }
 
-/** The state directory (absolute). */
+/** The state directory (absolute, normalised). */
 export function stateDir(opts: StateDirOptions = {}): string {
   if (opts.dir) return resolve(opts.dir);
-  const env = opts.env ?? process.env;
-  const cwd = opts.cwd ?? process.cwd();
-  if (env.CMDC_STATE_DIR) return resolve(cwd, env.CMDC_STATE_DIR);
-  const project = env.CLAUDE_PROJECT_DIR ? resolve(cwd, env.CLAUDE_PROJECT_DIR) : cwd;
-  return join(project, '.claude', 'tmp');
+  return resolve(stateDirSpelling(opts.env ?? process.env, opts.cwd ?? process.cwd()));
+}
+
+/**
+ * The state directory as the bash library spells it (cmdc_state_dir):
+ * `${CMDC_STATE_DIR:-${CLAUDE_PROJECT_DIR:-$PWD}/.claude/tmp}`, a relative value taken from
+ * `pwd` as `$PWD/<value>`, trailing slashes dropped, nothing else normalised (the library
+ * builtins print paths exactly as bash would).
+ */
+export function stateDirSpelling(vars: { CMDC_STATE_DIR?: string; CLAUDE_PROJECT_DIR?: string }, pwd: string): string {
+  const sd = vars.CMDC_STATE_DIR;
+  const pd = vars.CLAUDE_PROJECT_DIR;
+  let d: string;
+  if (sd) d = sd;
+  else if (pd) d = `${pd.startsWith('/') ? pd : `${pwd}/${pd}`}/.claude/tmp`;
+  else d = `${pwd}/.claude/tmp`;
+  if (!d.startsWith('/')) d = `${pwd}/${d}`;
+  while (d.endsWith('/') && d !== '/') d = d.slice(0, -1);
+  return d;
 }
 
 export const STATE_FILE_PREFIX = 'workflow_';
