@@ -7,9 +7,10 @@
  * from by absolute path (.cmdc/ is per-checkout build output).
  */
 import { build, type Metafile } from 'esbuild';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { makeCmdcDir } from '../runtime/store/ignore.js';
 
 export interface BundleOptions {
   /** Project root (holds commands/). */
@@ -97,7 +98,8 @@ export async function bundleCommands(opts: BundleOptions): Promise<BundledEntry[
     built.push({ name, entry, outFile: file.path, code: file.contents });
   }
   const out: BundledEntry[] = [];
-  if (built.length) mkdirSync(outDir, { recursive: true });
+  // under .cmdc/ (the default .cmdc/bin) the new directory is marked: git never shows it
+  if (built.length) makeCmdcDir(outDir);
   for (const b of built) {
     await writeFileAtomic(b.outFile, Buffer.from(b.code), { mode: 0o644 });
     out.push({ name: b.name, entry: relative(root, b.entry).split(sep).join('/'), outFile: b.outFile, bytes: b.code.length });

@@ -317,6 +317,35 @@ _cmdc_owner_hash() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Directories (runtime/store/ignore.ts): git never shows cmdc's own files
+
+readonly _CMDC_GITIGNORE_TEXT=$'# Created by cmdc: its own bookkeeping, never part of the project.\n*\n'
+
+# _cmdc_mark_dir DIR: DIR/.gitignore holding `*`, unless DIR has a .gitignore already.
+_cmdc_mark_dir() {
+  [[ -e "$1/.gitignore" || -L "$1/.gitignore" ]] && return 0
+  _cmdc_private_write "$1/.gitignore" "$_CMDC_GITIGNORE_TEXT" 2>/dev/null || true
+}
+
+# _cmdc_mkdir PATH: _cmdc_private_mkdir for the state directory or a directory at or under its
+# .cmdc/; a state directory or a .cmdc directory this call creates gets the marker.
+_cmdc_mkdir() {
+  local p=$1 state had_state=false had_cmdc=false
+  [[ -d "$p" ]] && return 0
+  case "$p" in
+    */.cmdc) state=${p%/.cmdc} ;;
+    */.cmdc/*) state=${p%%/.cmdc/*} ;;
+    *) state=$p ;;
+  esac
+  [[ -d "$state" ]] && had_state=true
+  [[ -d "$state/.cmdc" ]] && had_cmdc=true
+  _cmdc_private_mkdir "$p" || return 1
+  [[ $had_state == true ]] || _cmdc_mark_dir "$state"
+  if [[ $had_cmdc == false && -d "$state/.cmdc" ]]; then _cmdc_mark_dir "$state/.cmdc"; fi
+  return 0
+}
+
+# ---------------------------------------------------------------------------------------------
 # Lock (runtime/store/lock.ts: O_EXCL file holding "<pid> <start time> <nonce>\n")
 
 # _cmdc_create_excl PATH TEXT: create PATH with O_CREAT|O_EXCL (noclobber) and write TEXT.
@@ -345,7 +374,7 @@ _cmdc_lock_acquire() {
   printf -v _cmdc_lock_token '%s %s %04x%04x%04x\n' "$BASHPID" "$start" "$RANDOM" "$RANDOM" "$RANDOM"
   now=${EPOCHREALTIME//[!0-9]/}
   deadline=$((now / 1000 + timeout_ms))
-  _cmdc_private_mkdir "${path%/*}" || return 1
+  _cmdc_mkdir "${path%/*}" || return 1
   while :; do
     if _cmdc_create_excl "$path" "$_cmdc_lock_token"; then
       return 0
@@ -583,7 +612,7 @@ init_workflow_state() {
   _cmdc_meta_line m block 0; text+=$m
   cmdc_quote q "$id"
   text+="{ WORKFLOW_ID=$q; }"$'\n'
-  _cmdc_private_mkdir "$dir" || return 1
+  _cmdc_mkdir "$dir" || return 1
   printf -v tmp '%s/.workflow_%s.sh.%s.%04x%04x%04x.tmp' "$dir" "$id" "$BASHPID" "$RANDOM" "$RANDOM" "$RANDOM"
   if ! _cmdc_create_excl "$tmp" "$text"; then
     echo "ERROR: cannot write $tmp" >&2
@@ -602,7 +631,7 @@ init_workflow_state() {
   rm -f -- "$tmp"
   sync -- "$dir" 2>/dev/null || true
   _cmdc_owner_hash hash "$owner" || return 1
-  _cmdc_private_mkdir "$dir/.cmdc/owners/$hash" && _cmdc_private_write "$dir/.cmdc/owners/$hash/$id" "$owner" || return 1
+  _cmdc_mkdir "$dir/.cmdc/owners/$hash" && _cmdc_private_write "$dir/.cmdc/owners/$hash/$id" "$owner" || return 1
   STATE_FILE=$path
   WORKFLOW_ID=$id
   export STATE_FILE WORKFLOW_ID
@@ -768,7 +797,7 @@ set_workflow_status() {
   if [[ "$status" == done || "$status" == failed ]]; then
     rm -f -- "$_csr_dir/.cmdc/owners/$hash/$_csr_id"
   else
-    _cmdc_private_mkdir "$_csr_dir/.cmdc/owners/$hash" && _cmdc_private_write "$_csr_dir/.cmdc/owners/$hash/$_csr_id" "$_crm_owner"
+    _cmdc_mkdir "$_csr_dir/.cmdc/owners/$hash" && _cmdc_private_write "$_csr_dir/.cmdc/owners/$hash/$_csr_id" "$_crm_owner"
   fi
 }
 
@@ -796,9 +825,9 @@ _cmdc_rebuild_index() {
     _cmdc_read_meta "$f" || continue
     [[ -n "$_crm_owner" && "$_crm_status" != done && "$_crm_status" != failed ]] || continue
     _cmdc_owner_hash hash "$_crm_owner" || continue
-    _cmdc_private_mkdir "$dir/.cmdc/owners/$hash" && _cmdc_private_write "$dir/.cmdc/owners/$hash/$id" "$_crm_owner"
+    _cmdc_mkdir "$dir/.cmdc/owners/$hash" && _cmdc_private_write "$dir/.cmdc/owners/$hash/$id" "$_crm_owner"
   done
-  _cmdc_private_mkdir "$dir/.cmdc/owners" && _cmdc_private_write "$dir/.cmdc/index-v1" $'cmdc owner index v1\n'
+  _cmdc_mkdir "$dir/.cmdc/owners" && _cmdc_private_write "$dir/.cmdc/index-v1" $'cmdc owner index v1\n'
 }
 
 # discover_latest_state_file PREFIX: prints the state file of the caller's one running/paused
@@ -896,7 +925,7 @@ save_json_checkpoint() {
   else
     out=$json
   fi
-  _cmdc_private_mkdir "${path%/*}" || return 1
+  _cmdc_mkdir "${path%/*}" || return 1
   printf -v tmp '%s/.%s.%s.%04x%04x%04x.tmp' "${path%/*}" "${path##*/}" "$BASHPID" "$RANDOM" "$RANDOM" "$RANDOM"
   _cmdc_create_excl "$tmp" "$out"$'\n' || { rm -f -- "$tmp"; return 1; }
   sync -- "$tmp" 2>/dev/null || true

@@ -11,7 +11,7 @@
  *     setBlock, appends under the instance lock). An instance the runner starts itself gets a
  *     cmdc state file at once (createState); a state file the command's first block wrote by
  *     hand (no cmdc header) gets the header lines appended when the runner adopts it.
- *   - `workflow_<id>.run.json`, the run record (runtime/store/paths.ts runRecordPath), holds what a
+ *   - `.cmdc/runs/<id>.json`, the run record (runtime/store/paths.ts runRecordPath), holds what a
  *     header cannot: the compiled command that runs the instance (membership: only instances
  *     with a run record naming this command are this command's), argument words and raw
  *     string, `--set` values, the session id, the working directory, and how agent outputs are
@@ -35,7 +35,7 @@ import { openSafe, readSafe } from '../store/safe-fs.js';
 import type { VarValue } from '../shell/vars.js';
 import { newWorkflowId, tryParseWorkflowId } from '../store/ids.js';
 import { atomicWriteFile } from '../store/lock.js';
-import { runRecordPath, stateDir, stateFilePath } from '../store/paths.js';
+import { legacyRunRecordPath, runRecordPath, stateDir, stateFilePath } from '../store/paths.js';
 import { resolveOwner } from '../store/owner.js';
 import { listCandidates, scanStateFiles } from '../store/discover.js';
 import { STATE_FORMAT, WorkflowState, createState, foldRecords, readStateMeta, type StateMeta } from '../store/state.js';
@@ -81,7 +81,7 @@ export interface Instance {
   updated: string;
 }
 
-/** The fields of an Instance kept in its run record (`workflow_<id>.run.json`): what the header cannot hold. */
+/** The fields of an Instance kept in its run record (`.cmdc/runs/<id>.json`): what the header cannot hold. */
 const RECORD_FIELDS = ['command', 'args', 'arguments', 'sets', 'session', 'cwd', 'outputs', 'profile', 'project', 'pres'] as const;
 type RunRecord = Pick<Instance, (typeof RECORD_FIELDS)[number]>;
 
@@ -135,6 +135,11 @@ function newId(command: string): string {
   return newWorkflowId(prefix.slice(0, 40));
 }
 
+/** The bytes of an instance's run record (in .cmdc/runs, else where older versions kept it), or undefined. */
+export function readRunRecord(dir: string, id: string): Buffer | undefined {
+  return readSafe(runRecordPath(dir, id)) ?? readSafe(legacyRunRecordPath(dir, id));
+}
+
 function statusList(statuses: readonly Status[]): { or: string; slash: string } {
   return { or: statuses.join(' or '), slash: statuses.join('/') };
 }
@@ -145,7 +150,7 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
   const handle = (id: string) => new WorkflowState({ id, path: stateFilePath(dir, id), dir });
   const readRecord = (id: string): RunRecord | null => {
     // never through a symlink, only the caller's own file (runtime/store/safe-fs.ts)
-    const data = readSafe(runRecordPath(dir, id));
+    const data = readRunRecord(dir, id);
     if (data === undefined) return null;
     try {
       return JSON.parse(data.toString('utf8')) as RunRecord;

@@ -4,10 +4,10 @@
  * the command's generated `State` (the `S` of `CommandModule<S>`). This is what `State` in a
  * generated module types; a test kit reads a block's resulting state through it.
  */
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CommandModule } from '../command.js';
-import { runRecordPath, type StateDirOptions } from '../store/paths.js';
+import type { StateDirOptions } from '../store/paths.js';
+import { readRunRecord } from './instances.js';
 import { loadState, view } from '../store/state.js';
 
 /** The instance's run record names another command. */
@@ -21,7 +21,7 @@ export class WrongCommandError extends Error {}
  */
 export function readState<S>(command: CommandModule<S>, idOrPath: string, opts: StateDirOptions = {}): S {
   const st = loadState(idOrPath, { ...opts, repair: false });
-  const ran = recordCommand(runRecordPath(dirname(st.path), st.id));
+  const ran = recordCommand(dirname(st.path), st.id);
   if (ran !== undefined && ran !== command.name) {
     throw new WrongCommandError(`${st.id} is an instance of /${ran}, not of /${command.name} (${st.path})`);
   }
@@ -29,9 +29,11 @@ export function readState<S>(command: CommandModule<S>, idOrPath: string, opts: 
 }
 
 /** The `command` of a run record, or undefined when there is none (or it is unreadable). */
-function recordCommand(file: string): string | undefined {
+function recordCommand(dir: string, id: string): string | undefined {
   try {
-    const c = (JSON.parse(readFileSync(file, 'utf8')) as { command?: unknown }).command;
+    const data = readRunRecord(dir, id);
+    if (data === undefined) return undefined;
+    const c = (JSON.parse(data.toString('utf8')) as { command?: unknown }).command;
     return typeof c === 'string' ? c : undefined;
   } catch {
     return undefined;

@@ -12,7 +12,7 @@
  * A running/paused instance whose owner is provably alive is never removed, however old.
  * Removal happens under the instance lock and only if the file was not written since gc looked.
  * With an instance go its owner-index entry, checkpoints, the command runner's run record
- * (`workflow_<id>.run.json`, runtime/runner/instances.ts) and lock file. gc also sweeps index entries,
+ * (`.cmdc/runs/<id>.json`, runtime/runner/instances.ts) and lock file. gc also sweeps index entries,
  * checkpoint directories and run records whose state file is gone, and temp files over an
  * hour old.
  *
@@ -21,7 +21,7 @@
  * first (so concurrent starters skip) and runs gc, never throwing.
  */
 import { readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
-import { ensureDir, writeSafe } from './safe-fs.js';
+import { writeSafe } from './safe-fs.js';
 import { join } from 'node:path';
 import { removeCheckpoints } from './checkpoint.js';
 import { tryParseWorkflowId } from './ids.js';
@@ -36,12 +36,15 @@ import {
   lockPath,
   readdirIfExists,
   runRecordPath,
+  legacyRunRecordPath,
+  runRecordsDir,
   stateDir,
   stateFilePath,
   type StateDirOptions,
 } from './paths.js';
 import { isTerminalStatus, readStateMeta, type WorkflowStatus } from './state.js';
 import { InvalidDurationError, LockTimeoutError } from './errors.js';
+import { makeCmdcDir, markCmdcDir } from './ignore.js';
 
 export const DEFAULT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const DEFAULT_GC_INTERVAL_MS = 60 * 60 * 1000;
@@ -92,7 +95,7 @@ export interface GcReport {
   skipped: { path: string; reason: string }[];
   indexEntriesRemoved: number;
   checkpointDirsRemoved: number;
-  /** Run records (`workflow_<id>.run.json`) removed with their instance or found orphaned. */
+  /** Run records (`.cmdc/runs/<id>.json`, or the older `workflow_<id>.run.json`) removed with their instance or found orphaned. */
   runRecordsRemoved: number;
   tempFilesRemoved: number;
 }
@@ -124,6 +127,7 @@ export function gc(opts: GcOptions = {}): GcReport {
   const report: GcReport = { dir, ttlMs, dryRun, removed: [], kept: 0, skipped: [], indexEntriesRemoved: 0, checkpointDirsRemoved: 0, runRecordsRemoved: 0, tempFilesRemoved: 0 };
   const names = readdirIfExists(dir);
   if (names === undefined) return report;
+  if (!dryRun && names.includes('.cmdc')) markCmdcDir(dir); // a .cmdc made before cmdc marked its directories
 
   const runRecords: string[] = [];
   for (const name of names) {
@@ -183,6 +187,9 @@ export function gc(opts: GcOptions = {}): GcReport {
     report.removed.push(removal);
   }
 
+  for (const name of readdirIfExists(runRecordsDir(dir)) ?? []) {
+    if (name.endsWith('.json')) runRecords.push(name.slice(0, -'.json'.length));
+  }
   sweep(dir, report, runRecords);
   return report;
 }
@@ -193,7 +200,7 @@ function sweep(dir: string, report: GcReport, runRecords: readonly string[]): vo
   const removedIds = new Set(report.removed.map((r) => r.id));
   for (const id of runRecords) {
     const doomed = report.dryRun ? removedIds.has(id) || gone(id) : gone(id);
-    if (doomed && (report.dryRun || tryUnlink(runRecordPath(dir, id)))) report.runRecordsRemoved++;
+    if (doomed && (report.dryRun || tryUnlink(runRecordPath(dir, id)) || tryUnlink(legacyRunRecordPath(dir, id)))) report.runRecordsRemoved++;
   }
   for (const e of listAllIndexEntries(dir)) {
     const doomed = report.dryRun ? removedIds.has(e.id) || gone(e.id) : gone(e.id);
@@ -231,7 +238,7 @@ export function maybeGc(opts: MaybeGcOptions = {}): GcReport | undefined {
     const last = mtimeOf(stamp);
     if (last !== undefined && now - last < (opts.intervalMs ?? DEFAULT_GC_INTERVAL_MS)) return undefined;
     if (mtimeOf(dir) === undefined) return undefined; // no state at all: nothing to do, create nothing
-    ensureDir(cmdcDir(dir));
+    makeCmdcDir(cmdcDir(dir));
     writeSafe(stamp, new Date(now).toISOString() + '\n');
     return gc({ ...opts, dir });
   } catch {

@@ -34,7 +34,8 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { processAlive, processStartTime } from './owner.js';
 import { LockTimeoutError } from './errors.js';
-import { FILE_MODE, ensureDir } from './safe-fs.js';
+import { FILE_MODE } from './safe-fs.js';
+import { makeCmdcDir } from './ignore.js';
 
 export interface LockOptions {
   /** Give up after this long (default 30 s). */
@@ -132,7 +133,7 @@ export function acquireLock(path: string, opts: LockOptions = {}): Lock {
     } catch (err) {
       const c = code(err);
       if (c === 'ENOENT') {
-        ensureDir(dirname(path));
+        makeCmdcDir(dirname(path));
         continue;
       }
       if (c !== 'EEXIST') throw err;
@@ -206,7 +207,7 @@ export function tempPathFor(path: string): string {
 /** Writes `data` to `path` atomically: temp file + fsync + rename (or link) + directory fsync. */
 export function atomicWriteFile(path: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): void {
   const dir = dirname(path);
-  ensureDir(dir);
+  makeCmdcDir(dir);
   const tmp = tempPathFor(path);
   const mode = opts.mode ?? FILE_MODE;
   const fd = openSync(tmp, 'wx', mode);

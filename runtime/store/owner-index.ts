@@ -9,8 +9,9 @@
  */
 import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDir, writeSafe } from './safe-fs.js';
+import { writeSafe } from './safe-fs.js';
 import { indexMarkerPath, ownerIndexDir, ownersDir } from './paths.js';
+import { makeCmdcDir } from './ignore.js';
 
 function code(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
@@ -23,7 +24,7 @@ export function addIndexEntry(dir: string, owner: string, id: string): void {
     writeSafe(join(d, id), owner);
   } catch (err) {
     if (code(err) !== 'ENOENT') throw err;
-    ensureDir(d);
+    makeCmdcDir(d);
     writeSafe(join(d, id), owner);
   }
 }
@@ -73,6 +74,6 @@ export function listAllIndexEntries(dir: string): { hash: string; id: string; pa
 
 /** Writes the "index complete" marker. */
 export function markIndexComplete(dir: string): void {
-  ensureDir(ownersDir(dir));
+  makeCmdcDir(ownersDir(dir));
   writeSafe(indexMarkerPath(dir), 'cmdc owner index v1\n');
 }

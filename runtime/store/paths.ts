@@ -8,6 +8,8 @@
  *     .cmdc/locks/<id>.lock                the instance's append/rewrite lock (lock.ts)
  *     .cmdc/checkpoints/<id>/<name>.json   JSON checkpoints (checkpoint.ts)
  *     .cmdc/gc-stamp                       last opportunistic gc (gc.ts)
+ *     .cmdc/runs/<id>.json                 the command runner's run record (runtime/runner/instances.ts)
+ *     .cmdc/.gitignore                     `*`: git never shows any of it (ignore.ts)
  *
  * As in bash's `${X:-...}`, an empty variable counts as unset. Nothing here touches the disk.
  *
@@ -74,10 +76,19 @@ export function idFromStateFileName(name: string): string | undefined {
 }
 
 /**
- * `<dir>/workflow_<id>.run.json`: the command runner's record of how an instance was started
+ * `<dir>/.cmdc/runs/<id>.json`: the command runner's record of how an instance was started
  * (runtime/runner/instances.ts); gc removes it with the instance.
  */
 export function runRecordPath(dir: string, id: string): string {
+  return join(dir, '.cmdc', 'runs', `${id}.json`);
+}
+
+export function runRecordsDir(dir: string): string {
+  return join(dir, '.cmdc', 'runs');
+}
+
+/** Where run records were kept before they moved into .cmdc/ (still read, and swept by gc). */
+export function legacyRunRecordPath(dir: string, id: string): string {
   return join(dir, `${STATE_FILE_PREFIX}${id}.run.json`);
 }
 

@@ -40,7 +40,7 @@
  * `repair` (default) takes the lock and repairs it so that bash `source` succeeds again.
  */
 import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, readFileSync, readSync, writeSync } from 'node:fs';
-import { ensureDir, openSafe } from './safe-fs.js';
+import { openSafe } from './safe-fs.js';
 import { basename, dirname, resolve } from 'node:path';
 import { newWorkflowId, parseWorkflowId } from './ids.js';
 import { atomicWriteFile, withLock, type LockOptions } from './lock.js';
@@ -63,6 +63,7 @@ import {
   StateExistsError,
   StateNotFoundError,
 } from './errors.js';
+import { makeStateDir } from './ignore.js';
 
 export const STATE_FORMAT = '1';
 export const STATUSES = ['running', 'paused', 'done', 'failed'] as const;
@@ -472,7 +473,7 @@ export function createState(prefixOrId: string, opts: CreateStateOptions = {}): 
   text += formatRecordLine(assignmentsFor({ WORKFLOW_ID: id }));
   const initial = assignmentsFor(opts.vars ?? {});
   if (initial.length) text += formatRecordLine(initial);
-  ensureDir(dir);
+  makeStateDir(dir);
   try {
     atomicWriteFile(ref.path, Buffer.from(text, 'latin1'), { exclusive: true });
   } catch (err) {

@@ -120,12 +120,13 @@ test('the probe block by block (--block 1, --block 2) is the same, and keeps the
   const b2 = cmd('probe', ['--block', '2']);
   assert.is(b2.stdout, `0:${SHELL}\n`, b2.stderr);
   const dir = join(PROJ, '.claude', 'tmp');
-  const rec = readFileSync(join(dir, readdirRunRecord(dir)), 'utf8');
+  const rec = readFileSync(join(dir, '.cmdc', 'runs', readdirRunRecord(dir)), 'utf8');
   assert.match(rec, /"profile": "claude-code"/);
 });
 
+/** The name of the one run record (`<id>.json` in `<state dir>/.cmdc/runs`). */
 function readdirRunRecord(dir: string): string {
-  const f = readdirSync(dir).find((n) => n.endsWith('.run.json'));
+  const f = readdirSync(join(dir, '.cmdc', 'runs')).find((n) => n.endsWith('.json'));
   assert.ok(f, `a run record in ${dir}`);
   return f!;
 }
@@ -148,7 +149,7 @@ test('working directory: carried only after status 0 without exit; reset when it
   assert.match(r.stderr, `Shell cwd was reset to ${PROJ}`);
   // block 4 failed after `cd d`: block 5 starts where block 4 started
   const dir = join(PROJ, '.claude', 'tmp');
-  const id = readdirRunRecord(dir).replace(/^workflow_/, '').replace(/\.run\.json$/, '');
+  const id = readdirRunRecord(dir).replace(/\.json$/, '');
   const b5 = cmd('cwd', ['--block', '5', '--workflow-id', id]);
   assert.is(b5.stdout, `${PROJ}\n`, b5.stderr);
   // the oracle agrees on the bash part: `cd d && exit 0` and `cd d; false` save no directory

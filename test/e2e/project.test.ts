@@ -16,8 +16,8 @@
  * Compared per scenario, byte for byte after normalising ids and clocks (test/helpers/project.ts
  * normalise), nothing else: each block's exit status, stdout and stderr; every file of the
  * project afterwards (state files, error log, plans, reports, sources), except cmdc's own
- * bookkeeping (paths with a `.cmdc` segment, `.claude/tmp/*.run.json`), which must instead be
- * invisible to `git status` — compared too.
+ * bookkeeping (paths with a `.cmdc` segment), which must instead be invisible to `git status` —
+ * compared too.
  *
  * PENDING lists the scenarios that still differ and why (other work in progress); each must
  * still differ, so a mark cannot outlive its reason.
@@ -187,7 +187,7 @@ function agent(script: string, blockOutput: string): void {
 function snapshot(blocks: BlockResult[], cmdc: boolean): Outcome {
   const files = new Map<string, string>();
   for (const [path, content] of projectFiles(PROJ)) {
-    if (cmdc && (/(^|\/)\.cmdc(\/|$)/.test(path) || /^\.claude\/tmp\/[^/]*\.run\.json$/.test(path))) continue;
+    if (cmdc && /(^|\/)\.cmdc(\/|$)/.test(path)) continue;
     files.set(normalise(path), normalise(content));
   }
   return { blocks: blocks.map((b) => ({ status: b.status, stdout: normalise(b.stdout), stderr: normalise(b.stderr) })), files, gitStatus: normalise(gitStatus(PROJ)) };

@@ -61,14 +61,19 @@ export function fixtureCommands(): string[] {
  * `<out>/bin/<name>.mjs`. Returns name -> bundle path, and the compile diagnostics. Throws when
  * a command does not compile.
  */
-export async function bundleFixtureCommands(out: string): Promise<{ bundles: Record<string, string>; diagnostics: Diagnostic[] }> {
+export function bundleFixtureCommands(out: string): Promise<{ bundles: Record<string, string>; diagnostics: Diagnostic[] }> {
+  const files = fixtureCommands().map((n) => join(FIXTURE_PROJECT, '.claude/commands', `${n}.md`));
+  return bundleCommandFiles(files, FIXTURE_PROJECT, out);
+}
+
+/** The same for any command files (`root`: the project they belong to). */
+export async function bundleCommandFiles(files: string[], root: string, out: string): Promise<{ bundles: Record<string, string>; diagnostics: Diagnostic[] }> {
   const gen = join(out, 'gen');
   const entries = join(gen, 'commands');
   mkdirSync(entries, { recursive: true });
-  const files = fixtureCommands().map((n) => join(FIXTURE_PROJECT, '.claude/commands', `${n}.md`));
-  const r = compile(files, { root: FIXTURE_PROJECT, outDir: gen, runtimeEntry: join(ROOT, 'runtime/index.ts') });
+  const r = compile(files, { root, outDir: gen, runtimeEntry: join(ROOT, 'runtime/index.ts') });
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
-  if (r.failed || errors.length) throw new Error(`fixture commands do not compile: ${JSON.stringify(errors.slice(0, 3))}`);
+  if (r.failed || errors.length) throw new Error(`commands do not compile: ${JSON.stringify(errors.slice(0, 3))}`);
   for (const x of r.results) {
     if (x.code === null) throw new Error(`${x.file}: not compiled`);
     writeFileSync(x.outFile, x.code);

@@ -5,13 +5,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint, saveCheckpoint } from '../../runtime/store/checkpoint.js';
 import { DEFAULT_TTL_MS, gc, maybeGc, parseDuration, ttlFromEnv } from '../../runtime/store/gc.js';
 import { listIndexEntries } from '../../runtime/store/owner-index.js';
 import { processStartTime } from '../../runtime/store/owner.js';
-import { checkpointDir, gcStampPath, lockPath, runRecordPath } from '../../runtime/store/paths.js';
+import { checkpointDir, gcStampPath, legacyRunRecordPath, lockPath, runRecordPath, runRecordsDir } from '../../runtime/store/paths.js';
 import { createState, type WorkflowState } from '../../runtime/store/state.js';
 import { InvalidDurationError } from '../../runtime/store/errors.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -50,19 +50,24 @@ test('the command runner\'s run record goes with its instance; an orphan one is 
   const { dir, env } = setup();
   const old = createState('ran', { env, owner: 'someone' });
   const live = createState('ran', { env, owner: 'someone' });
+  mkdirSync(runRecordsDir(dir), { recursive: true });
   for (const s of [old, live]) writeFileSync(runRecordPath(dir, s.id), '{"command":"ran","args":[],"cwd":"/"}\n');
   const orphan = runRecordPath(dir, 'ran_1765352600123456789');
   writeFileSync(orphan, '{"command":"ran","args":[],"cwd":"/"}\n');
+  // where run records were kept before .cmdc/runs: swept the same way
+  const legacyOrphan = legacyRunRecordPath(dir, 'ran_1765352600123456790');
+  writeFileSync(legacyOrphan, '{"command":"ran","args":[],"cwd":"/"}\n');
   old.setStatus('done');
   age(old, 8);
   const dry = gc({ env, dryRun: true });
-  assert.is(dry.runRecordsRemoved, 2);
+  assert.is(dry.runRecordsRemoved, 3);
   assert.ok(existsSync(runRecordPath(dir, old.id)));
   const r = gc({ env });
   assert.equal(r.removed.map((x) => x.id), [old.id]);
-  assert.is(r.runRecordsRemoved, 2);
+  assert.is(r.runRecordsRemoved, 3);
   assert.not.ok(existsSync(runRecordPath(dir, old.id)));
   assert.not.ok(existsSync(orphan));
+  assert.not.ok(existsSync(legacyOrphan));
   assert.ok(existsSync(runRecordPath(dir, live.id)));
 });
 

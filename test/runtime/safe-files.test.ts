@@ -19,6 +19,7 @@ import { saveCheckpoint } from '../../runtime/store/checkpoint.js';
 import { acquireLock } from '../../runtime/store/lock.js';
 import { UnsafeFileError } from '../../runtime/store/errors.js';
 import { createStore } from '../../runtime/runner/instances.js';
+import { runRecordPath } from '../../runtime/store/paths.js';
 import { modeWarningLines } from '../../cli/state.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -95,7 +96,7 @@ function instanceWithLinks(kind: 'state' | 'record' | 'log') {
   writeFileSync(target, 'untouched\n');
   const store = createStore({ env: { CMDC_STATE_DIR: dir, CMDC_OWNER: 'o', CMDC_LOG_DIR: logs }, cwd: base });
   const inst = store.create('links', []);
-  const path = kind === 'state' ? inst.file : kind === 'record' ? join(dir, `workflow_${inst.id}.run.json`) : join(logs, 'errors.jsonl');
+  const path = kind === 'state' ? inst.file : kind === 'record' ? runRecordPath(dir, inst.id) : join(logs, 'errors.jsonl');
   mkdirSync(logs, { recursive: true });
   if (existsSync(path)) renameSync(path, `${path}.orig`);
   symlinkSync(target, path);
