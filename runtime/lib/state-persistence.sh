@@ -319,12 +319,10 @@ _cmdc_owner_hash() {
 # ---------------------------------------------------------------------------------------------
 # Directories (runtime/store/ignore.ts): git never shows cmdc's own files
 
-readonly _CMDC_GITIGNORE_TEXT=$'# Created by cmdc: its own bookkeeping, never part of the project.\n*\n'
-
 # _cmdc_mark_dir DIR: DIR/.gitignore holding `*`, unless DIR has a .gitignore already.
 _cmdc_mark_dir() {
   [[ -e "$1/.gitignore" || -L "$1/.gitignore" ]] && return 0
-  _cmdc_private_write "$1/.gitignore" "$_CMDC_GITIGNORE_TEXT" 2>/dev/null || true
+  _cmdc_private_write "$1/.gitignore" $'# Created by cmdc: its own bookkeeping, never part of the project.\n*\n' 2>/dev/null || true
 }
 
 # _cmdc_mkdir PATH: _cmdc_private_mkdir for the state directory or a directory at or under its
