@@ -1,6 +1,8 @@
 /**
  * The public surface generated code imports (a flat list of re-exports; other modules add lines).
+ * Its first import makes SIGUSR1 harmless in any process that loads the runtime.
  */
+import './shell/debugger-guard.js';
 export { Shell, createShell, runBlock, registerLibrary, LibraryRegistry, defaultLibraries } from './shell/shell.js';
 export { ExitSignal, ReturnSignal, LoopSignal } from './shell/signals.js';
 export type { BlockFn, BlockResult, CreateShellOptions, ShellOpts, StdioSpec, CondExpr } from './shell/shell.js';

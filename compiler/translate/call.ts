@@ -24,7 +24,7 @@ function literal(w: A.Word): string | null {
   return s;
 }
 
-/** `trap 'cmds' EXIT ERR` with a literal string → `sh.trap(async (sh) => {...}, "EXIT", "ERR")`. */
+/** `trap 'cmds' EXIT ERR` with a literal string → `sh.trap("cmds", async (sh) => {...}, "EXIT", "ERR")`. */
 function trapCall(c: A.CallExpr, s: A.Stmt, ctx: Context): Code | null {
   if (c.args.length < 3 || s.redirs.length || c.assigns.length) return null;
   const text = literal(c.args[1]!);
@@ -35,7 +35,7 @@ function trapCall(c: A.CallExpr, s: A.Stmt, ctx: Context): Code | null {
   const parsed = parseBash(text, { file: ctx.file, lineOffset: arg.pos.line - 1 });
   if (!parsed.ast) return null;
   const body = bodyFn(stmts(parsed.ast.stmts, ctx));
-  return { expr: `${at(s)}.trap(${body}, ${(sigs as string[]).map(q).join(', ')})` };
+  return { expr: `${at(s)}.trap(${q(text)}, ${body}, ${(sigs as string[]).map(q).join(', ')})` };
 }
 
 export function callExpr(c: A.CallExpr, s: A.Stmt, ctx: Context): Code {

@@ -8,7 +8,7 @@
  */
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
-import { NeedIsland, asStmt, at, bodyFn, type Code } from './common.js';
+import { NeedIsland, asStmt, at, bodyFn, q, type Code } from './common.js';
 import { callExpr } from './call.js';
 import { declClause } from './decl.js';
 import { binaryCmd } from './binary.js';
@@ -82,12 +82,19 @@ export function stmt(s: A.Stmt, ctx: Context): Code {
   const native = ctx.stats.native;
   const islands = ctx.stats.islands;
   try {
-    if (s.background) throw new NeedIsland('background job `&`', s);
     if (s.coprocess) throw new NeedIsland('coprocess', s);
     let c: Code;
-    if (s.cmd === null) c = callExpr({ kind: 'CallExpr', pos: s.pos, end: s.end, src: s.src, assigns: [], args: [] }, s, ctx);
+    // `( … ) &` is one subshell, the job itself (killing the job ends it)
+    const jobSubshell = s.background && s.cmd?.kind === 'Subshell' && !s.redirs.length && !s.negated ? s.cmd : null;
+    if (jobSubshell) c = { stmt: '' };
+    else if (s.cmd === null) c = callExpr({ kind: 'CallExpr', pos: s.pos, end: s.end, src: s.src, assigns: [], args: [] }, s, ctx);
     else c = command(s.cmd, s, ctx);
     if (s.negated) c = { expr: `${at(s)}.not(${bodyFn([c])})` };
+    // `cmd &`: a background job (its text is what `jobs` shows)
+    if (s.background) {
+      const body = jobSubshell ? bodyFn(stmts(jobSubshell.stmts, ctx)) : bodyFn([c]);
+      c = { expr: `${at(s)}.bg(${body}, ${q(s.src.replace(/\s*&\s*$/, '') + ' &')})` };
+    }
     ctx.stats.native++;
     return c;
   } catch (e) {

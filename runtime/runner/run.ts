@@ -20,6 +20,7 @@
  * every step; a failing block stops the run (status failed, an error-log entry whose source is
  * `commands/x.md:<line>`, exit status of the block).
  */
+import '../shell/debugger-guard.js';
 import { openSync, closeSync } from 'node:fs';
 import pc from 'picocolors';
 import { spawn } from 'node:child_process';

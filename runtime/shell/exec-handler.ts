@@ -16,8 +16,19 @@
  * down the chain: `next({ ...ctx, argv: ['command', ...ctx.argv] })`.
  */
 import * as fs from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import type { Shell } from './shell.js';
+import type { PipeFactory } from './os-pipe.js';
 import { writeFd, type Fd } from './io.js';
+
+/** The running shell process a spawn reports to: its children (killed with it) and how the last one ended. */
+export interface ProcHooks {
+  readonly children: Set<ChildProcess>;
+  /** Set to the signal that killed the child (null when it exited). */
+  childSignal: number | null;
+  /** Real pipes for the child (stdout and stderr into one pipe). */
+  readonly pipes?: PipeFactory;
+}
 
 /** What a handler gets for one external command. */
 export interface ExecContext {
@@ -38,6 +49,8 @@ export interface ExecContext {
   stderr(data: string | Buffer): void;
   /** Print `<script>: line N: msg` on stderr, as bash reports a command it cannot run. */
   error(msg: string): void;
+  /** The shell process running the command (the real spawn registers the child there). */
+  readonly proc?: ProcHooks;
 }
 
 /** The rest of the chain; called without an argument it gets the same context. */
@@ -60,6 +73,7 @@ export function execContext(sh: Shell, argv: readonly string[], env: Readonly<Re
     stdout: (data) => { writeFd(stdio[1], data); },
     stderr: (data) => { writeFd(stdio[2], data); },
     error: (msg) => { writeFd(stdio[2], `${prefix}${msg}\n`); },
+    proc: sh.proc,
   };
 }
 

@@ -11,9 +11,11 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
+import type { Writable } from 'node:stream';
 import * as path from 'node:path';
 import type { Shell } from './shell.js';
-import { Channel, Reader, type Fd, type FdTable } from './io.js';
+import { Channel, PIPE_BUFFER, Reader, type Fd, type FdTable, type Sink } from './io.js';
 import type { Body, Redir } from './words.js';
 import { execContext, type ExecContext } from './exec-handler.js';
 import { expandTarget } from './expand.js';
@@ -22,68 +24,148 @@ import { encode, fsPath } from '../lang/bytes.js';
 // ---------------------------------------------------------------------------------------------
 // Processes
 
+/** Feed `stream`'s data to `sink`, pausing while the sink's reader lags and ending it once the reader is gone. */
+function feed(stream: NodeJS.ReadableStream & { destroy(): void }, sink: Sink): void {
+  stream.on('data', (b: Buffer) => {
+    sink.write(b);
+    if (sink.broken) stream.destroy();
+    else if ((sink.backlog ?? 0) > PIPE_BUFFER && sink.drained) {
+      stream.pause();
+      void sink.drained().then(() => stream.resume());
+    }
+  });
+}
+
+/** Copy what `reader` yields into a child's stdin, waiting for it to drain; stops when the child stops reading. */
+function pump(reader: Reader, stdin: Writable): void {
+  stdin.on('error', () => { /* EPIPE: the child exited without reading everything */ });
+  void reader.pump(async (b) => {
+    if (stdin.destroyed) return false;
+    if (!stdin.write(b)) {
+      await new Promise<void>((r) => {
+        stdin.once('drain', r);
+        stdin.once('close', r);
+      });
+    }
+    return !stdin.destroyed;
+  }).catch(() => undefined).finally(() => {
+    if (!stdin.destroyed) stdin.end();
+  });
+}
+
 /**
  * The last link of the exec-handler chain: spawn `ctx.argv` with `ctx.stdio` wired as bash does;
  * resolves with the exit status (128+n for signals, 127/126 when the command cannot be run,
- * after printing bash's message).
+ * after printing bash's message). Output into a pipe or capture flows with the reader's pace
+ * (the child blocks while the pipe is full, and gets SIGPIPE once the reader is gone); input
+ * from a pipe is copied as it comes (`yes | head` ends); stdout and stderr going to the same
+ * pipe share one real pipe, so their order is the order of the writes.
  */
 export async function spawnProcess(ctx: ExecContext, o: { name?: string } = {}): Promise<number> {
   const { argv } = ctx;
   const stdio: ('pipe' | 'ignore' | number)[] = [];
-  const sinks: [number, Fd & { kind: 'sink' }][] = [];
+  const sinks: [number, Sink][] = [];
+  let stdinReader: Reader | null = null;
+  // Node's copies of the child's pipe ends (closed once the child has its own), and the read
+  // ends Node drains into a sink: real pipes, so the child gets EPIPE/SIGPIPE when the reader
+  // goes, can reopen /dev/stdout, and stdout and stderr into one sink are one pipe
+  const close: number[] = [];
+  const reads: { sink: Sink; read: number }[] = [];
+  const pipeFor = new Map<Sink, number>();
   for (const n of [0, 1, 2] as const) {
     const e = ctx.stdio[n];
     if (!e || e.kind === 'closed') stdio.push('ignore');
     else if (e.kind === 'os') stdio.push(e.fd);
     else if (e.kind === 'reader') {
-      if (n === 0) stdio.push(await e.reader.toOsFd());
-      else stdio.push('ignore');
+      const r = e.reader;
+      const pipes = ctx.proc?.pipes;
+      if (n !== 0) stdio.push('ignore');
+      else if (r.piped !== null) stdio.push(r.piped);
+      else if (r.streaming && pipes) stdio.push(r.toPipe(() => pipes.fromNode()));
+      else if (r.streaming) {
+        stdio.push('pipe');
+        stdinReader = r;
+      } else stdio.push(await r.toOsFd());
+    } else if (ctx.proc?.pipes) {
+      let w = pipeFor.get(e.sink);
+      if (w === undefined) {
+        const p = ctx.proc.pipes.toNode();
+        reads.push({ sink: e.sink, read: p.read });
+        close.push(p.write);
+        pipeFor.set(e.sink, (w = p.write));
+      }
+      stdio.push(w);
     } else {
       stdio.push('pipe');
-      sinks.push([n, e]);
+      sinks.push([n, e.sink]);
     }
   }
   const name = o.name ?? argv[0]!;
   const error = (msg: string) => ctx.error(msg);
+  const closeOwn = () => {
+    for (const fd of close.splice(0)) try { fs.closeSync(fd); } catch { /* closed */ }
+  };
   return new Promise<number>((resolve) => {
     let child;
     try {
       child = spawn(argv[0]!, argv.slice(1), { cwd: ctx.cwd, env: ctx.env, stdio, argv0: argv[0] });
     } catch (e) {
+      closeOwn();
+      for (const r of reads) fs.closeSync(r.read);
       error(`${name}: ${(e as Error).message}`);
       resolve(126);
       return;
     }
+    // the child has its copies now: Node's copies of the child's ends must go (EOF, SIGPIPE)
+    closeOwn();
     let settled = false;
+    let pendingEnds = 1;
+    let result = 0;
+    const end = () => {
+      if (--pendingEnds === 0) resolve(result);
+    };
+    const spawned = child;
+    ctx.proc?.children.add(spawned);
+    // the child's output is all read only when its pipes are closed (after 'close' of the child)
+    for (const r of reads) {
+      pendingEnds++;
+      const sock = new net.Socket({ fd: r.read, readable: true, writable: false });
+      feed(sock, r.sink);
+      sock.on('error', () => undefined);
+      sock.on('close', end);
+    }
     child.on('error', (err: NodeJS.ErrnoException) => {
+      ctx.proc?.children.delete(spawned);
       if (settled) return;
       settled = true;
       if (err.code === 'ENOENT') {
         if (name.includes('/')) error(`${name}: No such file or directory`);
         else error(`${name}: command not found`);
-        resolve(127);
+        result = 127;
       } else if (err.code === 'EACCES') {
         error(`${name}: Permission denied`);
-        resolve(126);
+        result = 126;
       } else {
         error(`${name}: ${err.message}`);
-        resolve(126);
+        result = 126;
       }
+      end();
     });
-    for (const [n, e] of sinks) {
+    for (const [n, sink] of sinks) {
       const stream = n === 1 ? child.stdout : child.stderr;
-      stream?.on('data', (b: Buffer) => {
-        e.sink.write(b);
-        if (e.sink.broken) stream.destroy();
-      });
+      if (stream) feed(stream, sink);
     }
+    if (stdinReader && child.stdin) pump(stdinReader, child.stdin);
     child.on('close', (code, signal) => {
+      ctx.proc?.children.delete(spawned);
       if (settled) return;
       settled = true;
       if (signal) {
         const n = SIGNALS[signal] ?? 1;
-        resolve(128 + n);
-      } else resolve(code ?? 0);
+        if (ctx.proc) ctx.proc.childSignal = n;
+        result = 128 + n;
+      } else result = code ?? 0;
+      end();
     });
   });
 }
@@ -269,8 +351,23 @@ function openTargetSafe(sh: Shell, table: FdTable, target: string, flags: string
 export async function runPipeline(sh: Shell, stages: Body[]): Promise<number[]> {
   if (stages.length === 1) return [await sh.runSubshell(stages[0]!)];
   const channels = stages.slice(1).map(() => new Channel());
+  // `shopt -s lastpipe` (no job control): the last stage runs in this shell itself
+  const last = stages.length - 1;
   return Promise.all(
     stages.map(async (stage, i) => {
+      if (i === last && sh.opts.lastpipe) {
+        await Promise.resolve();
+        const saved = sh.fds;
+        sh.fds = new Map(saved).set(0, { kind: 'reader', reader: channels[i - 1]!.reader });
+        try {
+          await stage(sh);
+          return sh.status;
+        } finally {
+          if (sh.fds.get(0)?.kind === 'reader') sh.fds.set(0, saved.get(0)!);
+          else sh.fds = saved;
+          channels[i - 1]!.break();
+        }
+      }
       const sub = sh.fork();
       if (i > 0) sub.fds.set(0, { kind: 'reader', reader: channels[i - 1]!.reader });
       if (i < stages.length - 1) sub.fds.set(1, { kind: 'sink', sink: channels[i]! });

@@ -5,6 +5,7 @@
  * Builtins read and write through these; runtime/shell/exec.ts wires them to child processes.
  */
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -13,7 +14,13 @@ export interface Sink {
   write(b: Buffer): void;
   /** true once the reading side is gone (the next pipeline stage ended): writers should stop. */
   readonly broken?: boolean;
+  /** Bytes written and not read yet (a pipe's buffer): writers wait for `drained()` when it is large. */
+  readonly backlog?: number;
+  drained?(): Promise<void>;
 }
+
+/** How much a pipe holds before its writer waits (Linux's default pipe buffer). */
+export const PIPE_BUFFER = 65536;
 
 export type Fd =
   | { kind: 'os'; fd: number }
@@ -147,6 +154,60 @@ export class Reader {
     return this.osFd;
   }
 
+  /** Fed by a stream (a pipe between stages, a process's stdin), not a buffer or a file. */
+  get streaming(): boolean {
+    return this.chunks !== null;
+  }
+
+  /** The blocking read end children get once this reader became a real pipe (`toPipe`). */
+  piped: number | null = null;
+
+  /**
+   * Turn a streaming reader into a real pipe that children share, as bash's pipe: what one child
+   * does not read stays for the next reader. Returns the blocking read fd for children; this
+   * reader then reads the pipe itself (byte-wise, never ahead) and Node copies the stream into
+   * the pipe as it comes, at the pipe's pace. `make` gives the pipe's ends (os-pipe.ts).
+   */
+  toPipe(make: () => { read: number; readNb: number; write: number }): number {
+    if (this.piped !== null) return this.piped;
+    const p = make();
+    const it = this.chunks!;
+    const pending = this.buf;
+    this.chunks = null;
+    this.buf = Buffer.alloc(0);
+    this.osFd = p.readNb;
+    this.done = false;
+    this.piped = p.read;
+    const sock = new net.Socket({ fd: p.write, readable: false, writable: true });
+    sock.on('error', () => undefined);
+    const write = (b: Buffer) => new Promise<boolean>((resolve) => {
+      if (sock.destroyed) return resolve(false);
+      if (sock.write(b)) return resolve(true);
+      sock.once('drain', () => resolve(true));
+      sock.once('close', () => resolve(false));
+    });
+    void (async () => {
+      if (pending.length && !(await write(pending))) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done || !(await write(r.value))) break;
+      }
+      sock.end();
+    })();
+    return p.read;
+  }
+
+  /** Close the pipe this reader became (its reader is gone: writers get EPIPE). */
+  closePipe(): void {
+    if (this.piped === null) return;
+    for (const fd of [this.piped, this.osFd]) {
+      if (fd !== null) try { fs.closeSync(fd); } catch { /* closed */ }
+    }
+    this.piped = null;
+    this.osFd = null;
+    this.done = true;
+  }
+
   /** Hand everything that is left to `write` chunk by chunk (for a child process's stdin). */
   async pump(write: (b: Buffer) => Promise<boolean>): Promise<void> {
     if (this.buf.length) {
@@ -167,7 +228,10 @@ export class Channel implements Sink {
   private queue: Buffer[] = [];
   private closed = false;
   broken = false;
+  /** Bytes queued and not read yet. */
+  backlog = 0;
   private wake: (() => void) | null = null;
+  private drainWaiters: (() => void)[] = [];
   readonly reader: Reader;
 
   constructor() {
@@ -176,8 +240,12 @@ export class Channel implements Sink {
       async next(): Promise<IteratorResult<Buffer>> {
         for (;;) {
           const b = self.queue.shift();
-          if (b) return { value: b, done: false };
-          if (self.closed) return { value: undefined, done: true };
+          if (b) {
+            self.backlog -= b.length;
+            if (self.backlog <= PIPE_BUFFER / 2) self.release();
+            return { value: b, done: false };
+          }
+          if (self.closed || self.broken) return { value: undefined, done: true };
           await new Promise<void>((r) => { self.wake = r; });
         }
       },
@@ -187,7 +255,14 @@ export class Channel implements Sink {
   write(b: Buffer): void {
     if (this.broken || b.length === 0) return;
     this.queue.push(b);
+    this.backlog += b.length;
     this.kick();
+  }
+
+  /** Resolves when the reader has taken most of what is queued (or is gone). */
+  drained(): Promise<void> {
+    if (this.backlog <= PIPE_BUFFER / 2 || this.broken) return Promise.resolve();
+    return new Promise((r) => this.drainWaiters.push(r));
   }
 
   close(): void {
@@ -199,6 +274,16 @@ export class Channel implements Sink {
   break(): void {
     this.broken = true;
     this.queue = [];
+    this.backlog = 0;
+    this.reader.closePipe();
+    this.release();
+    this.kick();
+  }
+
+  private release(): void {
+    const w = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const f of w) f();
   }
 
   private kick(): void {
@@ -219,7 +304,7 @@ export class Capture implements Sink {
   }
 }
 
-/** Write synchronously to an OS fd, retrying on EAGAIN (non-blocking pipes). */
+/** Write synchronously to an OS fd, retrying on EAGAIN (non-blocking pipes); throws on errors (EPIPE included). */
 export function writeOs(fd: number, b: Buffer): void {
   let off = 0;
   while (off < b.length) {
@@ -228,28 +313,36 @@ export function writeOs(fd: number, b: Buffer): void {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') continue;
-      if (code === 'EPIPE') return;
       throw e;
     }
   }
 }
 
-/** Write to an fd table entry; returns false when the fd is not writable. */
-export function writeFd(fd: Fd | undefined, data: string | Buffer): boolean {
+/** What a write did: done, the fd is not writable, or the reading end of the pipe is gone. */
+export type WriteResult = 'ok' | 'badf' | 'pipe';
+
+/** Write to an fd table entry. */
+export function writeFdResult(fd: Fd | undefined, data: string | Buffer): WriteResult {
   const b = typeof data === 'string' ? Buffer.from(data) : data;
-  if (!fd) return false;
+  if (!fd) return 'badf';
   switch (fd.kind) {
     case 'os':
       try {
         writeOs(fd.fd, b);
-        return true;
-      } catch {
-        return false;
+        return 'ok';
+      } catch (e) {
+        return (e as NodeJS.ErrnoException).code === 'EPIPE' ? 'pipe' : 'badf';
       }
     case 'sink':
+      if (fd.sink.broken) return 'pipe';
       fd.sink.write(b);
-      return true;
+      return 'ok';
     default:
-      return false;
+      return 'badf';
   }
+}
+
+/** Write to an fd table entry; returns false when the fd is not writable (a broken pipe included). */
+export function writeFd(fd: Fd | undefined, data: string | Buffer): boolean {
+  return writeFdResult(fd, data) === 'ok';
 }

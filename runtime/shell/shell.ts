@@ -55,9 +55,10 @@
  * (scriptName defaults to `source.file`; differential tests pass "bash" and a block at line 1,
  * which makes stderr byte-identical to `bash -c`).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Vars, elements, scalar, type Var, type VarValue } from './vars.js';
-import { Capture, Reader, writeFd, type Fd, type FdTable, type Sink } from './io.js';
+import { Capture, PIPE_BUFFER, Reader, writeFdResult, type Fd, type FdTable, type Sink } from './io.js';
 import {
   toWord, type AssignValue, type ArrayValue, type Body, type Mod, type Redir, type WordLike,
 } from './words.js';
@@ -69,6 +70,9 @@ import { spawnProcess, withRedirs, runPipeline } from './exec.js';
 import { execContext, runChain, type ExecHandler } from './exec-handler.js';
 import { BUILTINS, type Builtin } from './builtins/index.js';
 import { ExitSignal, ReturnSignal, LoopSignal, TopLevelSignal, CondError, ArithError, normSignal } from './signals.js';
+import { ProcTable, ShellProcess, SignalDeath, deliver, handleSignals } from './jobs.js';
+import { trapName } from './sigtable.js';
+import { attachSignals, settleSignals } from './os-signals.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options and creation
@@ -283,6 +287,10 @@ export class Shell implements ExpandEnv {
   aborting = false;
   /** Set by withRedirs when a redirect failed (the command did not run). */
   redirectFailed = false;
+  /** This shell's process: `$BASHPID`, jobs, `$!`, delivered signals (runtime/shell/jobs.ts). */
+  proc: ShellProcess;
+  /** Inside `$( )`: bash reports no "Terminated" for the commands it runs. */
+  quietSignals = false;
 
   constructor(o: CreateShellOptions | Shell) {
     if (o instanceof Shell) {
@@ -293,7 +301,8 @@ export class Shell implements ExpandEnv {
       this.dirStack = o.dirStack.slice();
       this.opts = { ...o.opts };
       this.funcs = new Map(o.funcs);
-      this.traps = new Map();
+      // a subshell resets caught signals; ignored ones stay ignored
+      this.traps = new Map([...o.traps].filter(([, t]) => t === ''));
       this.fds = new Map(o.fds);
       this.status = o.status;
       this.line = o.line;
@@ -313,6 +322,8 @@ export class Shell implements ExpandEnv {
       this.pid = o.pid;
       this.pipestatus = o.pipestatus.slice();
       this.execHandlers = o.execHandlers;
+      this.proc = o.proc.fork();
+      this.quietSignals = o.quietSignals;
       return;
     }
     this.vars = new Vars();
@@ -349,6 +360,8 @@ export class Shell implements ExpandEnv {
     this.indirection = o.indirection ?? 0;
     this.pid = process.pid;
     this.execHandlers = o.exec ?? [];
+    this.proc = new ShellProcess(new ProcTable(), process.pid);
+    this.proc.table.register(this.proc.pid, this);
   }
 
   /** A subshell copy (pipeline stage, `( )`, `$( )`). */
@@ -362,6 +375,8 @@ export class Shell implements ExpandEnv {
   /** Record the .md line of the statement about to run; returns `this` for chaining. */
   at(line: number): this {
     this.line = line + this.lineShift + this.lineBase;
+    // a process killed by a signal runs no further statement
+    if (this.proc.death !== null) throw new SignalDeath(this.proc.death);
     return this;
   }
 
@@ -414,8 +429,21 @@ export class Shell implements ExpandEnv {
     this.write(2, data);
   }
   write(fd: number, data: string | Buffer): boolean {
-    return writeFd(this.fds.get(fd), data);
+    if (this.proc.death !== null) throw new SignalDeath(this.proc.death);
+    const r = writeFdResult(this.fds.get(fd), data);
+    if (r === 'ok') return true;
+    if (r === 'badf') {
+      this.writeError = 'Bad file descriptor';
+      return false;
+    }
+    // the pipe's reader is gone: SIGPIPE ends this process unless trapped or ignored (then EPIPE)
+    deliver(this, 13);
+    if (this.proc.death !== null) throw new SignalDeath(this.proc.death);
+    this.writeError = 'Broken pipe';
+    return false;
   }
+  /** Why the last failed `write` failed (bash's "write error: …" text). */
+  writeError = 'Bad file descriptor';
   /** An error message in bash's format: `bash: line N: msg`. */
   error(msg: string): void {
     this.err(`${this.prefix()}${msg}\n`);
@@ -440,14 +468,14 @@ export class Shell implements ExpandEnv {
       case '?': return String(this.status);
       case '#': return String(this.positional.length);
       case '$': return String(this.pid);
-      case '!': return this.vars.lookup('!')?.value as string | undefined;
+      case '!': return this.proc.lastBg;
       case '-': return this.optionFlags();
       case '0': return this.scriptName;
       case '@': case '*': return this.positional.join(name === '*' ? this.ifs().slice(0, 1) : ' ');
       case 'LINENO': return String(this.line);
       case 'RANDOM': return String(Math.floor(Math.random() * 32768));
       case 'SECONDS': return String(Math.floor((Date.now() - this.startTime) / 1000));
-      case 'BASHPID': return String(this.pid);
+      case 'BASHPID': return String(this.proc.pid);
       case 'PPID': return String(process.ppid);
       case 'BASH_SUBSHELL': return String(this.subshellLevel);
       case 'BASH_COMMAND': return this.command;
@@ -687,6 +715,14 @@ export class Shell implements ExpandEnv {
   /** Record a command's status; runs the ERR trap and exits under `set -e` when it applies. */
   async done(status: number): Promise<number> {
     this.status = status;
+    // a writer waits while the pipe it writes to is full (its reader gets to run)
+    const out = this.fds.get(1);
+    if (out?.kind === 'sink' && (out.sink.backlog ?? 0) > PIPE_BUFFER) await out.sink.drained!();
+    // signals that arrived while the command ran: a fatal one ends the shell, trapped ones run
+    if (this.proc.due) {
+      await handleSignals(this);
+      this.status = status;
+    }
     if (status !== 0 && this.errexitOff === 0) {
       const trap = this.traps.get('ERR');
       if (trap !== undefined && trap !== '') {
@@ -766,6 +802,7 @@ export class Shell implements ExpandEnv {
         const subStatus = this.lastSubStatus as number | null;
         for (const e of envMods) if (e.t === 'env') await this.assign(e.vars);
         const st = await withRedirs(this, redirs, async () => this.lastSubStatus ?? subStatus ?? 0);
+        this.pipestatus = [st];
         return this.done(st);
       }
       const prefix: Record<string, string> = {};
@@ -784,7 +821,13 @@ export class Shell implements ExpandEnv {
         const st = await withRedirs(this, redirs, () => this.invoke(argv.slice(1), prefix));
         throw new ExitSignal(st);
       }
+      this.proc.childSignal = null;
       const status = await withRedirs(this, redirs, () => this.invoke(argv, prefix));
+      // a command that names this process (`sh -c "kill -USR1 $$"`) may have signalled it
+      const name = argv[0]!;
+      const external = !this.funcs.has(name) && !BUILTINS[name] && !this.libBuiltins.has(name);
+      if (external && !this.proc.due && argv.slice(1).some((a) => a.includes(String(process.pid)))) await settleSignals(20);
+      this.reportSignal();
       // after a function call, `$LINENO` (and an ERR trap) see the line of the call again
       this.line = line;
       this.pipestatus = [status];
@@ -867,7 +910,9 @@ export class Shell implements ExpandEnv {
         // a failed assignment (readonly, bad subscript) abandons the command, as in bash
         if (!(await this.assignOne(key, value))) throw new TopLevelSignal(1);
       }
-      return this.done(this.lastSubStatus ?? 0);
+      const st = this.lastSubStatus ?? 0;
+      this.pipestatus = [st];
+      return this.done(st);
     });
   }
 
@@ -1032,6 +1077,7 @@ export class Shell implements ExpandEnv {
         }
         if (flags.has('r')) v.readonly = true;
       }
+      this.pipestatus = [status];
       return this.done(status);
     });
   }
@@ -1042,7 +1088,7 @@ export class Shell implements ExpandEnv {
   /** `a | b | c`: every stage runs in a subshell copy; status of the last (or pipefail). */
   async pipe(...stages: Body[]): Promise<number> {
     return this.stmt(async () => {
-      const statuses = await runPipeline(this, stages);
+      const statuses = await this.proc.untilDeath(runPipeline(this, stages));
       this.pipestatus = statuses;
       let st = statuses[statuses.length - 1] ?? 0;
       if (this.opts.pipefail) {
@@ -1056,6 +1102,8 @@ export class Shell implements ExpandEnv {
   async subshell(body: Body, ...redirs: Redir[]): Promise<number> {
     return this.stmt(async () => {
       const st = await withRedirs(this, redirs, () => this.runSubshell(body));
+      this.reportSignal();
+      this.pipestatus = [st];
       return this.done(st);
     });
   }
@@ -1072,6 +1120,41 @@ export class Shell implements ExpandEnv {
     });
   }
 
+  /**
+   * bash's report of the foreground command just run when a signal killed it (`proc.childSignal`,
+   * then cleared); only SIGTERM's report has no pid in it, the others are not printed.
+   */
+  reportSignal(): void {
+    const n = this.proc.childSignal;
+    this.proc.childSignal = null;
+    // (not when this shell is dying of a signal itself: its children only went with it)
+    if (n === 15 && !this.quietSignals && this.proc.death === null) this.err('Terminated\n');
+  }
+
+  /**
+   * `cmd &`: run `body` in a subshell copy without waiting; `$!` is its pid, `$?` 0. Without job
+   * control its stdin is /dev/null unless it redirects stdin itself.
+   */
+  async bg(body: Body, text = ''): Promise<number> {
+    const sub = this.fork();
+    sub.quietSignals = true; // its own process: bash reports how it ended only for `wait`
+    let devnull: number | null = null;
+    try {
+      devnull = fs.openSync('/dev/null', 'r');
+      sub.fds.set(0, { kind: 'os', fd: devnull });
+    } catch {
+      sub.fds.set(0, { kind: 'closed' });
+    }
+    // start it now, but only after this statement returns (bash forks and goes on)
+    const run = Promise.resolve().then(() => sub.runSubshell(body, true)).catch(() => 1).finally(() => {
+      if (devnull !== null) try { fs.closeSync(devnull); } catch { /* closed */ }
+    });
+    this.proc.jobs.add(sub.proc.pid, text, sub, run);
+    this.proc.lastBg = String(sub.proc.pid);
+    this.status = 0;
+    return 0;
+  }
+
   /** `{ ...; }` with redirects (without redirects the compiler emits a plain TS block). */
   async group(body: Body, ...redirs: Redir[]): Promise<number> {
     return this.stmt(async () => {
@@ -1085,9 +1168,12 @@ export class Shell implements ExpandEnv {
 
   private async loop(cond: () => Promise<boolean>, body: Body): Promise<number> {
     let last = 0;
+    let turns = 0;
     this.loopDepth++;
     try {
       while (!this.aborting && (await cond())) {
+        // now and then let timers, child processes and signals in (a loop of builtins never would)
+        if (++turns % 256 === 0) await new Promise((r) => setImmediate(r));
         try {
           await body(this);
           last = this.status;
@@ -1252,6 +1338,7 @@ export class Shell implements ExpandEnv {
           st = e.status;
         } else throw e;
       }
+      this.pipestatus = [st];
       return this.done(st);
     });
   }
@@ -1269,18 +1356,29 @@ export class Shell implements ExpandEnv {
           st = 1;
         } else throw e;
       }
+      this.pipestatus = [st];
       return this.done(st);
     });
   }
 
   /** `trap <compiled body> SIG...` (a literal trap string the compiler translated). */
-  async trap(body: Body, ...signals: string[]): Promise<number> {
+  async trap(text: string | Body, ...rest: (Body | string)[]): Promise<number> {
     return this.stmt(async () => {
+      // `trap(text, body, ...signals)`: the bash text is kept for `trap -p` and islands
+      let body: Body;
+      if (typeof text === 'string') body = Object.assign(rest.shift() as Body, { bash: text });
+      else body = text;
       const line = this.line - this.lineShift;
       this.trapLines.set(body, line);
-      for (const s of signals) this.traps.set(normSignal(s), body);
-      this.status = 0;
-      return 0;
+      let status = 0;
+      for (const s of rest as string[]) {
+        const name = trapName(s);
+        if (name === null) {
+          this.error(`trap: ${s}: invalid signal specification`);
+          status = 1;
+        } else this.traps.set(name, body);
+      }
+      return this.done(status);
     });
   }
 
@@ -1320,7 +1418,14 @@ export class Shell implements ExpandEnv {
    */
   async finish(err?: unknown): Promise<number> {
     let status = this.status;
-    if (err !== undefined) {
+    const death = err instanceof SignalDeath ? err.signal : null;
+    this.proc.death = null;
+    if (death !== null) {
+      // killed: the EXIT trap (not for SIGKILL) sees the last command's status
+      this.proc.killedBy = death;
+      if (death === 9) return 128 + 9;
+      status = this.status;
+    } else if (err !== undefined) {
       if (err instanceof ExitSignal) status = err.status;
       else if (err instanceof ReturnSignal) status = err.status;
       else if (err instanceof LoopSignal) status = this.status;
@@ -1346,7 +1451,7 @@ export class Shell implements ExpandEnv {
         else if (!(e instanceof ReturnSignal || e instanceof LoopSignal)) throw e;
       }
     }
-    return status;
+    return death !== null ? 128 + death : status;
   }
 
   /**
@@ -1396,9 +1501,10 @@ export class Shell implements ExpandEnv {
   async capture(body: Body): Promise<{ out: string; status: number }> {
     const sub = this.fork();
     const cap = new Capture();
+    sub.quietSignals = true;
     sub.fds.set(1, { kind: 'sink', sink: cap as Sink });
     sub.opts.errexit = false; // bash clears -e in $( ) unless inherit_errexit
-    const status = await sub.runSubshell(body, true);
+    const status = await this.proc.untilDeath(sub.runSubshell(body, true));
     return { out: cap.text(), status };
   }
 
@@ -1408,15 +1514,30 @@ export class Shell implements ExpandEnv {
    * EXIT trap runs; returns its status.
    */
   async runSubshell(body: Body, forked = false): Promise<number> {
-    const sub = forked ? this : this.fork();
+    if (forked) return this.runAsProcess(body);
+    const sub = this.fork();
+    sub.proc.jobs.inherited = [];
+    const st = await this.proc.untilDeath(sub.runAsProcess(body));
+    this.proc.childSignal = sub.proc.killedBy;
+    return st;
+  }
+
+  /** Run `body` in this shell as a process of its own (registered under its pid while it runs). */
+  private async runAsProcess(body: Body): Promise<number> {
+    const { table, pid } = this.proc;
+    table.register(pid, this);
     let err: unknown;
     try {
-      await body(sub);
+      await body(this);
     } catch (e) {
       err = e;
     }
     if (err instanceof LoopSignal) err = undefined;
-    return sub.finish(err);
+    try {
+      return await this.finish(err);
+    } finally {
+      table.unregister(pid, this);
+    }
   }
 }
 
@@ -1442,13 +1563,23 @@ export type BlockFn = (sh: Shell) => Promise<void>;
 /** Create a fresh Shell, run the block, run its EXIT trap, and report how it ended. */
 export async function runBlock(fn: BlockFn, opts: CreateShellOptions | Shell = {}): Promise<BlockResult> {
   const sh = opts instanceof Shell ? opts : createShell(opts);
+  // OS signals to this process reach the block's shell while it runs (os-signals.ts)
+  const detach = attachSignals(sh);
   let err: unknown;
+  let status: number;
   try {
-    await fn(sh);
-  } catch (e) {
-    err = e;
+    try {
+      await fn(sh);
+    } catch (e) {
+      err = e;
+    }
+    status = await sh.finish(err);
+  } finally {
+    detach();
+    // in-process background work does not outlive its block (its external children do)
+    sh.proc.table.endAll(sh);
+    sh.proc.table.pipes.dispose();
   }
-  const status = await sh.finish(err);
   const vars = new Map<string, VarValue>();
   const exported = new Set<string>();
   for (const [k, v] of sh.vars.global) {

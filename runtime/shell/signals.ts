@@ -1,9 +1,12 @@
 /**
  * Control-flow signals and error classes of the interpreter: the typed exceptions that unwind
  * bash control flow (`exit`, `return`, `break`/`continue`) and the errors of `[[ ]]` and
- * arithmetic, plus signal-name normalisation for `trap`. A leaf module: it imports nothing, so
- * expand/exec/cond/arith/builtins can throw and catch these while depending on `type Shell` only.
+ * arithmetic, plus signal-name normalisation for `trap`. A leaf module (it imports only the
+ * signal table, another leaf), so expand/exec/cond/arith/builtins can throw and catch these while
+ * depending on `type Shell` only.
  */
+
+import { signalName } from './sigtable.js';
 
 /** `exit N`, `set -e` failures, `${x:?}` and `set -u` errors: the shell (or subshell) ends. */
 export class ExitSignal extends Error {
@@ -57,8 +60,6 @@ export class ArithError extends Error {
 export function normSignal(s: string): string {
   const u = s.toUpperCase().replace(/^SIG/, '');
   if (u === '0') return 'EXIT';
-  if (u === '2') return 'INT';
-  if (u === '15') return 'TERM';
-  if (u === '1') return 'HUP';
+  if (/^\d+$/.test(u)) return signalName(Number(u)) ?? u;
   return u;
 }

@@ -12,7 +12,7 @@ const results = await runTable([
   { name: 'before', bash: 'echo before' },
   { name: 'busy loop', bash: 'while :; do :; done' },
   { name: 'sleeping child', bash: 'sleep 30; echo never' },
-  { name: 'kills its own process', bash: 'echo start; kill -9 $$' },
+  { name: 'kills its own process', bash: 'echo start; env kill -9 $$' },
   { name: 'after', bash: 'echo after' },
   { name: 'raw bytes', bash: "printf '\\xff\\xfe'; printf '\\xe2\\x9c\\x93' >&2" },
 ], { rowTimeoutMs: 1500 });

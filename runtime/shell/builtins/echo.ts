@@ -28,7 +28,9 @@ export function echo(sh: Shell, args: string[]): number {
   }
   if (newline) text += '\n';
   if (!sh.write(1, text)) {
-    sh.error('echo: write error: Bad file descriptor');
+    // (bash names no line for a broken pipe)
+    if (sh.writeError === 'Broken pipe') sh.err(`${sh.scriptName}: echo: write error: Broken pipe\n`);
+    else sh.error(`echo: write error: ${sh.writeError}`);
     return 1;
   }
   return 0;

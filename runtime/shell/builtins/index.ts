@@ -22,7 +22,10 @@ import { letB } from './let.js';
 import { type, command, builtin } from './type.js';
 import { shopt } from './shopt.js';
 import { getopts } from './getopts.js';
-import { wait, hash, umask } from './misc.js';
+import { hash, umask } from './misc.js';
+import { wait } from './wait.js';
+import { kill } from './kill.js';
+import { jobs } from './jobs.js';
 import { pushd } from './pushd.js';
 import { popd } from './popd.js';
 import { dirs } from './dirs.js';
@@ -34,6 +37,6 @@ export const BUILTINS: Record<string, Builtin> = {
   echo, printf, true: trueB, false: falseB, ':': trueB, test, '[': test, cd, pwd,
   export: exportB, unset, local, declare, typeset, readonly, read, shift, set, exit,
   return: returnB, break: breakB, continue: continueB, source, '.': source, eval: evalB, trap,
-  mapfile, readarray: mapfile, let: letB, type, command, builtin, shopt, getopts, wait, hash, umask,
+  mapfile, readarray: mapfile, let: letB, type, command, builtin, shopt, getopts, wait, kill, jobs, hash, umask,
   pushd, popd, dirs,
 };

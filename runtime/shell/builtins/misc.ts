@@ -1,7 +1,6 @@
-/** Small builtins with no real work in a compiled block: `wait`, `hash`, `umask`, `times`. */
+/** Small builtins with no real work in a compiled block: `hash`, `umask`. */
 import type { Shell } from '../shell.js';
 
-export const wait = (): number => 0;
 export const hash = (): number => 0;
 
 export function umask(sh: Shell, args: string[]): number {
