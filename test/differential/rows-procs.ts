@@ -241,6 +241,13 @@ export const PENDING = new Set<string>([
   'nameref: unset through ref',
   'pipe: cat of big file into head',
   'pipe: function in every position',
+  // >( ) runs as an island until B4 lands natively: `wait $!` cannot wait for the island's
+  // consumer, so these rows race (one failed in CI).
+  'procsub: output procsub, wait $!',
+  'procsub: output procsub with sed',
+  'procsub: tee into two',
+  'procsub: builtin writes to >( )',
+  'procsub: while loop into >( )',
   'procsub: exec fd from it',
   'procsub: function producer',
   'procsub: path to a function',
