@@ -17,8 +17,9 @@
  *
  * Each bash block runs in a fresh Shell (a fresh bash process in Claude Code); the working
  * directory carries over. The instance's state file records status and the next step after
- * every step; a failing block stops the run (status failed, an error-log entry whose source is
- * `commands/x.md:<line>`, exit status of the block).
+ * every step; a failing block stops the run (status failed, exit status of the block, and an
+ * error-log entry whose source is `commands/x.md:<line>`, in the shape of the entries the
+ * project's log holds, unless the block's own library logged its failure already).
  */
 import '../shell/debugger-guard.js';
 import { openSync, closeSync } from 'node:fs';
@@ -40,7 +41,8 @@ import {
   replayAdapter,
   type AgentAdapter,
 } from './agent.js';
-import { errorLogDir, logError } from '../store/error-log.js';
+import { errorLogDir } from '../store/error-log.js';
+import { logErrorAsProject, logMark } from '../store/project-log.js';
 import { debugEnabled, formatReport } from '../store/report.js';
 import { singleQuote } from '../lang/quote.js';
 import { selectBlock } from './select-block.js';
@@ -368,6 +370,7 @@ class Runner {
           });
           // The shell-split arguments as an indexed array (islands receive it too).
           sh.vars.ensure(ARGV_VAR).value = [...args];
+          const logBefore = logMark({ env: io.env, cwd: io.cwd });
           const res = await runBlock(step.run, sh);
           const next = cwdAfter(a.profile, { status: res.status, exited: res.exited, before: cwd, after: res.cwd, project: a.project });
           if (next.message) io.err(`${next.message}\n`);
@@ -385,10 +388,13 @@ class Runner {
             const status = res.status || 70;
             inst ??= remember(store.create(command.name, args));
             store.update(inst, { status: 'failed', step: i, cwd });
-            this.log(inst, a.raw, 'execution_error', `${step.heading || step.name} failed with exit status ${status}`, step.line, {
-              block: step.name,
-              exit_code: status,
-            });
+            // A block whose own library logged its failure (the log changed) is not logged twice.
+            if (logMark({ env: io.env, cwd: io.cwd }) === logBefore) {
+              this.log(inst, a.raw, 'execution_error', `${step.heading || step.name} failed with exit status ${status}`, step.line, {
+                block: step.name,
+                exit_code: status,
+              });
+            }
             if (io.tty) {
               const f = { command: command.name, heading: step.heading || step.name, source: command.source, line: step.line, status, workflowId: inst.id };
               io.err(failureSummary(f, !io.env.NO_COLOR));
@@ -597,7 +603,8 @@ class Runner {
     context: Record<string, unknown>,
   ): void {
     try {
-      logError(
+      // in the shape of the entries the project's log already holds (runtime/store/project-log.ts)
+      logErrorAsProject(
         {
           command: `/${this.command.name}`,
           workflow_id: inst.id,

@@ -282,7 +282,7 @@ export function parseErrorLine(line: string): ErrorEntry | undefined {
   if (!isPlainObject(v)) return undefined;
   if (typeof v.timestamp !== 'string' || !Number.isFinite(Date.parse(v.timestamp))) return undefined;
   if (!isErrorType(v.error_type)) return undefined;
-  for (const k of ['command', 'workflow_id', 'user_args', 'message', 'source'] as const) {
+  for (const k of ['command', 'workflow_id', 'user_args', 'message', 'error_message', 'source'] as const) {
     if (v[k] !== undefined && typeof v[k] !== 'string') return undefined;
   }
   if (v.context !== undefined && !isPlainObject(v.context)) return undefined;
@@ -292,7 +292,8 @@ export function parseErrorLine(line: string): ErrorEntry | undefined {
     workflow_id: (v.workflow_id as string | undefined) ?? '',
     user_args: (v.user_args as string | undefined) ?? '',
     error_type: v.error_type,
-    message: (v.message as string | undefined) ?? '',
+    // the seed-style libraries call it error_message (runtime/store/project-log.ts)
+    message: (v.message as string | undefined) ?? (v.error_message as string | undefined) ?? '',
     source: (v.source as string | undefined) ?? '',
     context: (v.context as Record<string, unknown> | undefined) ?? {},
   };
