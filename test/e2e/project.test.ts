@@ -278,27 +278,7 @@ test.before(async () => {
   got = runCmdc(bundles, profile);
   if (process.env.CMDC_E2E_VERBOSE) {
     // CMDC_E2E_VERBOSE=1: every block's output on both sides (for whoever makes a scenario pass)
-    test('usage examples are not steps (issue 9 item 6): an info diagnostic each, listed by --help, no --block', () => {
-  const info = diagnostics.filter((d) => d.id === 'usage-example-block').map((d) => `${d.file}:${d.line} ${d.severity}`);
-  assert.equal(info, [
-    '.claude/commands/create-plan.md:354 info',
-    '.claude/commands/debug.md:110 info',
-    '.claude/commands/errors.md:87 info',
-    '.claude/commands/implement.md:382 info',
-    '.claude/commands/research.md:104 info',
-  ]);
-  const help = spawnSync(process.execPath, [bundles['errors']!, '--help'], { encoding: 'utf8' });
-  assert.is(help.status, 0);
-  assert.match(help.stdout, /Steps \(\.claude\/commands\/errors\.md\):\n   1\. Query  \(query, line 15-83\)\n\nUsage examples in/);
-  assert.match(help.stdout, /\n  Usage  \(line 88-91\)\n    \/errors --since 1h\n    \/errors --type state_error --since 7d\n/);
-  const research = spawnSync(process.execPath, [bundles['research']!, '--help'], { encoding: 'utf8' });
-  assert.match(research.stdout, /\n    \$ \/research "Concurrency in shell scripts" --complexity 3\n/);
-  const r = spawnSync(process.execPath, [bundles['errors']!, '--block', '#2'], { cwd: TMP, encoding: 'utf8', env: { ...baseEnv(), CMDC_OWNER: 'examples' } });
-  assert.is(r.status, 2);
-  assert.match(r.stderr, /no block '#2': the file has 1 bash block\n/);
-});
-
-SCENARIOS.forEach((s, i) => {
+    SCENARIOS.forEach((s, i) => {
       for (const [side, o] of [['bash', want[i]!], ['cmdc', got[i]!]] as const) {
         o.blocks.forEach((b, k) => console.log(`\n===== ${s.name} [${side}] block #${k + 1}: exit ${b.status}\n${b.stdout}----- stderr\n${b.stderr}`));
       }
