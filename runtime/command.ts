@@ -4,6 +4,9 @@
  */
 import type { Shell } from './shell/shell.js';
 import type { Profile } from './lang/profile.js';
+import type { StateKind } from './lang/state-types.js';
+
+export type { Json, StateKind } from './lang/state-types.js';
 
 /** A bash block compiled to an async function. */
 export interface BashStep {
@@ -99,6 +102,12 @@ export interface CommandModule<S = Record<string, string | undefined>> {
   steps: Step[];
   /** Usage-example blocks (not steps), when the file has any: `--help` lists them. */
   examples?: ExampleInfo[];
+  /**
+   * The kind of each key of `S` the state-flow analysis could prove (integer, array, json;
+   * string when absent): how a typed value of the key is read from and written to the state file
+   * (runtime/lang/state-types.ts).
+   */
+  stateKinds?: Readonly<Record<string, StateKind>>;
   /** Carries `S` for inference (`readState` infers it from here); never set. */
   readonly __state?: S;
 }

@@ -29,7 +29,8 @@ import { randomBytes } from 'node:crypto';
 import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AgentStep, CommandModule, PreStep } from '../command.js';
-import { createShell, runBlock } from '../shell/shell.js';
+import { createShell, runBlock, type StdioSpec } from '../shell/shell.js';
+import type { ExecHandler } from '../shell/exec-handler.js';
 import { parseProfile, type Profile } from '../lang/profile.js';
 import { blockShellOptions, claudeCodeEnv, cwdAfter } from './profile.js';
 import { ARGUMENTS_VAR, ARGV_VAR, RESERVED_VARS, SESSION_ID_VAR, SET_VAR_PREFIX, SKILL_DIR_VAR, splitArguments, substituteArguments } from '../lang/arguments.js';
@@ -58,6 +59,11 @@ export interface RunOptions {
   store?: Store;
   /** Whether stderr is a terminal (the failure summary is printed only then); default: process.stderr.isTTY, false when `err` is given. */
   stderrIsTTY?: boolean;
+  /** Exec handlers every block's external commands go through before the real spawn (runtime/shell/exec-handler.ts; the test kit's stubs). */
+  exec?: readonly ExecHandler[];
+  /** Where the blocks' fds 1 and 2 go (default: this process's fds 1 and 2). */
+  blockStdout?: StdioSpec;
+  blockStderr?: StdioSpec;
 }
 
 interface ParsedArgs {
@@ -180,19 +186,23 @@ function shellQuote(s: string): string {
 
 /** Run a compiled command with the given argv (process.argv shape). Sets process.exitCode. */
 export async function run<S>(command: CommandModule<S>, argv: readonly string[] = process.argv, opts: RunOptions = {}): Promise<number> {
-  let code: number;
+  const code = await runArgs(command, argv.slice(2), opts);
+  process.exitCode = code;
+  return code;
+}
+
+/** `run` without node and script in `args` and without touching process.exitCode: returns the exit status. */
+export async function runArgs<S>(command: CommandModule<S>, args: readonly string[], opts: RunOptions = {}): Promise<number> {
   try {
-    code = await main(command as CommandModule<unknown>, argv.slice(2), opts);
+    return await main(command as CommandModule<unknown>, args, opts);
   } catch (e) {
     // One line with the file and the cause (and the fix), a distinct exit status; the stack
     // trace only with CMDC_DEBUG=1 (runtime/store/report.ts).
     const env = opts.env ?? process.env;
     const r = formatReport(`/${command.name}: `, e, debugEnabled(env));
     (opts.err ?? ((s: string) => void process.stderr.write(s)))(r.text);
-    code = r.exitCode;
+    return r.exitCode;
   }
-  process.exitCode = code;
-  return code;
 }
 
 async function main(command: CommandModule<unknown>, argv: readonly string[], opts: RunOptions): Promise<number> {
@@ -221,7 +231,10 @@ async function main(command: CommandModule<unknown>, argv: readonly string[], op
     return 0;
   }
   const tty = opts.stderrIsTTY ?? (opts.err ? false : process.stderr.isTTY === true);
-  const runner = new Runner(command, store, { env, cwd, out, err, tty, agent: p.agent ?? pauseAdapter() });
+  const runner = new Runner(command, store, {
+    env, cwd, out, err, tty, agent: p.agent ?? pauseAdapter(),
+    exec: opts.exec ?? [], stdout: opts.blockStdout ?? 1, stderr: opts.blockStderr ?? 2,
+  });
   const input: RunInput = { args: p.args, sets: p.sets, ...(p.raw !== undefined ? { raw: p.raw } : {}), ...(p.profile ? { profile: p.profile } : {}) };
   try {
     if (p.mode === 'resume') {
@@ -287,6 +300,10 @@ interface RunnerIO {
   /** stderr is a terminal: print the failure summary line. */
   tty: boolean;
   agent: AgentAdapter;
+  /** The blocks' exec handlers and fds 1, 2. */
+  exec: readonly ExecHandler[];
+  stdout: StdioSpec;
+  stderr: StdioSpec;
 }
 
 /**
@@ -364,8 +381,9 @@ class Runner {
             env,
             cwd,
             stdin,
-            stdout: 1,
-            stderr: 2,
+            stdout: io.stdout,
+            stderr: io.stderr,
+            exec: io.exec,
             source: { file: command.source },
           });
           // The shell-split arguments as an indexed array (islands receive it too).
