@@ -1,6 +1,7 @@
 /** The README's example block test (README.md "Testing a block" includes this file verbatim). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
 import { testBlock } from 'cmdc/testing';
 import { command as implement } from '../../generated/implement.js';
 
@@ -23,6 +24,12 @@ test('/implement block 1b lists the plan and records the next phase', async () =
   assert.is(r.state.CURRENT_PHASE, '2');
   assert.is(r.state.OPEN_TASKS, '2');
   assert.equal(r.calls, []); // no external program ran: the loop is all builtins
+});
+
+test('the README shows this file verbatim', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const self = readFileSync(new URL(import.meta.url), 'utf8');
+  assert.ok(readme.includes('```ts\n' + self + '```\n'), 'README.md "Testing a block" must include test/testing/readme-example.test.ts as is');
 });
 
 test.run();
