@@ -163,7 +163,7 @@ export function register(program: Command): void {
     .description('Compile command .md files (or directories of them) into TypeScript modules')
     .argument('[paths...]', '.md files or directories (default: commands/)')
     .option('-o, --out <dir>', 'output directory', 'generated')
-    .option('--strict', 'a block that does not parse is an error instead of a bash island')
+    .option('--strict', 'a block that does not parse is an error instead of a bash island; lint errors (cmdc lint) fail the compile')
     .option('--stats', 'print per file: blocks, native, islands, diagnostics, placeholders bound/unbound, argument uses, ! lines')
     .option('--json', 'print a JSON report on stdout instead of text')
     .option(

@@ -206,6 +206,70 @@ export const internalError = define('internal-error', 'error', (reason: string, 
   hint: where || undefined,
 }));
 
+// --- concurrency lint (compiler/lint/, one rule a file) -------------------------------------
+
+/** A fixed path (not keyed by the instance) that one block writes and another reads. */
+export const sharedStateIdFile = define('shared-state-id-file', 'error', (path: string, how: string) => ({
+  message: `${path} is one file for every running instance (${how}): concurrent instances overwrite each other's value`,
+  hint: 'keep the value in the instance\'s state (append_workflow_state KEY "$VALUE", restored by load_workflow_state), or put ${WORKFLOW_ID} in the file name',
+}));
+
+/** Newest-file-by-mtime selection of state files. */
+export const mtimeDiscovery = define('mtime-discovery', 'error', (how: string) => ({
+  message: `${how} picks a state file by modification time: with two instances running, a block picks the other instance's file`,
+  hint: 'use discover_latest_state_file PREFIX (cmdc answers it with this owner\'s own instance), or pass the workflow id',
+}));
+
+/** A workflow id that is not unique between processes started in the same second. */
+export const secondPrecisionId = define('second-precision-id', 'error', (name: string, why: string) => ({
+  message: `${name} is built from ${why}: two instances started in the same second get the same id`,
+  hint: 'use $(date +%s%N) (nanoseconds; `cmdc lint --fix` rewrites date +%s), or generate_unique_workflow_id',
+}));
+
+/** An EXIT/ERR trap that deletes the instance's own state file. */
+export const trapDeletesState = define('trap-deletes-state', 'error', (signals: string, path: string) => ({
+  message: `the ${signals} trap removes the instance's state file ${path}: the next block cannot restore the instance`,
+  hint: 'each block is its own process, so an EXIT trap runs after every block; leave removal to `cmdc state gc` (TTL) or to the last block, after success',
+}));
+
+/** `rm` of state files by glob: removes other instances' files too. */
+export const foreignStateCleanup = define('foreign-state-cleanup', 'error', (what: string) => ({
+  message: `${what} removes the state files of every instance, including ones still running`,
+  hint: 'remove only this instance\'s file (…/workflow_${WORKFLOW_ID}.sh), or leave cleanup to `cmdc state gc`, which never removes a live instance',
+}));
+
+/** An unquoted expansion in a path given to rm/mv. */
+export const unquotedPathInRmMv = define('unquoted-path-in-rm-mv', 'warning', (command: string, word: string) => ({
+  message: `${word} is not quoted in ${command}: a value with spaces or * ? [ becomes several paths, or matches other files`,
+  hint: `quote it: "${word.replace(/^"|"$/g, '')}"`,
+}));
+
+/** A value written into the state file without the library's quoting. */
+export const stateWriteBypass = define('state-write-bypass', 'error', (what: string) => ({
+  message: `${what} writes into the state file without the state library's quoting: a value with $( ), backticks, quotes or a newline runs as code when the file is sourced`,
+  hint: 'append_workflow_state KEY "$VALUE" quotes every byte',
+}));
+
+// --- state flow (compiler/analysis/state-flow.ts) -------------------------------------------
+
+/** A key read in a block that gets it from no earlier block's persist and does not set it. */
+export const stateVarNotPersisted = define('state-var-not-persisted', 'error', (key: string, why: string) => ({
+  message: `${key} is read here but ${why}: each block is a new process, so it is empty here`,
+  hint: `persist it where it is set (append_workflow_state ${key} "$${key}") and restore the state (load_workflow_state) before reading it`,
+}));
+
+/** A key persisted that no later block or prompt reads. */
+export const stateVarNeverRead = define('state-var-never-read', 'warning', (key: string) => ({
+  message: `${key} is persisted but no later block or prompt reads it`,
+  hint: 'remove the append, or check the name where it is meant to be read',
+}));
+
+/** A state restore whose failure goes unnoticed. */
+export const restoreUnchecked = define('restore-unchecked', 'warning', (what: string) => ({
+  message: `the result of ${what} is not checked: if the restore fails, the block goes on with empty state`,
+  hint: 'add `|| exit 1` (or test it in an if); `set -e` does not help under Claude Code, where a block runs inside eval in an && list',
+}));
+
 // ---------------------------------------------------------------------------------------------
 // Ordering, counting, formatting
 

@@ -31,11 +31,15 @@ import { createContext } from './context.js';
 import { singleQuote } from '../runtime/lang/quote.js';
 import { profileOf, type Profile } from '../runtime/lang/profile.js';
 import { islandBlock, translateBlock } from './translate/index.js';
+import { lintSource } from './lint/index.js';
 
 export interface CompileOptions {
   /** Output directory (absolute or relative to `root`). Default `generated`. */
   outDir?: string;
-  /** A block that does not parse is an error (and nothing is written) instead of an island. */
+  /**
+   * A block that does not parse is an error (and nothing is written) instead of an island, and
+   * the concurrency lint (compiler/lint/) runs: its errors fail the compile too.
+   */
   strict?: boolean;
   /** Project root: paths in headers and diagnostics are relative to it. Default cwd. */
   root?: string;
@@ -315,6 +319,8 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     });
   }
   result.diagnostics.push(...ctx.diagnostics);
+  // --strict also holds the command to the concurrency lint (its errors fail the compile).
+  if (opts.strict) result.diagnostics.push(...lintSource(file, source).diagnostics);
 
   const placeholders: PlaceholderInfo[] = [];
   for (const p of ph.placeholders) {
