@@ -2,7 +2,9 @@
  * Where a bash block reads and sets shell variables: assignments (`X=…`, `declare`, `export`,
  * `readonly`), `read`, `mapfile`, `printf -v`, `for`, `getopts`, arithmetic (`((n++))`, `let`),
  * and every expansion that reads one (`$X`, `${X:-d}`, arithmetic names, `[[ -v X ]]`).
- * Variables a function declares `local` stay inside it. The state-flow analysis and the lint
+ * Variables a function declares `local` stay inside it. `${CLAUDE_PROJECT_DIR}`, `${CLAUDE_SESSION_ID}`
+ * and `${CLAUDE_EFFORT}` (braced, no operator) are not reads: Claude Code replaces that text before
+ * bash runs (notes/claude-code.md §4). The state-flow analysis and the lint
  * rules' value resolution build on these sites; library functions are summarised elsewhere.
  */
 import type * as A from '../ast.js';
@@ -48,6 +50,13 @@ export interface VariableAccess {
 
 const SPECIAL = /^([0-9]+|[@*#?$!_-])$/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names Claude Code substitutes in the command text when written `${NAME}`. */
+const SUBSTITUTED = new Set(['CLAUDE_PROJECT_DIR', 'CLAUDE_SESSION_ID', 'CLAUDE_EFFORT']);
+
+/** `${CLAUDE_PROJECT_DIR}` and the like: text Claude Code replaces, not a variable bash reads. */
+function substitutedText(n: A.ParamExp): boolean {
+  return SUBSTITUTED.has(n.param) && !n.short && !n.excl && !n.length && !n.width && !n.index && !n.slice && !n.repl && !n.names && !n.exp;
+}
 const ARITH_PARENTS = new Set(['BinaryArithm', 'UnaryArithm', 'ParenArithm', 'TernaryArithm', 'ArithmCmd', 'ArithmExp', 'CStyleLoop', 'LetClause']);
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
 
@@ -106,7 +115,7 @@ export function variableAccess(ast: A.File): VariableAccess {
         functions.set(n.name, n);
         return;
       case 'ParamExp': {
-        if (n.names) return; // ${!prefix*}
+        if (n.names || substitutedText(n)) return; // ${!prefix*}, ${CLAUDE_PROJECT_DIR}
         const tolerant = n.exp !== null && [':-', '-', ':=', '=', ':+', '+'].includes(n.exp.op);
         addRead({ name: n.param, pos: n.pos, end: n.end, tolerant, fn, node: n });
         if (n.exp && (n.exp.op === ':=' || n.exp.op === '=')) {

@@ -63,6 +63,11 @@ const ROWS: { name: string; steps: string[]; ids: string[] }[] = [
   { name: 'array set in block 1, read in block 2', steps: [`${INIT}\nFILES=(a b)`, `${LIB}\n${RESTORE}\necho "\${FILES[@]}"`], ids: ['state-var-not-persisted'] },
   { name: 'read set by read in block 1', steps: [`${INIT}\nread -r ANSWER <<< yes`, `echo "$ANSWER"`], ids: ['state-var-not-persisted'] },
   { name: 'CLAUDE_PROJECT_DIR set in block 1, read plainly in block 2', steps: [`CLAUDE_PROJECT_DIR=$(pwd)\nexport CLAUDE_PROJECT_DIR`, `cd "$CLAUDE_PROJECT_DIR"`], ids: ['state-var-not-persisted'] },
+  // ${CLAUDE_PROJECT_DIR} (braced, no operator) is text Claude Code replaces before bash runs: not a read.
+  { name: 'CLAUDE_PROJECT_DIR set in block 1, ${CLAUDE_PROJECT_DIR} in block 2 (substituted text)', steps: [`if [ -z "\${CLAUDE_PROJECT_DIR:-}" ]; then CLAUDE_PROJECT_DIR=$(pwd); fi\nexport CLAUDE_PROJECT_DIR`, `source "\${CLAUDE_PROJECT_DIR}/.claude/lib/x.sh" || exit 1`], ids: [] },
+  { name: 'CLAUDE_SESSION_ID set in block 1, ${CLAUDE_SESSION_ID} in block 2', steps: [`CLAUDE_SESSION_ID=abc`, `echo "session \${CLAUDE_SESSION_ID}"`], ids: [] },
+  { name: 'CLAUDE_EFFORT set in block 1, ${CLAUDE_EFFORT} in block 2', steps: [`CLAUDE_EFFORT=high`, `[ "\${CLAUDE_EFFORT}" = high ] && echo hard`], ids: [] },
+  { name: 'CLAUDE_PROJECT_DIR set in block 1, ${CLAUDE_PROJECT_DIR%/} in block 2 (an operator: a real read)', steps: [`CLAUDE_PROJECT_DIR=$(pwd)`, `cd "\${CLAUDE_PROJECT_DIR%/}"`], ids: ['state-var-not-persisted'] },
   { name: 'persisted, read with no restore in the block', steps: [`${INIT}\nappend_workflow_state P 1`, `echo "$P"`], ids: ['state-var-not-persisted'] },
   { name: 'read in a function called before the restore', steps: [`${INIT}\nappend_workflow_state P 1`, `${LIB}\nf() { echo "$P"; }\nf\n${RESTORE}`], ids: ['state-var-not-persisted'] },
   { name: 'persisted and restored', steps: [`${INIT}\nappend_workflow_state P 1`, `${LIB}\n${RESTORE}\necho "$P"`], ids: [] },
