@@ -1,5 +1,5 @@
 /**
- * `cmdc state list|show|gc`: look at and clean up per-instance workflow state files
+ * `cmdc state list|show|cancel|repair|gc`: look at, stop and clean up per-instance workflow state files
  * (runtime/store/state.ts). Usage errors (a malformed id) exit 2, no such instance 1, and the
  * other failures with runtime/store/report.ts's status (65 a state file that does not parse, 77
  * permission or an unsafe file, 73 name too long, ...), always with one line on stderr and the
@@ -7,16 +7,17 @@
  */
 import type { Command } from 'commander';
 import { isUtf8 } from 'node:buffer';
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
 import pc from 'picocolors';
-import { scanStateFiles } from '../runtime/store/discover.js';
+import { listCandidates, scanStateFiles } from '../runtime/store/discover.js';
 import { gc, parseDuration, ttlFromEnv, type GcReport } from '../runtime/store/gc.js';
 import { resolveOwner } from '../runtime/store/owner.js';
 import { readdirIfExists, stateDir } from '../runtime/store/paths.js';
 import { modeWarning, type ModeWarning } from '../runtime/store/safe-fs.js';
-import { lstatSync } from 'node:fs';
-import { join } from 'node:path';
 import { quote, quoteBytes } from '../runtime/store/format.js';
-import { isTerminalStatus, loadState, type StateMeta } from '../runtime/store/state.js';
+import { cancelState, isTerminalStatus, loadState, repairState, type StateMeta } from '../runtime/store/state.js';
+import { NoInstanceError } from '../runtime/store/errors.js';
 import { debugEnabled, formatReport, reportError } from '../runtime/store/report.js';
 
 interface DirOption {
@@ -118,7 +119,7 @@ function guarded(sub: string, fn: () => void): void {
 export function register(program: Command): void {
   const state = program
     .command('state')
-    .description('List, show and garbage-collect per-instance workflow state files')
+    .description('List, show, cancel, repair and garbage-collect per-instance workflow state files')
     .addHelpText(
       'after',
       '\nState files live in ${CMDC_STATE_DIR:-${CLAUDE_PROJECT_DIR:-$PWD}/.claude/tmp}/workflow_<id>.sh.\n' +
@@ -186,6 +187,51 @@ export function register(program: Command): void {
         for (const [k, v] of Object.entries(s.varBytes)) lines.push(`${k}=${shown(v)}`);
         for (const [k, v] of Object.entries(s.arrayBytes)) lines.push(`${k}=(${v.map(shown).join(' ')})`);
         process.stdout.write(lines.join('\n') + '\n');
+      }),
+    );
+
+  state
+    .command('cancel')
+    .description('Stop a running or paused instance you abandoned: it becomes failed, discovery no longer picks it, gc removes it after the TTL')
+    .argument('[id]', 'workflow id, or path to a workflow_<id>.sh file')
+    .option('--latest', "your newest running or paused instance (of --command, if given)")
+    .option('--command <prefix>', 'with --latest: only instances whose id starts with <prefix>_')
+    .option('--state-dir <dir>', 'state directory (default: $CMDC_STATE_DIR, else $CLAUDE_PROJECT_DIR/.claude/tmp)')
+    .action((id: string | undefined, opts: DirOption & { latest?: boolean; command?: string }, cmd: Command) => {
+      if ((id === undefined) === (opts.latest !== true)) {
+        cmd.error('error: give an instance id, or --latest (not both)', { exitCode: 2, code: 'cmdc.usage' });
+        return;
+      }
+      guarded('cancel', () => {
+        let target = id;
+        if (target === undefined) {
+          const owner = resolveOwner().owner;
+          const dir = stateDir({ dir: opts.stateDir });
+          const mine = listCandidates({ dir, owner, ...(opts.command ? { prefix: opts.command } : {}) });
+          if (mine.length === 0) throw new NoInstanceError(opts.command, owner, dir);
+          target = mine[0]!.id;
+        }
+        const c = cancelState(target, { dir: opts.stateDir });
+        if (c.was === 'done' || c.was === 'failed') {
+          process.stdout.write(`${c.id} is already ${c.was}; nothing to cancel\n`);
+          return;
+        }
+        process.stdout.write(
+          `cancelled ${c.id} (${c.command || '-'}, was ${c.was} at block ${c.block}): discovery no longer picks it; cmdc state gc removes it after the TTL\n`,
+        );
+      });
+    });
+
+  state
+    .command('repair')
+    .description('Cut a torn last record (left by a writer killed mid-write) so the state file loads whole again')
+    .argument('<id>', 'workflow id, or path to a workflow_<id>.sh file')
+    .option('--state-dir <dir>', 'state directory (default: $CMDC_STATE_DIR, else $CLAUDE_PROJECT_DIR/.claude/tmp)')
+    .action((id: string, opts: DirOption) =>
+      guarded('repair', () => {
+        const what = repairState(id, { dir: opts.stateDir });
+        const text = what === 'truncated' ? 'cut its torn last record' : what === 'newline' ? 'ended its last line' : 'nothing to repair';
+        process.stdout.write(`${id}: ${text}\n`);
       }),
     );
 

@@ -888,6 +888,7 @@ discover_latest_state_file() {
       _cmdc_read_meta "$f"
       echo "  --workflow-id $id   ($_crm_status)"
     done
+    echo "stop the ones you abandoned with: cmdc state cancel <id>   (cmdc state cancel --latest stops the newest)"
   } >&2
   return 1
 }

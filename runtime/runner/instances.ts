@@ -40,6 +40,7 @@ import { resolveOwner } from '../store/owner.js';
 import { listCandidates, scanStateFiles } from '../store/discover.js';
 import { STATE_FORMAT, WorkflowState, createState, foldRecords, readStateMeta, type StateMeta } from '../store/state.js';
 import { StateNotFoundError, StateParseError } from '../store/errors.js';
+import { holdInstance } from '../store/holders.js';
 import { parseStateText } from '../store/format.js';
 import { singleQuote } from '../lang/quote.js';
 import type { Profile } from '../lang/profile.js';
@@ -89,6 +90,13 @@ type RunRecord = Pick<Instance, (typeof RECORD_FIELDS)[number]>;
 export class InstanceLookupError extends Error {
   /** The exit status of the run that stops on it. */
   readonly exitCode: number = 1;
+  constructor(
+    message: string,
+    /** Several instances matched: the caller must name one (run.ts prints the exact commands). */
+    readonly candidates: readonly Instance[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /** The instance's state file does not parse: nothing of it may run, so no block runs on it. */
@@ -110,6 +118,13 @@ export interface Store {
   discover(command: string, statuses: Status[]): Instance;
   list(command: string): Instance[];
   update(inst: Instance, patch: Partial<Pick<Instance, 'status' | 'step' | 'cwd' | 'arguments' | 'sets' | 'session' | 'profile' | 'project' | 'pres'>>): void;
+  /** Marks the instance as held by this process (runtime/store/holders.ts); returns the release. */
+  hold(inst: Instance): () => void;
+  /**
+   * Why the instance's state file does not load whole (it does not parse, or ends in a cut-off
+   * record), or null when it does: `--resume` refuses such an instance.
+   */
+  loadProblem(inst: Instance): string | null;
   /**
    * Throws StateRefusedError unless the instance's state file parses strictly (a torn last
    * record is fine: the blocks' loaders leave it out). Run before every block of an existing
@@ -131,8 +146,12 @@ const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** A new id from the state runtime (runtime/store/ids.ts); the prefix is the command name. */
 function newId(command: string): string {
-  const prefix = command.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^[^A-Za-z]+/, '') || 'cmd';
-  return newWorkflowId(prefix.slice(0, 40));
+  return newWorkflowId(idPrefixFor(command));
+}
+
+/** The workflow-id prefix of the runner's own instances of `command`. */
+function idPrefixFor(command: string): string {
+  return (command.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^[^A-Za-z]+/, '') || 'cmd').slice(0, 40);
 }
 
 /** The bytes of an instance's run record (in .cmdc/runs, else where older versions kept it), or undefined. */
@@ -180,6 +199,21 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
     const m = readStateMeta(stateFilePath(dir, id));
     return m ? compose(id, rec, m.meta, m.mtimeMs) : null;
   };
+  /**
+   * Repair on read: a cmdc state file of `command` without its run record (a kill between the
+   * block creating the state file and the runner recording it) gets a record now, so that
+   * --resume / --block find what `state list` shows. Its arguments were lost with the record.
+   */
+  const repair = (id: string, command: string): Instance | null => {
+    const m = readStateMeta(stateFilePath(dir, id));
+    if (!m || m.meta.format === '') return null;
+    const named = m.meta.command.replace(/^\//, '');
+    const prefix = tryParseWorkflowId(id)?.prefix;
+    if (named !== command && !(prefix === idPrefixFor(command) && (named === '' || named === prefix))) return null;
+    const inst = compose(id, { command, args: [], arguments: '', cwd: o.cwd }, m.meta, m.mtimeMs);
+    writeRecord(inst);
+    return inst;
+  };
   const fresh = (id: string, command: string, args: string[]): Instance => {
     const now = new Date().toISOString();
     return { id, file: stateFilePath(dir, id), command, owner, status: 'running', step: 0, args, cwd: o.cwd, created: now, updated: now };
@@ -201,9 +235,11 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
     dir,
     create(command, args) {
       const id = newId(command);
-      createState(id, { dir, command, owner });
       const inst: Instance = { ...fresh(id, command, args), outputs: 'export' };
+      // The run record first: killed in between, a record without a state file is no instance
+      // at all (gc sweeps it), never an instance that --resume cannot find.
       writeRecord(inst);
+      createState(id, { dir, command, owner });
       return inst;
     },
     adopt(command, vars, args, since) {
@@ -235,7 +271,7 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
     },
     get(command, id) {
       if (!ID_RE.test(id)) throw new InstanceLookupError(`malformed workflow id '${id}'`);
-      const inst = load(id);
+      const inst = load(id) ?? repair(id, command);
       if (!inst) throw new InstanceLookupError(`no instance ${id} in ${dir}`);
       if (inst.command !== command) throw new InstanceLookupError(`instance ${id} belongs to /${inst.command}, not /${command}`);
       return inst;
@@ -246,6 +282,10 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
         const rec = readRecord(c.id);
         const m = rec?.command === command ? readStateMeta(c.path) : undefined;
         if (rec && m) mine.push(compose(c.id, rec, m.meta, m.mtimeMs));
+        else if (!rec) {
+          const repaired = repair(c.id, command);
+          if (repaired) mine.push(repaired);
+        }
       }
       const { or, slash } = statusList(statuses);
       if (mine.length === 1) return mine[0]!;
@@ -255,8 +295,9 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
         );
       }
       throw new InstanceLookupError(
-        `${mine.length} ${slash} instances of /${command} for owner ${owner}; pass --workflow-id <id>:\n` +
-          mine.map((i) => `  ${i.id}  ${i.status}  step ${i.step}  updated ${i.updated}`).join('\n'),
+        `${mine.length} ${slash} instances of /${command} belong to owner ${owner} (newest first); name one with --workflow-id, ` +
+          `and stop the ones you abandoned (npx cmdc state cancel --latest stops the newest):`,
+        mine.sort((x, y) => (x.updated < y.updated ? 1 : x.updated > y.updated ? -1 : 0)),
       );
     },
     list(command) {
@@ -275,6 +316,24 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
       if (recordChanged) writeRecord(inst);
       if ('status' in patch || 'step' in patch) writeHeader(inst);
     },
+    hold(inst) {
+      return holdInstance(dir, inst.id);
+    },
+    loadProblem(inst) {
+      const data = readSafe(inst.file);
+      if (data === undefined) return `its state file is gone (${inst.file})`;
+      try {
+        const parsed = parseStateText(data, inst.file);
+        if (parsed.torn) {
+          const line = data.subarray(0, parsed.cleanLength).toString('latin1').split('\n').length;
+          return `its state file ends in a cut-off record at ${inst.file}:${line} (a writer was killed mid-write), so it does not load whole`;
+        }
+      } catch (e) {
+        if (e instanceof StateParseError) return `its state file does not parse: ${e.message}`;
+        throw e;
+      }
+      return null;
+    },
     verify(inst) {
       const data = readSafe(inst.file);
       if (data === undefined) throw new InstanceLookupError(`the state file of ${inst.id} is gone (${inst.file})`);
@@ -292,12 +351,8 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
     values(inst) {
       // The state-file parser in its lenient mode: a hand-edited line it refuses is left out
       // of the prompt, every other record means what it means when a block loads the file.
-      let data: Buffer;
-      try {
-        data = readFileSync(inst.file);
-      } catch {
-        return {};
-      }
+      const data = readSafe(inst.file);
+      if (data === undefined) return {};
       const { vars, arrays } = foldRecords(parseStateText(data, inst.file, { mode: 'lenient' }).records);
       const out: Record<string, string> = { ...vars };
       for (const [k, v] of Object.entries(arrays)) out[k] = v.join(' ');

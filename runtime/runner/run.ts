@@ -45,6 +45,7 @@ import {
 import { errorLogDir } from '../store/error-log.js';
 import { logErrorAsProject, logMark } from '../store/project-log.js';
 import { debugEnabled, formatReport } from '../store/report.js';
+import { maybeGc } from '../store/gc.js';
 import { singleQuote } from '../lang/quote.js';
 import { selectBlock } from './select-block.js';
 import { createStore, type Instance, type Store, InstanceLookupError } from './instances.js';
@@ -205,6 +206,26 @@ export async function runArgs<S>(command: CommandModule<S>, args: readonly strin
   }
 }
 
+/**
+ * The opportunistic TTL cleanup the seed promised (runtime/store/gc.ts maybeGc): after a run,
+ * block or resume, at most once an hour per state directory, bounded (200 old state files
+ * judged per pass), never a held or otherwise live instance; what it removed is reported in one
+ * line on stderr. CMDC_GC=0 turns it off.
+ */
+function afterRun(dir: string, env: NodeJS.ProcessEnv, cwd: string, err: (s: string) => void): void {
+  if (env.CMDC_GC === '0' || env.CMDC_GC === 'off') return;
+  const report = maybeGc({ dir, env, cwd, maxExamined: 200 });
+  if (!report || report.removed.length === 0) return;
+  const why = new Map<string, number>();
+  for (const r of report.removed) why.set(r.reason, (why.get(r.reason) ?? 0) + 1);
+  const reasons = [...why].map(([k, n]) => `${n} ${k}`).join(', ');
+  const days = Math.round((report.ttlMs / 86_400_000) * 10) / 10;
+  err(
+    `cmdc: removed ${report.removed.length} instance${report.removed.length === 1 ? '' : 's'} untouched for over ${days}d (${reasons}) from ${report.dir}` +
+      ` (CMDC_STATE_TTL sets the age, CMDC_GC=0 turns this off; cmdc state gc --dry-run lists what it would remove)\n`,
+  );
+}
+
 async function main(command: CommandModule<unknown>, argv: readonly string[], opts: RunOptions): Promise<number> {
   const out = opts.out ?? ((s: string) => void process.stdout.write(s));
   const err = opts.err ?? ((s: string) => void process.stderr.write(s));
@@ -235,6 +256,11 @@ async function main(command: CommandModule<unknown>, argv: readonly string[], op
     env, cwd, out, err, tty, agent: p.agent ?? pauseAdapter(),
     exec: opts.exec ?? [], stdout: opts.blockStdout ?? 1, stderr: opts.blockStderr ?? 2,
   });
+  /** A run, block or resume ended: the opportunistic gc, then its status. */
+  const ran = (code: number): number => {
+    afterRun(store.dir, env, cwd, err);
+    return code;
+  };
   const input: RunInput = { args: p.args, sets: p.sets, ...(p.raw !== undefined ? { raw: p.raw } : {}), ...(p.profile ? { profile: p.profile } : {}) };
   try {
     if (p.mode === 'resume') {
@@ -243,7 +269,12 @@ async function main(command: CommandModule<unknown>, argv: readonly string[], op
         err(`${name}: instance ${inst.id} is ${inst.status}; only a paused instance can be resumed\n`);
         return 1;
       }
-      return await runner.runFrom(inst, inst.step, command.steps.length, input);
+      const refusal = resumeRefusal(command, store, inst, entryCommand(command, cwd));
+      if (refusal) {
+        err(`${name}: ${refusal}\n`);
+        return 65;
+      }
+      return ran(await runner.runFrom(inst, inst.step, command.steps.length, input));
     }
     if (p.mode === 'block') {
       const choice = selectBlock(command, p.block!);
@@ -253,18 +284,59 @@ async function main(command: CommandModule<unknown>, argv: readonly string[], op
       }
       const idx = choice.index;
       const first = command.steps.findIndex((s) => s.kind === 'bash');
-      if (idx === first && !p.workflowId) return await runner.runFrom(null, idx, idx + 1, input);
+      if (idx === first && !p.workflowId) return ran(await runner.runFrom(null, idx, idx + 1, input));
       const inst = p.workflowId ? store.get(command.name, p.workflowId) : store.discover(command.name, ['running', 'paused']);
-      return await runner.runFrom(inst, idx, idx + 1, input);
+      return ran(await runner.runFrom(inst, idx, idx + 1, input));
     }
-    return await runner.runFrom(null, 0, command.steps.length, input);
+    return ran(await runner.runFrom(null, 0, command.steps.length, input));
   } catch (e) {
     if (e instanceof InstanceLookupError) {
+      afterRun(store.dir, env, cwd, err);
       err(`${name}: ${e.message}\n`);
+      if (e.candidates.length) {
+        // the exact commands: continue one, or stop the ones abandoned
+        const again = p.mode === 'block' ? `--block ${shellQuote(p.block!)}` : '--resume';
+        const entry = entryCommand(command, cwd);
+        for (const c of e.candidates) {
+          err(`  ${c.id}  ${c.status}  step ${c.step}/${command.steps.length}  updated ${c.updated}\n`);
+          err(`      continue it:  ${entry} ${again} --workflow-id ${c.id}\n`);
+          err(`      or stop it:   npx cmdc state cancel ${c.id}\n`);
+        }
+      }
       return e.exitCode;
     }
     throw e;
   }
+}
+
+/**
+ * Why `--resume` must not continue `inst`, or null when it may. Resuming never starts a second
+ * instance and never runs on a state file that does not load whole:
+ *   - when the instance's first bash block has not completed (its header says block 0) and that
+ *     block created the instance (its init_workflow_state), running it again would create
+ *     another instance and leave this one orphaned;
+ *   - when the state file ends in a cut-off record (a writer killed mid-write), or does not
+ *     parse, the blocks would run with less than was saved.
+ */
+function resumeRefusal(command: CommandModule<unknown>, store: Store, inst: Instance, entry: string): string | null {
+  const first = command.steps.findIndex((s) => s.kind === 'bash');
+  if (first >= 0 && inst.step <= first && inst.outputs !== 'export') {
+    return (
+      `refusing to resume ${inst.id}: its first block never completed (the state file says block ${inst.step}), and that block creates the instance, ` +
+      `so running it again would start a second one and orphan this one.\n` +
+      `  start afresh:          ${entry} <arguments>\n` +
+      `  and stop this one:     npx cmdc state cancel ${inst.id}`
+    );
+  }
+  const problem = store.loadProblem(inst);
+  if (problem) {
+    return (
+      `refusing to resume ${inst.id}: ${problem}\n` +
+      `  to resume with what was saved before it: npx cmdc state repair ${inst.id}, then ${entry} --resume ${inst.id}\n` +
+      `  or stop it:  npx cmdc state cancel ${inst.id}`
+    );
+  }
+  return null;
 }
 
 /** What the command line gives a run: argument words (or a raw string) and `--set` values. */
@@ -363,11 +435,18 @@ class Runner {
       }
       return i;
     };
+    // While this process runs steps of an instance it holds it: gc never removes a held instance.
+    let release: (() => void) | undefined;
+    const hold = (i: Instance | null) => {
+      if (i && !release) release = store.hold(i);
+    };
     if (inst) store.update(remember(inst), { status: 'running' });
+    hold(inst);
     const stdin = openSync('/dev/null', 'r');
     try {
       for (let i = from; i < to; i++) {
         const step = command.steps[i]!;
+        hold(inst);
         if (step.kind === 'bash') {
           if (inst) store.verify(inst);
           const env = this.blockEnv(a, cwd);
@@ -443,6 +522,7 @@ class Runner {
       return 0;
     } finally {
       closeSync(stdin);
+      release?.();
     }
   }
 

@@ -338,6 +338,7 @@ export const discover_latest_state_file: Builtin = (sh, args) => {
   }
   let text = `ERROR: ${found.length} running/paused ${what}workflows belong to owner ${owner}; pass --workflow-id <id> to choose one (newest first):\n`;
   for (const c of found) text += `  --workflow-id ${c.id}   (${c.status})\n`;
+  text += 'stop the ones you abandoned with: cmdc state cancel <id>   (cmdc state cancel --latest stops the newest)\n';
   sh.err(text);
   return 1;
 };

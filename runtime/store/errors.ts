@@ -108,7 +108,8 @@ export class AmbiguousInstanceError extends StateRuntimeError {
         `pass --workflow-id <id> to choose one (newest first):\n` +
         candidates
           .map((c) => `  --workflow-id ${c.id}   (${c.status}, modified ${new Date(c.mtimeMs).toISOString()})`)
-          .join('\n'),
+          .join('\n') +
+        `\nstop the ones you abandoned with: cmdc state cancel <id>   (cmdc state cancel --latest stops the newest)`,
     );
   }
 }

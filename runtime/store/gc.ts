@@ -5,33 +5,41 @@
  * change writes it). With TTL `ttl` (default 7 days; option `ttlMs`, env CMDC_STATE_TTL such
  * as `7d`, `12h`, `90m`), gc removes an instance when its age is over the TTL and:
  *   - its status is done or failed; or
- *   - it is running/paused and its owner is not provably alive (runtime/store/owner.ts): a `proc:`
- *     owner whose process is gone, or a session/CMDC_OWNER owner that is not the caller's
- *     (unknowable: an instance nobody wrote to for a whole TTL is abandoned); or
+ *   - it is running/paused and no live process holds it (runtime/store/holders.ts: the runner
+ *     running one of its steps), and its owner is not provably alive (runtime/store/owner.ts): a
+ *     `proc:` owner whose process is gone, or a session/CMDC_OWNER owner that is not the caller's
+ *     (unknowable: an instance nobody wrote to for a whole TTL is abandoned) — or it is the
+ *     caller's own (the caller is alive, but an instance of its own that nobody runs and nobody
+ *     wrote to for a whole TTL is one it abandoned; `--ttl 0` from that session clears them); or
  *   - it is a legacy (seed) file without a cmdc header.
- * A running/paused instance whose owner is provably alive is never removed, however old.
+ * A running/paused instance a live process holds is never removed, however old; nor one of
+ * another owner that is provably alive (another terminal's shell).
  * Removal happens under the instance lock and only if the file was not written since gc looked.
  * With an instance go its owner-index entry, checkpoints, the command runner's run record
- * (`.cmdc/runs/<id>.json`, runtime/runner/instances.ts) and lock file. gc also sweeps index entries,
- * checkpoint directories and run records whose state file is gone, and temp files over an
- * hour old.
+ * (`.cmdc/runs/<id>.json`, runtime/runner/instances.ts), lock and holder files. gc also sweeps
+ * what killed processes leave: index entries, checkpoint directories and run records (over a
+ * minute old) whose state file is gone; temp files of atomic writes (`.<name>.<pid>.<hex>.tmp`)
+ * whose writer is dead or that are over an hour old; lock and holder files whose process is dead.
  *
- * maybeGc: the cheap call commands make at start. One stat of `.cmdc/gc-stamp`; if the last
- * run is less than `intervalMs` (1 hour) ago it does nothing; otherwise it touches the stamp
- * first (so concurrent starters skip) and runs gc, never throwing.
+ * maybeGc: the cheap call the command runner makes when a run ends (runtime/runner/run.ts). One
+ * stat of `.cmdc/gc-stamp`; if the last run is less than `intervalMs` (1 hour) ago it does
+ * nothing; otherwise it touches the stamp first (so concurrent runs skip) and runs gc with a
+ * bounded cost (at most `maxExamined` old state files judged per pass), never throwing.
  */
 import { readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { writeSafe } from './safe-fs.js';
 import { join } from 'node:path';
 import { removeCheckpoints } from './checkpoint.js';
 import { tryParseWorkflowId } from './ids.js';
-import { withLock } from './lock.js';
-import { ownerLiveness } from './owner.js';
+import { lockIsStale, removeStaleLock, withLock } from './lock.js';
+import { ownerLiveness, processAlive, resolveOwner } from './owner.js';
+import { instanceHolder } from './holders.js';
 import { listAllIndexEntries, removeIndexEntry } from './owner-index.js';
 import {
   checkpointDir,
   cmdcDir,
   gcStampPath,
+  holderPath,
   idFromStateFileName,
   lockPath,
   readdirIfExists,
@@ -49,7 +57,11 @@ import { makeCmdcDir, markCmdcDir } from './ignore.js';
 export const DEFAULT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const DEFAULT_GC_INTERVAL_MS = 60 * 60 * 1000;
 const TEMP_MAX_AGE_MS = 60 * 60 * 1000;
+/** A run record is written just before its state file (instances.ts): younger ones may be mid-creation. */
+const RECORD_MIN_AGE_MS = 60 * 1000;
 const RUN_RECORD_RE = /^workflow_(.+)\.run\.json$/;
+/** `.<name>.<pid>.<hex>.tmp` (lock.ts tempPathFor, and the bash library's temp names). */
+const TEMP_RE = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/;
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -71,6 +83,10 @@ export interface GcOptions extends StateDirOptions {
   now?: number;
   /** Report what would be removed, remove nothing. */
   dryRun?: boolean;
+  /** Judge at most this many state files older than the TTL (the rest wait for the next pass). */
+  maxExamined?: number;
+  /** Never remove these ids (the runner's own instance). */
+  keep?: readonly string[];
 }
 
 export type GcReason = 'done' | 'failed' | 'abandoned' | 'legacy';
@@ -98,6 +114,10 @@ export interface GcReport {
   /** Run records (`.cmdc/runs/<id>.json`, or the older `workflow_<id>.run.json`) removed with their instance or found orphaned. */
   runRecordsRemoved: number;
   tempFilesRemoved: number;
+  /** Lock and holder files of dead processes. */
+  locksRemoved: number;
+  /** maxExamined was reached: old state files are left for the next pass. */
+  truncated: boolean;
 }
 
 function tryUnlink(path: string): boolean {
@@ -124,17 +144,22 @@ export function gc(opts: GcOptions = {}): GcReport {
   const ttlMs = opts.ttlMs ?? ttlFromEnv(env);
   const now = opts.now ?? Date.now();
   const dryRun = opts.dryRun ?? false;
-  const report: GcReport = { dir, ttlMs, dryRun, removed: [], kept: 0, skipped: [], indexEntriesRemoved: 0, checkpointDirsRemoved: 0, runRecordsRemoved: 0, tempFilesRemoved: 0 };
+  const report: GcReport = {
+    dir, ttlMs, dryRun, removed: [], kept: 0, skipped: [],
+    indexEntriesRemoved: 0, checkpointDirsRemoved: 0, runRecordsRemoved: 0, tempFilesRemoved: 0, locksRemoved: 0, truncated: false,
+  };
   const names = readdirIfExists(dir);
   if (names === undefined) return report;
   if (!dryRun && names.includes('.cmdc')) markCmdcDir(dir); // a .cmdc made before cmdc marked its directories
+  const me = resolveOwner(env).owner;
+  const keep = new Set(opts.keep ?? []);
+  let examined = 0;
 
   const runRecords: string[] = [];
   for (const name of names) {
     const path = join(dir, name);
     if (name.startsWith('.workflow_') && name.endsWith('.tmp')) {
-      const t = mtimeOf(path);
-      if (t !== undefined && now - t > TEMP_MAX_AGE_MS && (dryRun || tryUnlink(path))) report.tempFilesRemoved++;
+      if (staleTemp(path, name, now) && (dryRun || tryUnlink(path))) report.tempFilesRemoved++;
       continue;
     }
     const runOf = RUN_RECORD_RE.exec(name);
@@ -147,10 +172,16 @@ export function gc(opts: GcOptions = {}): GcReport {
     const mtime = mtimeOf(path);
     if (mtime === undefined) continue;
     const ageMs = now - mtime;
-    if (ageMs <= ttlMs) {
+    if (ageMs <= ttlMs || keep.has(id)) {
       report.kept++;
       continue;
     }
+    if (opts.maxExamined !== undefined && examined >= opts.maxExamined) {
+      report.truncated = true;
+      report.kept++;
+      continue;
+    }
+    examined++;
     let meta;
     try {
       meta = readStateMeta(path)?.meta;
@@ -162,8 +193,11 @@ export function gc(opts: GcOptions = {}): GcReport {
     let reason: GcReason;
     if (meta.format === '') reason = 'legacy';
     else if (isTerminalStatus(meta.status)) reason = meta.status as 'done' | 'failed';
-    else if (ownerLiveness(meta.owner, env) === 'alive') {
-      report.kept++;
+    else if (instanceHolder(dir, id) !== undefined) {
+      report.kept++; // a live process is running it
+      continue;
+    } else if (meta.owner !== me && ownerLiveness(meta.owner, env) === 'alive') {
+      report.kept++; // another owner that is still there
       continue;
     } else reason = 'abandoned';
     const removal: GcRemoval = { id, path, reason, status: meta.format === '' ? '' : meta.status, owner: meta.owner, ageMs };
@@ -183,23 +217,56 @@ export function gc(opts: GcOptions = {}): GcReport {
       if (meta.owner !== '' && removeIndexEntry(dir, meta.owner, id)) report.indexEntriesRemoved++;
       if (removeCheckpoints(dir, id)) report.checkpointDirsRemoved++;
       tryUnlink(lockPath(dir, id));
+      tryUnlink(holderPath(dir, id));
     }
     report.removed.push(removal);
   }
 
   for (const name of readdirIfExists(runRecordsDir(dir)) ?? []) {
     if (name.endsWith('.json')) runRecords.push(name.slice(0, -'.json'.length));
+    else if (name.startsWith('.') && name.endsWith('.tmp') && staleTemp(join(runRecordsDir(dir), name), name, now)) {
+      if (dryRun || tryUnlink(join(runRecordsDir(dir), name))) report.tempFilesRemoved++;
+    }
   }
-  sweep(dir, report, runRecords);
+  sweep(dir, report, runRecords, now);
   return report;
 }
 
+/** A temp file of an atomic write whose writer is dead (pid in its name), or over an hour old. */
+function staleTemp(path: string, name: string, now: number): boolean {
+  const t = mtimeOf(path);
+  if (t === undefined) return false;
+  if (now - t > TEMP_MAX_AGE_MS) return true;
+  const m = TEMP_RE.exec(name);
+  return m !== null && Number(m[1]) !== process.pid && !processAlive(Number(m[1]));
+}
+
+/** Lock files whose holder is dead, leftovers of lock breaking, holder files of dead processes. */
+function sweepLocks(dir: string, report: GcReport, now: number): void {
+  const locks = join(cmdcDir(dir), 'locks');
+  for (const name of readdirIfExists(locks) ?? []) {
+    const path = join(locks, name);
+    if (/\.lock\.stale\.[0-9a-f]+$/.test(name)) {
+      const t = mtimeOf(path);
+      if (t !== undefined && now - t > RECORD_MIN_AGE_MS && (report.dryRun || tryUnlink(path))) report.locksRemoved++;
+    } else if (name.endsWith('.lock') && (report.dryRun ? lockIsStale(path) : removeStaleLock(path))) {
+      report.locksRemoved++;
+    }
+  }
+  const holders = join(cmdcDir(dir), 'holders');
+  for (const id of readdirIfExists(holders) ?? []) {
+    if (instanceHolder(dir, id) === undefined && (report.dryRun || tryUnlink(holderPath(dir, id)))) report.locksRemoved++;
+  }
+}
+
 /** Index entries, checkpoint directories and run records whose state file no longer exists. */
-function sweep(dir: string, report: GcReport, runRecords: readonly string[]): void {
+function sweep(dir: string, report: GcReport, runRecords: readonly string[], now: number): void {
   const gone = (id: string) => mtimeOf(stateFilePath(dir, id)) === undefined;
   const removedIds = new Set(report.removed.map((r) => r.id));
+  sweepLocks(dir, report, now);
   for (const id of runRecords) {
-    const doomed = report.dryRun ? removedIds.has(id) || gone(id) : gone(id);
+    const age = now - (mtimeOf(runRecordPath(dir, id)) ?? mtimeOf(legacyRunRecordPath(dir, id)) ?? now);
+    const doomed = removedIds.has(id) || (gone(id) && age > RECORD_MIN_AGE_MS);
     if (doomed && (report.dryRun || tryUnlink(runRecordPath(dir, id)) || tryUnlink(legacyRunRecordPath(dir, id)))) report.runRecordsRemoved++;
   }
   for (const e of listAllIndexEntries(dir)) {
@@ -215,7 +282,14 @@ function sweep(dir: string, report: GcReport, runRecords: readonly string[]): vo
   for (const id of ids) {
     if (!tryParseWorkflowId(id)) continue;
     const doomed = report.dryRun ? removedIds.has(id) || gone(id) : gone(id);
-    if (!doomed) continue;
+    if (!doomed) {
+      // temp files of checkpoint writes killed mid-way
+      for (const name of readdirIfExists(checkpointDir(dir, id)) ?? []) {
+        const p = join(checkpointDir(dir, id), name);
+        if (name.endsWith('.tmp') && staleTemp(p, name, now) && (report.dryRun || tryUnlink(p))) report.tempFilesRemoved++;
+      }
+      continue;
+    }
     if (!report.dryRun) rmSync(checkpointDir(dir, id), { recursive: true, force: true });
     report.checkpointDirsRemoved++;
   }

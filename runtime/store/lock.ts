@@ -117,6 +117,20 @@ function breakStaleLock(path: string, text: string): boolean {
   return true;
 }
 
+/** Whether the lock file at `path` belongs to a dead holder (gc's dry run). */
+export function lockIsStale(path: string, emptyStaleMs = 2_000): boolean {
+  const text = readOrEmpty(path);
+  return text !== undefined && isStale(path, text, emptyStaleMs);
+}
+
+/** Removes the lock file at `path` if its holder is dead (gc); true if it was removed. */
+export function removeStaleLock(path: string, emptyStaleMs = 2_000): boolean {
+  const text = readOrEmpty(path);
+  if (text === undefined || !isStale(path, text, emptyStaleMs)) return false;
+  breakStaleLock(path, text);
+  return readOrEmpty(path) === undefined;
+}
+
 /** Takes the lock at `path` (creating its directory), waiting while a live holder has it. */
 export function acquireLock(path: string, opts: LockOptions = {}): Lock {
   const timeoutMs = opts.timeoutMs ?? 30_000;

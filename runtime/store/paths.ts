@@ -7,6 +7,7 @@
  *     .cmdc/owners/<owner hash>/<id>       one empty entry per running/paused instance (discover.ts)
  *     .cmdc/locks/<id>.lock                the instance's append/rewrite lock (lock.ts)
  *     .cmdc/checkpoints/<id>/<name>.json   JSON checkpoints (checkpoint.ts)
+ *     .cmdc/holders/<id>                   the process running a block of the instance now (holders.ts)
  *     .cmdc/gc-stamp                       last opportunistic gc (gc.ts)
  *     .cmdc/runs/<id>.json                 the command runner's run record (runtime/runner/instances.ts)
  *     .cmdc/.gitignore                     `*`: git never shows any of it (ignore.ts)
@@ -119,6 +120,10 @@ export function lockPath(dir: string, id: string): string {
 
 export function checkpointDir(dir: string, id: string): string {
   return join(dir, '.cmdc', 'checkpoints', id);
+}
+
+export function holderPath(dir: string, id: string): string {
+  return join(dir, '.cmdc', 'holders', id);
 }
 
 export function gcStampPath(dir: string): string {

@@ -499,6 +499,30 @@ export function openState(idOrPath: string, opts: StateDirOptions & { lock?: Loc
   return new WorkflowState(ref, opts.lock);
 }
 
+export interface Cancelled {
+  id: string;
+  path: string;
+  command: string;
+  /** The status before; a done or failed instance is left as it was. */
+  was: WorkflowStatus;
+  block: number;
+}
+
+/**
+ * Cancels a running or paused instance (`cmdc state cancel`): its status becomes failed —
+ * final, so discovery never picks it again and gc removes it after the TTL — and the header
+ * records `cancelled` (when). An instance already done or failed is left alone.
+ */
+export function cancelState(idOrPath: string, opts: StateDirOptions & { lock?: LockOptions; now?: Date } = {}): Cancelled {
+  const ws = openState(idOrPath, opts);
+  const meta = ws.meta();
+  const out: Cancelled = { id: ws.id, path: ws.path, command: meta.command, was: meta.status, block: meta.block };
+  if (isTerminalStatus(meta.status)) return out;
+  ws.setMeta({ cancelled: (opts.now ?? new Date()).toISOString() });
+  ws.setStatus('failed');
+  return out;
+}
+
 /** Whether the instance's state file exists. */
 export function stateExists(idOrPath: string, opts: StateDirOptions = {}): boolean {
   try {
