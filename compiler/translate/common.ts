@@ -5,6 +5,7 @@
  * formatting helpers. Generated code refers to the shell as `sh`.
  */
 import type * as A from '../ast.js';
+import { escapeText } from '../escape.js';
 
 export type Code = { expr: string } | { stmt: string };
 
@@ -15,9 +16,9 @@ export class NeedIsland extends Error {
   }
 }
 
-/** A JS string literal. */
+/** A JS string literal (compiler/escape.ts: the one escaping function of generated code). */
 export function q(s: string): string {
-  return JSON.stringify(s);
+  return escapeText(s, 'string');
 }
 
 export function indent(text: string, by = '  '): string {

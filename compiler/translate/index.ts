@@ -6,6 +6,7 @@
  *   translateBlock(ast, ctx)          → { body, imports, stats }   (body uses `sh`)
  *   islandBlock(text, line, ctx, why) → same shape, the whole block as one island
  */
+import { escapeText } from '../escape.js';
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
 import { NeedIsland, asStmt, at, bodyFn, q, type Code } from './common.js';
@@ -38,7 +39,8 @@ function takeComments(ctx: Context, before: A.Pos | null): Code[] {
   while (q.length && (before === null || q[0]!.pos.line < before.line || (q[0]!.pos.line === before.line && q[0]!.pos.col < before.col))) {
     const c = q.shift()!;
     if (c.pos.line === 1 && c.text.startsWith('!')) continue; // shebang
-    out.push({ stmt: `//${c.text.replace(/\r/g, '')}` });
+    // a bash comment stays a comment (U+2028/U+2029 would end a JS one): compiler/escape.ts
+    out.push({ stmt: `//${escapeText(c.text.replace(/\r/g, ''), 'line-comment')}` });
   }
   return out;
 }

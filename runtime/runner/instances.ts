@@ -295,8 +295,8 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
         );
       }
       throw new InstanceLookupError(
-        `${mine.length} ${slash} instances of /${command} belong to owner ${owner} (newest first); name one with --workflow-id, ` +
-          `and stop the ones you abandoned (npx cmdc state cancel --latest stops the newest):`,
+        `${mine.length} ${slash} instances of /${command} for owner ${owner}; pass --workflow-id <id> to continue one, ` +
+          `and stop the ones you abandoned (newest first; npx cmdc state cancel --latest stops the newest):`,
         mine.sort((x, y) => (x.updated < y.updated ? 1 : x.updated > y.updated ? -1 : 0)),
       );
     },

@@ -14,6 +14,7 @@ import { processStartTime } from '../../runtime/store/owner.js';
 import { checkpointDir, gcStampPath, legacyRunRecordPath, lockPath, runRecordPath, runRecordsDir } from '../../runtime/store/paths.js';
 import { createState, type WorkflowState } from '../../runtime/store/state.js';
 import { InvalidDurationError } from '../../runtime/store/errors.js';
+import { holdInstance } from '../../runtime/store/holders.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const DAY = 86_400_000;
@@ -57,6 +58,10 @@ test('the command runner\'s run record goes with its instance; an orphan one is 
   // where run records were kept before .cmdc/runs: swept the same way
   const legacyOrphan = legacyRunRecordPath(dir, 'ran_1765352600123456790');
   writeFileSync(legacyOrphan, '{"command":"ran","args":[],"cwd":"/"}\n');
+  for (const p of [orphan, legacyOrphan]) utimesSync(p, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+  // a record younger than a minute may be an instance being created (record first, then state file)
+  const creating = runRecordPath(dir, 'ran_1765352600123456791');
+  writeFileSync(creating, '{"command":"ran","args":[],"cwd":"/"}\n');
   old.setStatus('done');
   age(old, 8);
   const dry = gc({ env, dryRun: true });
@@ -68,6 +73,7 @@ test('the command runner\'s run record goes with its instance; an orphan one is 
   assert.not.ok(existsSync(runRecordPath(dir, old.id)));
   assert.not.ok(existsSync(orphan));
   assert.not.ok(existsSync(legacyOrphan));
+  assert.ok(existsSync(creating));
   assert.ok(existsSync(runRecordPath(dir, live.id)));
 });
 
@@ -105,17 +111,20 @@ test('running with a live owner process: kept however old', () => {
   assert.equal(gc({ env }).removed, []);
 });
 
-test("running, owned by the caller's own session/CMDC_OWNER: alive, kept", () => {
-  const { env } = setup();
+test("running, owned by the caller's own session/CMDC_OWNER: removed after the TTL unless a live process holds it (issue 12)", () => {
+  const { dir, env } = setup();
   const s = createState('self', { env }); // owner gc-caller = the caller
+  const held = createState('self', { env });
+  const release = holdInstance(dir, held.id);
   age(s, 100);
-  assert.equal(gc({ env }).removed, []);
-  const sess = createState('self', { env, owner: 'session:abc' });
-  age(sess, 100);
-  // seen from session abc, its own instance is alive; gc-caller's is now just an unknown owner
-  const r = gc({ env: { ...env, CMDC_OWNER: '', CLAUDE_CODE_SESSION_ID: 'abc' } });
-  assert.equal(r.removed.map((x) => x.id), [s.id]);
-  assert.ok(existsSync(sess.path));
+  age(held, 100);
+  const r = gc({ env });
+  assert.equal(r.removed.map((x) => [x.id, x.reason]), [[s.id, 'abandoned']]);
+  assert.ok(existsSync(held.path), 'a live process holds it');
+  release();
+  const fresh = createState('self', { env });
+  assert.equal(gc({ env }).removed.map((x) => x.id), [held.id]);
+  assert.ok(existsSync(fresh.path), 'within the TTL');
 });
 
 test('abandoned: running with a dead owner process, older than the TTL: removed with its index entry', () => {
