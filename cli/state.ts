@@ -13,7 +13,7 @@ import pc from 'picocolors';
 import { listCandidates, scanStateFiles } from '../runtime/store/discover.js';
 import { gc, parseDuration, ttlFromEnv, type GcReport } from '../runtime/store/gc.js';
 import { resolveOwner } from '../runtime/store/owner.js';
-import { readdirIfExists, stateDir } from '../runtime/store/paths.js';
+import { readdirIfExists, runRecordsDir, stateDir } from '../runtime/store/paths.js';
 import { modeWarning, type ModeWarning } from '../runtime/store/safe-fs.js';
 import { quote, quoteBytes } from '../runtime/store/format.js';
 import { cancelState, isTerminalStatus, loadState, repairState, type StateMeta } from '../runtime/store/state.js';
@@ -84,6 +84,7 @@ export function modeWarningLines(dir: string): string[] {
   look(dir);
   look(join(dir, '.cmdc'));
   for (const name of readdirIfExists(dir) ?? []) if (name.startsWith('workflow_') && (name.endsWith('.sh') || name.endsWith('.run.json'))) look(join(dir, name));
+  for (const name of readdirIfExists(runRecordsDir(dir)) ?? []) if (name.endsWith('.json')) look(join(runRecordsDir(dir), name));
   if (found.length === 0) return [];
   const shownMode = (m: number) => m.toString(8).padStart(4, '0');
   const lines = found.slice(0, 5).map((w) => `warning: ${w.path} is mode ${shownMode(w.mode)}: ${w.what} (cmdc state files hold arguments and values)`);

@@ -136,14 +136,14 @@ test('a state file without its run record is repaired on read: --block and --res
   fresh();
   assert.is(node([BUNDLE, '--block', '1']).status, 0);
   const id = idOf(stateFiles()[0]!);
-  unlinkSync(join(STATE, `workflow_${id}.run.json`));
+  unlinkSync(join(STATE, '.cmdc', 'runs', `${id}.json`));
   assert.match(cmdc('list').stdout, new RegExp(`\\* ${id}`));
   const r = node([BUNDLE, '--block', '2']);
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stdout, 'A=one\n');
-  assert.ok(existsSync(join(STATE, `workflow_${id}.run.json`)));
+  assert.ok(existsSync(join(STATE, '.cmdc', 'runs', `${id}.json`)));
   // and by id
-  unlinkSync(join(STATE, `workflow_${id}.run.json`));
+  unlinkSync(join(STATE, '.cmdc', 'runs', `${id}.json`));
   const b = node([BUNDLE, '--block', '2', '--workflow-id', id]);
   assert.is(b.status, 0, b.stderr);
 });

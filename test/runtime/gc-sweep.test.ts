@@ -33,6 +33,9 @@ test('leftovers of killed writers are swept; live ones stay', () => {
   const s = createState('sweep', { dir, owner: 'o' });
   const dead = deadPid();
   const deadTemp = join(dir, `.workflow_${s.id}.run.json.${dead}.a1b2c3d4e5f6.tmp`);
+  mkdirSync(join(dir, '.cmdc', 'runs'), { recursive: true });
+  const runTemp = join(dir, '.cmdc', 'runs', `.${s.id}.json.${dead}.0f0e0d0c0b0a.tmp`);
+  writeFileSync(runTemp, '{');
   const bashTemp = join(dir, `.workflow_${s.id}.sh.${dead}.00af12cd34ef.tmp`);
   const liveTemp = join(dir, `.workflow_${s.id}.sh.${process.pid}.0a0b0c0d0e0f.tmp`);
   for (const p of [deadTemp, bashTemp, liveTemp]) writeFileSync(p, 'x');
@@ -56,15 +59,15 @@ test('leftovers of killed writers are swept; live ones stay', () => {
   old(orphanOld, 5 * 60_000);
 
   const dry = gc({ dir, dryRun: true, env: { CMDC_OWNER: 'o' } });
-  assert.is(dry.tempFilesRemoved, 3);
+  assert.is(dry.tempFilesRemoved, 4);
   assert.is(dry.locksRemoved, 3);
   assert.ok(existsSync(deadTemp) && existsSync(deadLock), 'dry run removes nothing');
 
   const r = gc({ dir, env: { CMDC_OWNER: 'o' } });
-  assert.is(r.tempFilesRemoved, 3);
+  assert.is(r.tempFilesRemoved, 4);
   assert.is(r.locksRemoved, 3);
   assert.is(r.runRecordsRemoved, 1);
-  for (const p of [deadTemp, bashTemp, cpTemp, deadLock, leftover, deadHolder, orphanOld]) assert.not.ok(existsSync(p), p);
+  for (const p of [deadTemp, runTemp, bashTemp, cpTemp, deadLock, leftover, deadHolder, orphanOld]) assert.not.ok(existsSync(p), p);
   for (const p of [liveTemp, lockPath(dir, s.id), orphanNew, s.path]) assert.ok(existsSync(p), p);
   live.release();
 });
