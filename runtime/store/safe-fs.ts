@@ -11,7 +11,7 @@
  * Existing files with wider read permissions still work; `cmdc state list` warns about them
  * (modeWarnings).
  */
-import { chmodSync, closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { UnsafeFileError } from './errors.js';
 
@@ -103,13 +103,28 @@ export function writeSafe(path: string, data: string | Uint8Array): void {
  * the log directory, and any missing parent such as `.claude`) gets mode 0700 exactly.
  */
 export function ensureDir(dir: string): void {
-  const created = mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  let created: string | undefined;
+  try {
+    created = mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  } catch (err) {
+    // name the directory that could not be made (the first missing one), not the leaf asked for
+    const e = err as NodeJS.ErrnoException;
+    if (e.syscall === 'mkdir' && e.code !== 'EEXIST' && e.code !== 'ENOTDIR') e.path = firstMissing(dir);
+    throw err;
+  }
   if (created === undefined) return;
   // the umask may have removed owner bits: set 0700 on each directory created, top down
   for (let d = dir; ; d = dirname(d)) {
     chmodSync(d, DIR_MODE);
     if (d === created || dirname(d) === d) break;
   }
+}
+
+/** The outermost directory on the way to `dir` that does not exist (`dir` itself when its parent does). */
+function firstMissing(dir: string): string {
+  let d = dir;
+  while (dirname(d) !== d && !existsSync(dirname(d))) d = dirname(d);
+  return d;
 }
 
 /** A file or directory of cmdc's whose mode lets others read (or write) it, for warnings. */
