@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { CodeBlockWriter } from 'ts-morph';
 import { escapeText, unescapeLineComment } from './escape.js';
 import type { AgentStep, BashStep, CommandModule, ExampleInfo, PlaceholderInfo, PreStep } from '../runtime/command.js';
+import { STATE_KIND_TYPES, type StateKind } from '../runtime/lang/state-types.js';
 
 /**
  * One bash block, already translated to TypeScript statements that use `sh`. The fields it shares
@@ -44,6 +45,12 @@ export interface EmitInput {
   stateKeys: string[];
   /** Keys persisted as bash arrays (append_workflow_state_array, COMPLETED_STATES). */
   arrayStateKeys?: string[];
+  /**
+   * The kind of each key (state-flow analysis): its type in `State` (runtime/lang/state-types.ts
+   * STATE_KIND_TYPES: integer → number, array → string[], json → Json) and, when not a string,
+   * an entry of the module's `stateKinds` (how the runtime reads and writes the typed value).
+   */
+  stateKinds?: Record<string, StateKind>;
   /** True when some persisted keys are computed at run time (adds an index signature). */
   dynamicStateKeys: boolean;
   /** SHA-256 (hex) of the .md source; recorded in the second header line for `cmdc check`. */
@@ -167,8 +174,14 @@ export function emitModule(input: EmitInput): string {
     input.imports,
   );
 
-  const values = [...new Set(input.imports)].filter((n) => !TYPE_IMPORTS.includes(n)).sort();
-  const specifiers = [...TYPE_IMPORTS.map((n) => `type ${n}`), ...values];
+  const kinds: Record<string, StateKind> = { ...(input.stateKinds ?? {}) };
+  for (const k of input.arrayStateKeys ?? []) kinds[k] = 'array';
+  const keys = [...new Set([...input.stateKeys, ...Object.keys(kinds)])].sort();
+  const kindOf = (k: string): StateKind => kinds[k] ?? 'string';
+  const typed = keys.filter((k) => kindOf(k) !== 'string');
+  const types = keys.some((k) => kindOf(k) === 'json') ? [...TYPE_IMPORTS, 'Json'].sort() : TYPE_IMPORTS;
+  const values = [...new Set(input.imports)].filter((n) => !types.includes(n)).sort();
+  const specifiers = [...types.map((n) => `type ${n}`), ...values];
   const oneLine = `import { ${specifiers.join(', ')} } from ${lit(input.runtimeSpecifier)};`;
   if (oneLine.length <= 120) w.writeLine(oneLine);
   else {
@@ -178,8 +191,6 @@ export function emitModule(input: EmitInput): string {
   }
   w.blankLine();
 
-  const arrays = new Set(input.arrayStateKeys ?? []);
-  const keys = [...new Set([...input.stateKeys, ...arrays])].sort();
   doc(
     w,
     keys.length || input.dynamicStateKeys
@@ -189,9 +200,10 @@ export function emitModule(input: EmitInput): string {
   w.write('export interface State').block(() => {
     if (input.dynamicStateKeys) {
       doc(w, 'Keys computed at run time.');
-      w.writeLine(`[key: string]: ${arrays.size ? 'string | string[] | undefined' : 'string | undefined'};`);
+      const types = [...new Set(['string', ...keys.map((k) => STATE_KIND_TYPES[kindOf(k)])])];
+      w.writeLine(`[key: string]: ${types.join(' | ')} | undefined;`);
     }
-    for (const k of keys) w.writeLine(`${k}?: ${arrays.has(k) ? 'string[]' : 'string'};`);
+    for (const k of keys) w.writeLine(`${k}?: ${STATE_KIND_TYPES[kindOf(k)]};`);
   });
   w.blankLine();
 
@@ -216,6 +228,7 @@ export function emitModule(input: EmitInput): string {
     writeLiteral(w, input.frontmatter);
     w.write(',').newLine();
     w.writeLine(`profile: ${lit(input.profile)},`);
+    if (typed.length) w.writeLine(`stateKinds: { ${typed.map((k) => `${k}: ${lit(kindOf(k))}`).join(', ')} },`);
     if (input.arguments) {
       w.write('arguments: ');
       writeLiteral(w, input.arguments);

@@ -21,7 +21,7 @@ import {
   type Diagnostic,
   type Location,
 } from './diagnostics.js';
-import { createEmitter, sha256, type Emitter, type EmitStep } from './emit.js';
+import { createEmitter, sha256, type Emitter, type EmitInput, type EmitStep } from './emit.js';
 import type { ExampleInfo, PlaceholderInfo, PreStep } from '../runtime/command.js';
 import { commandInfoFor, parseCommandMarkdown, stepsInOrder, type CommandFileInfo, type CommandMarkdown } from './markdown.js';
 import { parseBash } from './parse.js';
@@ -32,6 +32,9 @@ import { singleQuote } from '../runtime/lang/quote.js';
 import { profileOf, type Profile } from '../runtime/lang/profile.js';
 import { islandBlock, translateBlock } from './translate/index.js';
 import { lintSource } from './lint/index.js';
+import { readCommandSource } from './analysis/blocks.js';
+import { analyseStateFlow } from './analysis/state-flow.js';
+import type { StateKind } from '../runtime/lang/state-types.js';
 
 export interface CompileOptions {
   /** Output directory (absolute or relative to `root`). Default `generated`. */
@@ -174,6 +177,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
         strict: opts.strict ?? false,
         emitter,
         runtimeSpecifier: runtimeSpecifier(outDir, resolve(root, opts.runtimeEntry ?? RUNTIME_ENTRY)),
+        path: resolve(root, file),
         ...(opts.argumentConvention ? { argumentConvention: opts.argumentConvention } : {}),
         ...(opts.profile ? { profile: opts.profile } : {}),
       });
@@ -194,6 +198,8 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
 }
 
 interface CompileOneOptions {
+  /** The .md file on disk (the state-flow analysis resolves the project's libraries from it). */
+  path: string;
   strict: boolean;
   emitter: Emitter;
   runtimeSpecifier: string;
@@ -350,15 +356,40 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     steps,
     imports: [...imports],
     runtimeSpecifier: opts.runtimeSpecifier,
-    stateKeys: [...stateKeys],
-    arrayStateKeys: [...arrayKeys],
-    dynamicStateKeys: dynamic,
+    ...stateShape(file, source, opts.path, { scalars: stateKeys, arrays: arrayKeys, dynamic }),
     sourceHash: sha256(source),
     profile,
     ...(placeholders.length ? { placeholders } : {}),
     ...(examples.length ? { examples } : {}),
     ...(argOpts.convention !== 'zero-based' || argOpts.names.length ? { arguments: { convention: argOpts.convention, names: argOpts.names } } : {}),
   });
+}
+
+/**
+ * The command's State: the keys its blocks persist and their kinds, from the state-flow analysis
+ * (compiler/analysis/state-flow.ts: the state library's contract and the project's own persist
+ * functions, integer when every persisted value is one, arrays, JSON for `_JSON` keys), on top of
+ * the keys read from the blocks' text (`persistedKeys`: the library functions' own keys such as
+ * sm_init's). A file the analysis cannot handle keeps the text-read keys, all strings.
+ */
+function stateShape(
+  file: string,
+  source: string,
+  path: string,
+  text: { scalars: ReadonlySet<string>; arrays: ReadonlySet<string>; dynamic: boolean },
+): Pick<EmitInput, 'stateKeys' | 'stateKinds' | 'dynamicStateKeys'> {
+  const kinds: Record<string, StateKind> = {};
+  for (const k of text.scalars) kinds[k] = 'string';
+  let dynamic = text.dynamic;
+  try {
+    const flow = analyseStateFlow(readCommandSource(file, source), { path });
+    for (const k of Object.values(flow.keys)) if (k.storage === 'variable') kinds[k.key] = k.kind;
+    dynamic ||= flow.dynamic;
+  } catch {
+    // the analysis is an improvement over the text: without it the State is the text's keys
+  }
+  for (const k of text.arrays) kinds[k] = 'array';
+  return { stateKeys: Object.keys(kinds), stateKinds: kinds, dynamicStateKeys: dynamic };
 }
 
 /**

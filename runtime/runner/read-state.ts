@@ -8,13 +8,16 @@ import { dirname } from 'node:path';
 import type { CommandModule } from '../command.js';
 import type { StateDirOptions } from '../store/paths.js';
 import { readRunRecord } from './instances.js';
-import { loadState, view } from '../store/state.js';
+import { loadState } from '../store/state.js';
+import { readTypedState } from '../lang/state-types.js';
 
 /** The instance's run record names another command. */
 export class WrongCommandError extends Error {}
 
 /**
  * The variables and arrays of instance `idOrPath` of `command`, typed by the command's State.
+ * Values are typed by the command's `stateKinds` (runtime/lang/state-types.ts: an integer key
+ * reads as a number, a value that is not one is a StateTypeError naming the key).
  * Throws the store's errors for a missing or unparseable file, and WrongCommandError when the
  * runner started the instance for another command (an instance without a run record, e.g. one
  * its blocks created themselves, is not checked).
@@ -25,7 +28,7 @@ export function readState<S>(command: CommandModule<S>, idOrPath: string, opts: 
   if (ran !== undefined && ran !== command.name) {
     throw new WrongCommandError(`${st.id} is an instance of /${ran}, not of /${command.name} (${st.path})`);
   }
-  return view<S & object>(st);
+  return readTypedState(st, command.stateKinds) as S;
 }
 
 /** The `command` of a run record, or undefined when there is none (or it is unreadable). */

@@ -6,6 +6,8 @@
  * external commands it ran. Never touches the caller's cwd, process.env, process.exitCode or
  * state directory.
  */
+// the state library's builtins (`source …/state-persistence.sh`), as in every generated module
+import '../statelib/index.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { CommandModule } from '../command.js';
@@ -150,11 +152,11 @@ export async function testBlock<S>(command: CommandModule<S>, block: string | nu
       blockStderr: { kind: 'sink', sink: err },
     });
 
+    const refused = [...new Set(calls.filter((c) => c.by === 'refused').map((c) => c.argv[0]!))];
+    if (refused.length) throw new UnstubbedCommandError(refused, err.text());
     const inst = seeded ?? newest(store.list(command.name));
     const state = inst ? readTypedState(loadState(inst.file, { repair: false }), command.stateKinds) : {};
     const { files, removed } = changedFiles(dir, before, snapshotFiles(dir, skip));
-    const refused = [...new Set(calls.filter((c) => c.by === 'refused').map((c) => c.argv[0]!))];
-    if (refused.length) throw new UnstubbedCommandError(refused, err.text());
     return { status, stdout: out.text(), stderr: err.text(), state: state as S, files, removed, calls, workflowId: inst?.id ?? null, dir };
   } finally {
     if (!options.keep) project.remove();

@@ -10,6 +10,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 export async function compileFixture<S = Record<string, string | undefined>>(file: string): Promise<{ command: CommandModule<S>; outFile: string }> {
   const out = mkdtempSync(join(tmpdir(), 'cmdc-fixture-'));
+  // an ES module like generated/ (else tsx loads it as CommonJS, with a second copy of the runtime)
+  writeFileSync(join(out, 'package.json'), '{"type":"module"}\n');
   const r = compile([file], { root: ROOT, outDir: out });
   const res = r.results[0]!;
   if (r.failed || res.code === null) throw new Error(`${file} does not compile: ${r.diagnostics.map((d) => d.message).join('; ')}`);

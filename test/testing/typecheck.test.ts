@@ -48,8 +48,10 @@ test('tsc accepts a correct use and rejects each wrong one on its line', () => {
 const r = await testBlock(implement, '1b', { state: { PLAN_FILE: 'plan.md', COMPLETED_STATES: ['initialize'] } });
 const plan: string | undefined = r.state.PLAN_FILE;
 const done: string[] | undefined = r.state.COMPLETED_STATES;
-renderPrompt(implement, 1, { CURRENT_PHASE: '2' });
-export { plan, done };
+const open: number | undefined = r.state.OPEN_TASKS;
+await testBlock(implement, '1c', { state: { OPEN_TASKS: 3, DONE_TASKS: 0 } });
+renderPrompt(implement, 1, { CURRENT_PHASE: '2', OPEN_TASKS: 1 });
+export { plan, done, open };
 `,
     'test/testing/virtual-wrong.ts': HEAD + `
 await testBlock(implement, '1b', { state: { PLAN_FILES: 'plan.md' } });
@@ -60,16 +62,21 @@ export const a = r.state.PLAN_FILES;
 export const b: number | undefined = r.state.PLAN_FILE;
 renderPrompt(implement, 1, { CURRENT_FAZE: '2' });
 await testBlock(implement, '1b', { stubs: { git: 42 } });
+await testBlock(implement, '1c', { state: { OPEN_TASKS: '3' } });
+export const c: string | undefined = r.state.DONE_TASKS;
 `,
   });
   assert.equal(errors['test/testing/virtual-right.ts'], []);
   const wrong = errors['test/testing/virtual-wrong.ts']!;
   const lines = wrong.map((e) => Number(e.split(':')[0]));
-  assert.equal(lines, [4, 5, 6, 8, 9, 10, 11], wrong.join('\n'));
+  assert.equal(lines, [4, 5, 6, 8, 9, 10, 11, 12, 13], wrong.join('\n'));
   assert.match(wrong[0]!, /PLAN_FILES/);
   assert.match(wrong[1]!, /number.*not assignable to type 'string'/);
   assert.match(wrong[3]!, /PLAN_FILES/);
   assert.match(wrong[5]!, /CURRENT_FAZE/);
+  // integer keys (the state-flow analysis proved every persisted value an integer) are numbers
+  assert.match(wrong[7]!, /string.*not assignable to type 'number'/);
+  assert.match(wrong[8]!, /number.*not assignable to type 'string'/);
 });
 
 test.run();
