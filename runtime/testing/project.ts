@@ -39,25 +39,31 @@ export function createTempProject(o: {
   files?: Readonly<Record<string, string | Uint8Array>>;
 }): TempProject {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'cmdc-test-')));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
   const stateDir = join(dir, '.claude', 'tmp');
-  mkdirSync(stateDir, { recursive: true });
-  const lib = join(o.root, '.claude', 'lib');
-  if (existsSync(lib)) cpSync(lib, join(dir, '.claude', 'lib'), { recursive: true, dereference: true });
-  for (const f of o.libraries ?? []) {
-    const from = resolve(o.root, f);
-    const rel = relative(o.root, from);
-    if (rel.startsWith('..') || isAbsolute(rel) || !existsSync(from)) continue;
-    const to = join(dir, rel);
-    if (existsSync(to)) continue;
-    mkdirSync(dirname(to), { recursive: true });
-    cpSync(from, to, { dereference: true });
+  try {
+    mkdirSync(stateDir, { recursive: true });
+    const lib = join(o.root, '.claude', 'lib');
+    if (existsSync(lib)) cpSync(lib, join(dir, '.claude', 'lib'), { recursive: true, dereference: true });
+    for (const f of o.libraries ?? []) {
+      const from = resolve(o.root, f);
+      const rel = relative(o.root, from);
+      if (rel.startsWith('..') || isAbsolute(rel) || !existsSync(from)) continue;
+      const to = join(dir, rel);
+      if (existsSync(to)) continue;
+      mkdirSync(dirname(to), { recursive: true });
+      cpSync(from, to, { dereference: true });
+    }
+    for (const [name, content] of Object.entries(o.files ?? {})) {
+      const to = inside(dir, name);
+      mkdirSync(dirname(to), { recursive: true });
+      writeFileSync(to, content);
+    }
+  } catch (e) {
+    remove();
+    throw e;
   }
-  for (const [name, content] of Object.entries(o.files ?? {})) {
-    const to = inside(dir, name);
-    mkdirSync(dirname(to), { recursive: true });
-    writeFileSync(to, content);
-  }
-  return { dir, stateDir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, stateDir, remove };
 }
 
 /** `name` resolved inside `dir`; a path that leaves it is an error (a test's typo must not write elsewhere). */

@@ -6,8 +6,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { testBlock, renderPrompt, UnstubbedCommandError } from 'cmdc/testing';
 import { command as implement } from '../../generated/implement.js';
 import { command as research } from '../../generated/research.js';
@@ -130,6 +131,25 @@ test('profiles: default the command\'s; claude-code ignores set -e and gives no 
 });
 
 test('cwd, env and keep; the caller\'s cwd, environment, exit code and state dir are untouched', async () => {
+  // the caller's own state and project dirs (empty temp dirs): nothing may appear in them
+  const callerState = mkdtempSync(join(tmpdir(), 'cmdc-caller-state-'));
+  const callerProject = mkdtempSync(join(tmpdir(), 'cmdc-caller-project-'));
+  const saved = { CMDC_STATE_DIR: process.env.CMDC_STATE_DIR, CLAUDE_PROJECT_DIR: process.env.CLAUDE_PROJECT_DIR };
+  process.env.CMDC_STATE_DIR = callerState;
+  process.env.CLAUDE_PROJECT_DIR = callerProject;
+  try {
+    await untouched(callerState, callerProject);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    rmSync(callerState, { recursive: true, force: true });
+    rmSync(callerProject, { recursive: true, force: true });
+  }
+});
+
+async function untouched(callerState: string, callerProject: string): Promise<void> {
   const cwd = process.cwd();
   const env = JSON.stringify(process.env);
   const code = process.exitCode;
@@ -140,7 +160,7 @@ test('cwd, env and keep; the caller\'s cwd, environment, exit code and state dir
     assert.ok(existsSync(resolve(r.dir, '.claude/lib/core/state-persistence.sh')), 'libraries copied');
     assert.ok(existsSync(resolve(r.dir, 'sub/dir')));
   } finally {
-    (await import('node:fs')).rmSync(r.dir, { recursive: true, force: true });
+    rmSync(r.dir, { recursive: true, force: true });
   }
   const seen: string[] = [];
   await testBlock(ship, 2, {
@@ -151,7 +171,27 @@ test('cwd, env and keep; the caller\'s cwd, environment, exit code and state dir
   assert.is(process.cwd(), cwd);
   assert.is(JSON.stringify(process.env), env);
   assert.is(process.exitCode, code);
-  assert.not.ok(existsSync(resolve(ROOT, '.claude/tmp')), 'no state dir in the caller\'s project');
+  assert.equal(readdirSync(callerState), [], 'nothing in the caller\'s state dir');
+  assert.equal(readdirSync(callerProject), [], 'nothing in the caller\'s project');
+}
+
+test('block tests run side by side in one process, each in its own project and instance', async () => {
+  const plans = [1, 2, 3, 4, 5, 6].map((n) => `# Plan: p${n}\n## Phase 1: a\n${'- [ ] t\n'.repeat(n)}- [x] d\n`);
+  const results = await Promise.all(plans.map((p) => testBlock(implement, '1b', { state: { PLAN_FILE: 'plan.md' }, files: { 'plan.md': p } })));
+  assert.equal(results.map((r) => [r.status, r.state.OPEN_TASKS, r.state.DONE_TASKS]), [1, 2, 3, 4, 5, 6].map((n) => [0, n, 1]));
+  assert.is(new Set(results.map((r) => r.dir)).size, 6);
+  assert.is(new Set(results.map((r) => r.workflowId)).size, 6);
+});
+
+test('a test file path outside the temp project is refused before anything runs', async () => {
+  for (const name of ['../escape.md', '/etc/x', 'a/../../b']) {
+    try {
+      await testBlock(implement, '1b', { files: { [name]: 'x' } });
+      assert.unreachable(name);
+    } catch (e) {
+      assert.match((e as Error).message, /is outside the temp project/, name);
+    }
+  }
 });
 
 test('typed state both ways: integers written as decimals and read back as numbers; a non-integer is refused', async () => {
