@@ -1,14 +1,15 @@
 /**
  * `cmdc watch [paths...] [--out dir] [--strict]`: compile everything once, then watch the .md
  * files (chokidar) and recompile only the file that changed, printing the time each recompile
- * took. One ts-morph project is kept warm across recompiles. A recompile with errors prints them
+ * took. One ts-morph project is kept warm across recompiles, and the libraries the state-flow
+ * analysis parsed while they do not change. A recompile with errors prints them
  * and leaves the previous output intact.
  */
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
-import { compile, writeResults } from '../compiler/index.js';
+import { compile, createLibraryCache, writeResults } from '../compiler/index.js';
 import { createEmitter } from '../compiler/emit.js';
 import { inputPaths, printDiagnostics, resolveInputs } from './compile.js';
 
@@ -25,13 +26,27 @@ export async function startWatch(
   root = process.cwd(),
 ): Promise<FSWatcher> {
   const emitter = createEmitter();
+  // The libraries the state-flow analysis parsed, kept while none of them changes on disk.
+  let libraryCache = createLibraryCache();
+  let libraryStamp = '';
+  const stampOf = (files: Iterable<string>) =>
+    [...files].map((f) => {
+      try {
+        const st = statSync(f);
+        return `${f}:${st.mtimeMs}:${st.size}`;
+      } catch {
+        return `${f}:-`;
+      }
+    }).join('\n');
   const outDir = resolve(root, opts.out ?? 'generated');
   const strict = opts.strict ?? false;
   const targets = inputPaths(paths).map((p) => resolve(root, p));
 
   const build = async (files: string[], label: string) => {
     const t0 = performance.now();
-    const result = compile(files, { outDir, strict, root, emitter });
+    if (stampOf(libraryCache.files.keys()) !== libraryStamp) libraryCache = createLibraryCache();
+    const result = compile(files, { outDir, strict, root, emitter, libraryCache });
+    libraryStamp = stampOf(libraryCache.files.keys());
     const w = await writeResults(result);
     const ms = (performance.now() - t0).toFixed(0);
     printDiagnostics(result);

@@ -34,6 +34,9 @@ import { islandBlock, translateBlock } from './translate/index.js';
 import { lintSource } from './lint/index.js';
 import { readCommandSource } from './analysis/blocks.js';
 import { analyseStateFlow } from './analysis/state-flow.js';
+import { createLibraryCache, type LibraryCache } from './analysis/library.js';
+
+export { createLibraryCache, type LibraryCache } from './analysis/library.js';
 import type { StateKind } from '../runtime/lang/state-types.js';
 
 export interface CompileOptions {
@@ -48,6 +51,12 @@ export interface CompileOptions {
   root?: string;
   /** Reuse an emitter (one ts-morph project) across compiles, e.g. in watch mode. */
   emitter?: Emitter;
+  /**
+   * Parsed libraries for the state-flow analysis, shared by the files of one compile (default: a
+   * new cache per call); watch mode keeps one while the libraries do not change (parsing the
+   * state libraries is most of a file's compile time).
+   */
+  libraryCache?: LibraryCache;
   /** The runtime's public surface the modules import (default `<root>/runtime/index.ts`). */
   runtimeEntry?: string;
   /** Read a file (tests may inject); default fs.readFileSync utf8. */
@@ -114,6 +123,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
   const root = resolve(opts.root ?? process.cwd());
   const outDir = resolve(root, opts.outDir ?? 'generated');
   const emitter = opts.emitter ?? createEmitter();
+  const libraryCache = opts.libraryCache ?? createLibraryCache();
   const read = opts.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
   const results: FileResult[] = [];
   const seen = new Map<string, string>();
@@ -178,6 +188,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
         emitter,
         runtimeSpecifier: runtimeSpecifier(outDir, resolve(root, opts.runtimeEntry ?? RUNTIME_ENTRY)),
         path: resolve(root, file),
+        libraryCache,
         ...(opts.argumentConvention ? { argumentConvention: opts.argumentConvention } : {}),
         ...(opts.profile ? { profile: opts.profile } : {}),
       });
@@ -200,6 +211,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
 interface CompileOneOptions {
   /** The .md file on disk (the state-flow analysis resolves the project's libraries from it). */
   path: string;
+  libraryCache: LibraryCache;
   strict: boolean;
   emitter: Emitter;
   runtimeSpecifier: string;
@@ -356,7 +368,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     steps,
     imports: [...imports],
     runtimeSpecifier: opts.runtimeSpecifier,
-    ...stateShape(file, source, opts.path, { scalars: stateKeys, arrays: arrayKeys, dynamic }),
+    ...stateShape(file, source, opts.path, opts.libraryCache, { scalars: stateKeys, arrays: arrayKeys, dynamic }),
     sourceHash: sha256(source),
     profile,
     ...(placeholders.length ? { placeholders } : {}),
@@ -376,13 +388,14 @@ function stateShape(
   file: string,
   source: string,
   path: string,
+  cache: LibraryCache,
   text: { scalars: ReadonlySet<string>; arrays: ReadonlySet<string>; dynamic: boolean },
 ): Pick<EmitInput, 'stateKeys' | 'stateKinds' | 'dynamicStateKeys'> {
   const kinds: Record<string, StateKind> = {};
   for (const k of text.scalars) kinds[k] = 'string';
   let dynamic = text.dynamic;
   try {
-    const flow = analyseStateFlow(readCommandSource(file, source), { path });
+    const flow = analyseStateFlow(readCommandSource(file, source), { path, cache });
     for (const k of Object.values(flow.keys)) if (k.storage === 'variable') kinds[k.key] = k.kind;
     dynamic ||= flow.dynamic;
   } catch {
