@@ -13,7 +13,8 @@ import { mkdirSync } from 'node:fs';
 import type { CommandModule } from '../command.js';
 import type { Profile } from '../lang/profile.js';
 import { splitArguments } from '../lang/arguments.js';
-import { writeTypedState, readTypedState } from '../lang/state-types.js';
+import { writeTypedState, readTypedState, type Json } from '../lang/state-types.js';
+import { listCheckpoints, loadCheckpoint, saveCheckpoint } from '../store/checkpoint.js';
 import { Capture } from '../shell/io.js';
 import { loadState, WorkflowState } from '../store/state.js';
 import { runArgs } from '../runner/run.js';
@@ -29,6 +30,8 @@ export interface TestBlockOptions<S> {
   arguments?: string;
   /** The instance's state before the block, typed by the command's `State` (a misspelled key or a wrong type fails tsc). */
   state?: NoInfer<S>;
+  /** JSON checkpoints of the instance before the block (`load_json_checkpoint NAME` reads them). */
+  checkpoints?: Readonly<Record<string, Json>>;
   /** Environment variables on top of a clean one (undefined removes one). */
   env?: Readonly<Record<string, string | undefined>>;
   /** Files to create in the temp project before the block (paths relative to it). */
@@ -58,6 +61,8 @@ export interface TestBlockResult<S> {
   stderr: string;
   /** The instance's state after the block (every key in its state file), typed. Empty when the block left no instance. */
   state: S;
+  /** The instance's JSON checkpoints after the block (`save_json_checkpoint`), by name. */
+  checkpoints: Record<string, Json>;
   /** Files the block created or changed in the temp project (relative path → UTF-8 text), state files excluded. */
   files: Record<string, string>;
   /** Files the block removed. */
@@ -123,11 +128,12 @@ export async function testBlock<S>(command: CommandModule<S>, block: string | nu
     // The instance before the block: the test's state, in a fresh instance of this owner (a
     // later block always has one; the first block only when the test gives a state).
     let seeded: Instance | null = null;
-    if (options.state !== undefined || choice.index !== first) {
+    if (options.state !== undefined || options.checkpoints !== undefined || choice.index !== first) {
       seeded = store.create(command.name, words);
       if (raw !== undefined) store.update(seeded, { arguments: raw });
       const values = writeTypedState((options.state ?? {}) as Record<string, unknown>, command.stateKinds);
       new WorkflowState({ id: seeded.id, path: seeded.file, dir: store.dir }).appendMany({ WORKFLOW_ID: seeded.id, ...values });
+      for (const [name, value] of Object.entries(options.checkpoints ?? {})) saveCheckpoint(seeded.id, name, value, { dir: store.dir });
     }
 
     const skip = (rel: string) => rel === '.claude/tmp/.cmdc' || /^\.claude\/tmp\/workflow_[^/]*$/.test(rel);
@@ -156,8 +162,10 @@ export async function testBlock<S>(command: CommandModule<S>, block: string | nu
     if (refused.length) throw new UnstubbedCommandError(refused, err.text());
     const inst = seeded ?? newest(store.list(command.name));
     const state = inst ? readTypedState(loadState(inst.file, { repair: false }), command.stateKinds) : {};
+    const checkpoints: Record<string, Json> = {};
+    for (const name of inst ? listCheckpoints(inst.id, { dir: store.dir }) : []) checkpoints[name] = loadCheckpoint<Json>(inst!.id, name, { dir: store.dir })!;
     const { files, removed } = changedFiles(dir, before, snapshotFiles(dir, skip));
-    return { status, stdout: out.text(), stderr: err.text(), state: state as S, files, removed, calls, workflowId: inst?.id ?? null, dir };
+    return { status, stdout: out.text(), stderr: err.text(), state: state as S, checkpoints, files, removed, calls, workflowId: inst?.id ?? null, dir };
   } finally {
     if (!options.keep) project.remove();
   }

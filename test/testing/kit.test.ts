@@ -43,6 +43,7 @@ test('a block with git and jq stubbed: output, state, files, calls in order (arg
   // a _JSON key is typed JSON: parsed on the way out
   assert.equal(r.state.RELEASE_JSON, { branch: 'feature/x', commit: 'abc1234def5678', changes: 3 });
   assert.equal(ship.stateKinds, { RELEASE_JSON: 'json' });
+  assert.equal(r.checkpoints, { release: { branch: 'feature/x', commit: 'abc1234def5678', changes: 3 } });
   assert.equal(Object.keys(r.files), ['release.json']);
   assert.is(r.files['release.json'], '{"branch":"feature/x","commit":"abc1234def5678","changes":3}\n');
   const cwd = r.dir;
@@ -207,6 +208,20 @@ test('typed state both ways: integers written as decimals and read back as numbe
   } catch (e) {
     assert.match((e as Error).message, /state key OPEN_TASKS \(integer\): 1.5 is not a safe integer/);
   }
+});
+
+test('checkpoints: seeded before the block, the block reads them; none is an error path', async () => {
+  const jq = ({ stdin }: { stdin: string }) => `${(JSON.parse(stdin) as { branch: string }).branch}\n`;
+  const r = await testBlock(ship, 'Block 3', { checkpoints: { release: { branch: 'main', changes: 2 } }, stubs: { jq }, strict: true });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, 'Announcing main\n');
+  assert.equal(r.checkpoints, { release: { branch: 'main', changes: 2 } });
+  assert.is(r.calls[0]!.stdin, '{\n  "branch": "main",\n  "changes": 2\n}'); // $( ) dropped the newline
+  const none = await testBlock(ship, 'Block 3', { stubs: { jq }, strict: true });
+  assert.is(none.status, 1);
+  assert.is(none.stderr, 'ERROR: no release checkpoint\n');
+  assert.equal(none.checkpoints, {});
+  assert.equal(none.calls, []);
 });
 
 test('a bad block name is an error naming the spellings', async () => {
