@@ -190,6 +190,12 @@ export const readError = define('read-error', 'error', (file: string, reason: st
   message: `cannot read ${file}: ${reason}`,
 }));
 
+/** The .md file holds bytes that are not UTF-8 (compiler/source-bytes.ts). */
+export const invalidUtf8 = define('invalid-encoding', 'error', (byte: number) => ({
+  message: `byte 0x${byte.toString(16).padStart(2, '0')} is not valid UTF-8: command files are UTF-8 text, and this byte would be read as U+FFFD`,
+  hint: 'save the file as UTF-8; to produce the raw byte, write it as an escape in the block (printf \'\\xff\', $\'\\xff\')',
+}));
+
 /** A .md file inside a skill directory that is not its SKILL.md: nothing is generated for it. */
 export const notACommand = define('not-a-command', 'info', (file: string) => ({
   message: `${file} is inside a skill directory but is not its SKILL.md: not a command, nothing generated`,

@@ -15,12 +15,14 @@ import {
   compareDiagnostics,
   duplicateOutput,
   internalError,
+  invalidUtf8,
   notACommand,
   readError,
   usageExampleBlock,
   type Diagnostic,
   type Location,
 } from './diagnostics.js';
+import { firstInvalidByte } from './source-bytes.js';
 import { createEmitter, sha256, type Emitter, type EmitInput, type EmitStep } from './emit.js';
 import type { ExampleInfo, PlaceholderInfo, PreStep } from '../runtime/command.js';
 import { commandInfoFor, parseCommandMarkdown, stepsInOrder, type CommandFileInfo, type CommandMarkdown } from './markdown.js';
@@ -59,7 +61,7 @@ export interface CompileOptions {
   libraryCache?: LibraryCache;
   /** The runtime's public surface the modules import (default `<root>/runtime/index.ts`). */
   runtimeEntry?: string;
-  /** Read a file (tests may inject); default fs.readFileSync utf8. */
+  /** Read a file (tests may inject); default: its bytes, refused unless valid UTF-8 (compiler/source-bytes.ts). */
   readFile?: (path: string) => string;
   /** How `$N` is numbered when the frontmatter does not say (`argument-convention:`). Default zero-based. */
   argumentConvention?: ArgumentConvention;
@@ -124,7 +126,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
   const outDir = resolve(root, opts.outDir ?? 'generated');
   const emitter = opts.emitter ?? createEmitter();
   const libraryCache = opts.libraryCache ?? createLibraryCache();
-  const read = opts.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const read = opts.readFile;
   const results: FileResult[] = [];
   const seen = new Map<string, string>();
 
@@ -143,7 +145,16 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
     const entry: Input = { result, md: null, info: null };
     inputs.push(entry);
     try {
-      result.source = read(abs);
+      if (read) result.source = read(abs);
+      else {
+        const bytes = readFileSync(abs);
+        result.source = bytes.toString('utf8');
+        const bad = firstInvalidByte(bytes);
+        if (bad) {
+          result.diagnostics.push(invalidUtf8({ file, line: bad.line, col: bad.col }, bad.byte));
+          continue;
+        }
+      }
     } catch (e) {
       result.diagnostics.push(readError(fileStart(file), file, (e as Error).message));
       continue;

@@ -48,6 +48,7 @@ import { debugEnabled, formatReport } from '../store/report.js';
 import { maybeGc } from '../store/gc.js';
 import { singleQuote } from '../lang/quote.js';
 import { selectBlock } from './select-block.js';
+import { exactArgs } from './argv.js';
 import { createStore, type Instance, type Store, InstanceLookupError } from './instances.js';
 
 export interface RunOptions {
@@ -187,7 +188,18 @@ function shellQuote(s: string): string {
 
 /** Run a compiled command with the given argv (process.argv shape). Sets process.exitCode. */
 export async function run<S>(command: CommandModule<S>, argv: readonly string[] = process.argv, opts: RunOptions = {}): Promise<number> {
-  const code = await runArgs(command, argv.slice(2), opts);
+  let args = argv.slice(2);
+  if (argv === process.argv) {
+    // Node replaced bytes that are not UTF-8 with U+FFFD: read them back exactly (runner/argv.ts)
+    const exact = exactArgs(args);
+    if ('error' in exact) {
+      (opts.err ?? ((s: string) => void process.stderr.write(s)))(`/${command.name}: ${exact.error}\n`);
+      process.exitCode = 2;
+      return 2;
+    }
+    args = exact.args;
+  }
+  const code = await runArgs(command, args, opts);
   process.exitCode = code;
   return code;
 }

@@ -29,6 +29,7 @@
  */
 import { InvalidKeyError, InvalidValueError, StateParseError } from './errors.js';
 import { quote, quoteBytes } from '../lang/quote.js';
+import { encode } from '../lang/bytes.js';
 export { quote, quoteBytes, singleQuote } from '../lang/quote.js';
 
 export const KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -70,14 +71,19 @@ export function assertKeyName(name: string): void {
   if (problem) throw new InvalidKeyError(String(name), problem);
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A lone surrogate that is not a surrogate-escaped byte (U+DC80..U+DCFF, runtime/lang/bytes.ts). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDC7F\uDD00-\uDFFF]/;
 
-/** Bytes of a value: strings as UTF-8 (must be well-formed), Uint8Arrays as is; NUL rejected. */
+/**
+ * Bytes of a value: strings as UTF-8 with surrogate-escaped bytes written back as themselves
+ * (the interpreter's byte-exact strings, runtime/lang/bytes.ts), Uint8Arrays as is; NUL and
+ * other lone surrogates rejected.
+ */
 export function valueBytes(key: string, value: string | Uint8Array): Buffer {
   let buf: Buffer;
   if (typeof value === 'string') {
     if (LONE_SURROGATE.test(value)) throw new InvalidValueError(key, 'string has a lone surrogate (not valid UTF-16); pass a Buffer for raw bytes');
-    buf = Buffer.from(value, 'utf8');
+    buf = encode(value);
   } else if (value instanceof Uint8Array) {
     buf = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   } else {

@@ -41,6 +41,7 @@
  */
 import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { openSafe } from './safe-fs.js';
+import { decode } from '../lang/bytes.js';
 import { basename, dirname, resolve } from 'node:path';
 import { newWorkflowId, parseWorkflowId } from './ids.js';
 import { atomicWriteFile, withLock, type LockOptions } from './lock.js';
@@ -200,8 +201,9 @@ export function foldRecords(records: readonly StateRecord[]): Pick<LoadedState, 
   }
   const vars: Record<string, string> = Object.create(null);
   const arrays: Record<string, string[]> = Object.create(null);
-  for (const k in varBytes) vars[k] = varBytes[k]!.toString('utf8');
-  for (const k in arrayBytes) arrays[k] = arrayBytes[k]!.map((b) => b.toString('utf8'));
+  // byte-exact: invalid UTF-8 surrogate-escaped, as the interpreter holds bytes (runtime/lang/bytes.ts)
+  for (const k in varBytes) vars[k] = decode(varBytes[k]!);
+  for (const k in arrayBytes) arrays[k] = arrayBytes[k]!.map((b) => decode(b));
   return { meta, vars, arrays, varBytes, arrayBytes };
 }
 

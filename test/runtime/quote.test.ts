@@ -251,6 +251,9 @@ test('values: NUL and lone surrogates rejected (bytes API for raw bytes), quote(
   assert.throws(() => valueBytes('K', Buffer.from([1, 0])), (e: unknown) => e instanceof InvalidValueError);
   assert.throws(() => valueBytes('K', 'a\ud800b'), (e: unknown) => e instanceof InvalidValueError && /surrogate/.test((e as Error).message));
   assert.ok(valueBytes('K', '🦀').equals(B('🦀')));
+  // a surrogate-escaped byte (runtime/lang/bytes.ts) is that byte; other lone low surrogates are refused
+  assert.ok(valueBytes('K', 'a\udcffb\udc80').equals(Buffer.from([0x61, 0xff, 0x62, 0x80])));
+  assert.throws(() => valueBytes('K', 'a\udc41'), (e: unknown) => e instanceof InvalidValueError);
   assert.is(quote('é'), "$'\\xc3\\xa9'");
 });
 
