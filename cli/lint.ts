@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { relative, sep, posix } from 'node:path';
 import type { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
-import { countDiagnostics, formatDiagnostic, type Diagnostic } from '../compiler/diagnostics.js';
+import { countDiagnostics, formatDiagnostic, invalidUtf8, type Diagnostic } from '../compiler/diagnostics.js';
+import { firstInvalidByte } from '../compiler/source-bytes.js';
 import { applyFixes, lintSource, RULES, type LintResult } from '../compiler/lint/index.js';
 import { resolveInputs } from './compile.js';
 
@@ -49,7 +50,15 @@ export async function lintPaths(paths: readonly string[], opts: LintCliOptions, 
     const file = relative(root, abs).split(sep).join(posix.sep);
     let source: string;
     try {
-      source = readFileSync(abs, 'utf8');
+      const bytes = readFileSync(abs);
+      source = bytes.toString('utf8');
+      // not UTF-8: refused at the first bad byte, and never rewritten by --fix (it would write U+FFFD)
+      const bad = firstInvalidByte(bytes);
+      if (bad) {
+        const d = invalidUtf8({ file, line: bad.line, col: bad.col }, bad.byte);
+        results.push({ file, source, findings: [{ diagnostic: d }], diagnostics: [d], fixed: 0 });
+        continue;
+      }
     } catch (e) {
       const d: Diagnostic = { id: 'read-error', severity: 'error', message: `cannot read ${file}: ${(e as Error).message}`, file, line: 1, col: 1 };
       results.push({ file, source: '', findings: [{ diagnostic: d }], diagnostics: [d], fixed: 0 });

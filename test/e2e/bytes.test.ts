@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleCommand } from '../helpers/command-bundle.js';
 import { compile } from '../../compiler/index.js';
+import { lintPaths } from '../../cli/lint.js';
 import { formatDiagnostic } from '../../compiler/diagnostics.js';
 import { exactArgs } from '../../runtime/runner/argv.js';
 import { createState, loadState } from '../../runtime/store/state.js';
@@ -149,6 +150,19 @@ test('a command file with bytes that are not UTF-8: a located invalid-encoding e
     assert.is(r.results[0]!.code, null);
     assert.match(formatDiagnostic(d!, r.results[0]!.source, { color: false }), new RegExp(`c${i}\\.md:${c.line}:${c.col}: error\\[invalid-encoding\\]`));
   }
+});
+
+test('cmdc lint --fix never rewrites a file that is not UTF-8 (it would write U+FFFD): the same located error', async () => {
+  const dir = join(TMP, 'lint');
+  mkdirSync(dir, { recursive: true });
+  const bytes = Buffer.concat([Buffer.from('# /x\n\n```bash\nrm -rf $DIR/'), Buffer.from([0xff]), Buffer.from('\n```\n')]);
+  const md = join(dir, 'x.md');
+  writeFileSync(md, bytes);
+  const run = await lintPaths([md], { fix: true }, dir);
+  const d = run.results[0]!.diagnostics.find((x) => x.id === 'invalid-encoding');
+  assert.ok(d, JSON.stringify(run.results[0]!.diagnostics));
+  assert.is(`${d!.line}:${d!.col}`, '4:13');
+  assert.ok(readFileSync(md).equals(bytes), 'the file is untouched');
 });
 
 test.run();
