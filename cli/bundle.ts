@@ -5,12 +5,20 @@
  * contain compiler code (ts-morph, mvdan-sh, compiler/): that is checked on esbuild's metafile.
  * Bash islands source runtime/lib/*.sh; a bundle refers to the lib of the checkout it was built
  * from by absolute path (.cmdc/ is per-checkout build output).
+ *
+ * Bash text met at run time (sourced files not compiled with the command, eval text, trap
+ * strings) is compiled on a cache miss by the compiler, which a runtime bundle must not contain:
+ * `cmdc build` also writes the compiler bundle `<out>/cmdc-compiler.mjs` (compiler/dynamic.ts),
+ * and each command bundle finds it through the define `__CMDC_COMPILER__` (runtime/code/
+ * compiler-link.ts), with the compiler's fingerprint as `__CMDC_CODE_VERSION__`.
  */
-import { build, type Metafile } from 'esbuild';
+import { build, buildSync, type Metafile } from 'esbuild';
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
 import { makeCmdcDir } from '../runtime/store/ignore.js';
+import { fingerprintOf } from '../runtime/code/compiler-link.js';
 
 export interface BundleOptions {
   /** Project root (holds commands/). */
@@ -43,6 +51,46 @@ const BANNER = "import { createRequire as __cmdcCreateRequire } from 'node:modul
 
 export class BundleError extends Error {}
 
+/** File name of the compiler bundle next to the command bundles. */
+export const COMPILER_BUNDLE = 'cmdc-compiler.mjs';
+
+/**
+ * The esbuild defines of a runtime bundle built from the checkout at `root`: its bash library
+ * directory (default the checkout's runtime/lib), the compiler bundle at `compilerFile`, and the
+ * compiler's fingerprint.
+ */
+export function runtimeDefines(root: string, compilerFile: string, libDir = join(root, 'runtime', 'lib')): Record<string, string> {
+  return {
+    __CMDC_LIB_DIR__: JSON.stringify(libDir + sep),
+    __CMDC_COMPILER__: JSON.stringify(compilerFile),
+    __CMDC_CODE_VERSION__: JSON.stringify(fingerprintOf(root)),
+  };
+}
+
+/** esbuild options of the compiler bundle (compiler/dynamic.ts and mvdan-sh, one ESM file). */
+function compilerBuildOptions(root: string, outFile: string) {
+  return {
+    entryPoints: [join(root, 'compiler', 'dynamic.ts')],
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    format: 'esm' as const,
+    banner: { js: BANNER },
+    outfile: outFile,
+    logLevel: 'silent' as const,
+    legalComments: 'none' as const,
+    // compiler/parse.ts loads mvdan-sh (CommonJS, GopherJS) with createRequire(import.meta.url):
+    // resolve it from the checkout, as __CMDC_LIB_DIR__ does for the bash library
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(root, 'compiler', 'parse.ts')).href) },
+  };
+}
+
+/** Build the compiler bundle (synchronously: test harnesses build one per run). */
+export function bundleCompilerSync(root: string, outFile: string): void {
+  buildSync({ ...compilerBuildOptions(resolve(root), outFile), write: true });
+}
+
 /** The command entry names under `<root>/<commandsDir>` (files `*.ts`), sorted. */
 export function commandEntryNames(root: string, commandsDir = 'commands'): string[] {
   return readdirSync(resolve(root, commandsDir))
@@ -72,6 +120,8 @@ export async function bundleCommands(opts: BundleOptions): Promise<BundledEntry[
   const libDir = opts.libDir ? resolve(opts.libDir) : join(root, 'runtime', 'lib');
 
   const built: { name: string; entry: string; outFile: string; code: Uint8Array }[] = [];
+  const compilerFile = join(outDir, COMPILER_BUNDLE);
+  const defines = runtimeDefines(root, compilerFile, libDir);
   for (const name of names) {
     const entry = join(commandsDir, `${name}.ts`);
     const r = await build({
@@ -83,8 +133,8 @@ export async function bundleCommands(opts: BundleOptions): Promise<BundledEntry[
       format: 'esm',
       packages: 'bundle',
       banner: { js: BANNER },
-      // islands source the bash libraries: point them at this checkout's runtime/lib
-      define: { __CMDC_LIB_DIR__: JSON.stringify(libDir + sep) },
+      // islands source the bash libraries (libDir); misses of the code cache use the compiler bundle
+      define: defines,
       metafile: true,
       write: false,
       outfile: join(outDir, `${name}.mjs`),
@@ -97,9 +147,17 @@ export async function bundleCommands(opts: BundleOptions): Promise<BundledEntry[
     if (!file) throw new BundleError(`${shownDir}/${name}.ts: esbuild produced no output`);
     built.push({ name, entry, outFile: file.path, code: file.contents });
   }
+  let compiler: Uint8Array | null = null;
+  if (built.length) {
+    const r = await build({ ...compilerBuildOptions(root, compilerFile), write: false });
+    const file = r.outputFiles.find((f) => f.path.endsWith('.mjs'));
+    if (!file) throw new BundleError(`compiler/dynamic.ts: esbuild produced no output`);
+    compiler = file.contents;
+  }
   const out: BundledEntry[] = [];
   // under .cmdc/ (the default .cmdc/bin) the new directory is marked: git never shows it
   if (built.length) makeCmdcDir(outDir);
+  if (compiler) await writeFileAtomic(compilerFile, Buffer.from(compiler), { mode: 0o644 });
   for (const b of built) {
     await writeFileAtomic(b.outFile, Buffer.from(b.code), { mode: 0o644 });
     out.push({ name: b.name, entry: relative(root, b.entry).split(sep).join('/'), outFile: b.outFile, bytes: b.code.length });

@@ -13,12 +13,18 @@ export interface ContextOptions {
   source: string;
   /** A block that does not parse is an error instead of an island. */
   strict?: boolean;
+  /**
+   * Pass each function's bash text to `sh.fn` so that bash islands can call it (compiled
+   * libraries: islands inside them call their functions).
+   */
+  functionSources?: boolean;
 }
 
 export interface Context {
   readonly file: string;
   readonly source: string;
   readonly strict: boolean;
+  readonly functionSources: boolean;
   readonly diagnostics: Diagnostic[];
   /** Runtime names used by the code translated so far (reset per block by translateBlock). */
   imports: Set<string>;
@@ -36,6 +42,7 @@ export function createContext(o: ContextOptions): Context {
     file: o.file,
     source: o.source,
     strict: o.strict ?? false,
+    functionSources: o.functionSources ?? false,
     diagnostics: [],
     imports: new Set(),
     stats: { native: 0, islands: 0 },

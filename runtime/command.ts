@@ -80,6 +80,23 @@ export interface ExampleInfo {
 }
 
 /**
+ * A library the blocks `source`, compiled with the command (`cmdc compile` resolved its path
+ * statically). Used only when the sourced file's content still has this sha256; otherwise the
+ * file is compiled on first use (runtime/code/loader.ts).
+ */
+export interface CompiledLibrary {
+  /** The file as found at compile time, relative to the project root. */
+  file: string;
+  /** sha256 (hex) of its content. */
+  sha256: string;
+  native: number;
+  islands: number;
+  /** bash's messages when it has a syntax error partway (runtime/shell/code.ts). */
+  syntaxError?: string[];
+  run: (sh: Shell) => Promise<void>;
+}
+
+/**
  * A compiled command. `S` is the generated `State` interface (the keys it persists): it types
  * what `readState(command, id)` (runtime/runner/read-state.ts) returns for an instance of this
  * command; the steps themselves read state through the runtime, as their bash did.
@@ -108,6 +125,8 @@ export interface CommandModule<S = Record<string, string | undefined>> {
    * (runtime/lang/state-types.ts).
    */
   stateKinds?: Readonly<Record<string, StateKind>>;
+  /** Libraries compiled with the command (keyed by content hash at run time). */
+  libraries?: CompiledLibrary[];
   /** Carries `S` for inference (`readState` infers it from here); never set. */
   readonly __state?: S;
 }

@@ -11,6 +11,10 @@ export type { Body, Word, WordLike, Part, Redir, Mod, AssignValue } from './shel
 export type { Builtin } from './shell/builtins/index.js';
 export type { ExecHandler, ExecContext, ExecNext } from './shell/exec-handler.js';
 export { runIsland } from './shell/island.js';
+export { CODE_FORMAT, instantiate } from './shell/code.js';
+export type { CodeKind, CodeOrigin, CodeLoader, CompiledCode, LoadedCode } from './shell/code.js';
+export { createLoader } from './code/loader.js';
+export type { Loader, LoaderOptions, LoaderStats, PrecompiledCode } from './code/loader.js';
 export type { CommandModule, Step, BashStep, AgentStep, PreStep, PlaceholderInfo, Json, StateKind } from './command.js';
 // The state runtime's public API, and the state library builtins (importing statelib registers
 // them: `source …/state-persistence.sh` etc. in any module that imports this file).

@@ -1,4 +1,7 @@
-/** `f() { …; }` → `sh.fn("f", async (sh) => {…})` (called by name through `sh.cmd(["f", …])`). */
+/**
+ * `f() { …; }` → `sh.fn("f", async (sh) => {…})` (called by name through `sh.cmd(["f", …])`);
+ * with `ctx.functionSources` the function's bash text follows, for islands that call it.
+ */
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
 import { args, at, bodyFn, q, type Code } from './common.js';
@@ -11,5 +14,5 @@ export function funcDecl(n: A.FuncDecl, s: A.Stmt, ctx: Context): Code {
   if (b.cmd?.kind === 'Block' && b.redirs.length === 0 && !b.negated) body = bodyFn(stmts(b.cmd.stmts, ctx));
   else if (b.cmd?.kind === 'Block') body = `(sh) => sh.group(${args(bodyFn(stmts(b.cmd.stmts, ctx)), ...redirects(b.redirs, ctx))})`;
   else body = bodyFn([stmt(b, ctx)]);
-  return { expr: `${at(s)}.fn(${q(n.name)}, ${body})` };
+  return { expr: `${at(s)}.fn(${q(n.name)}, ${body}${ctx.functionSources ? `, ${q(s.src)}` : ''})` };
 }

@@ -107,6 +107,8 @@ export class StateRefusedError extends InstanceLookupError {
 export interface Store {
   /** The state directory, resolved once for the run (runtime/store/paths.ts). */
   readonly dir: string;
+  /** This process's owner (runtime/store/owner.ts). */
+  readonly owner: string;
   /**
    * A new instance created by the runner itself (the command did not initialise one): a cmdc
    * state file (header, WORKFLOW_ID) and its run record.
@@ -233,6 +235,7 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
   };
   return {
     dir,
+    owner,
     create(command, args) {
       const id = newId(command);
       const inst: Instance = { ...fresh(id, command, args), outputs: 'export' };

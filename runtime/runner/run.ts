@@ -50,6 +50,8 @@ import { singleQuote } from '../lang/quote.js';
 import { selectBlock } from './select-block.js';
 import { exactArgs } from './argv.js';
 import { createStore, type Instance, type Store, InstanceLookupError } from './instances.js';
+import { createLoader, type Loader } from '../code/loader.js';
+import { discoveryOverride } from './discovery.js';
 
 export interface RunOptions {
   /** Process environment (default process.env). */
@@ -414,11 +416,21 @@ export function prePreamble(source: string, pres: readonly { step: PreStep; outp
 }
 
 class Runner {
+  /**
+   * Compiles what the blocks meet at run time (sourced files, eval text, trap strings): the
+   * libraries compiled with the command, then the project's cache `.cmdc/cache`, then the
+   * compiler (runtime/code/loader.ts). One per run: a text compiles once per process.
+   */
+  private readonly loader: Loader;
+
   constructor(
     private readonly command: CommandModule<unknown>,
     private readonly store: Store,
     private readonly io: RunnerIO,
-  ) {}
+  ) {
+    const projectDir = io.env.CLAUDE_PROJECT_DIR ? resolve(io.cwd, io.env.CLAUDE_PROJECT_DIR) : io.cwd;
+    this.loader = createLoader({ precompiled: command.libraries ?? [], projectDir });
+  }
 
   /**
    * Run steps [from, to) of an instance (null: a new one, created by the first block's
@@ -454,6 +466,16 @@ class Runner {
     };
     if (inst) store.update(remember(inst), { status: 'running' });
     hold(inst);
+    // The project's `discover_latest_state_file` (the seed's newest-file lookup) answers with
+    // this run's instance or this owner's (runtime/runner/discovery.ts).
+    const functionOverrides = {
+      discover_latest_state_file: discoveryOverride({
+        dir: store.dir,
+        owner: store.owner,
+        instance: () => (inst ? { id: inst.id, file: inst.file } : null),
+        startedAt,
+      }),
+    };
     const stdin = openSync('/dev/null', 'r');
     try {
       for (let i = from; i < to; i++) {
@@ -476,6 +498,8 @@ class Runner {
             stderr: io.stderr,
             exec: io.exec,
             source: { file: command.source },
+            loader: this.loader.load,
+            functionOverrides,
           });
           // The shell-split arguments as an indexed array (islands receive it too).
           sh.vars.ensure(ARGV_VAR).value = [...args];

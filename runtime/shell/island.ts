@@ -13,10 +13,11 @@
  *   that exited (`exit`, `set -e`) makes the block exit with its status.
  * - stdin/stdout/stderr are the Shell's current fds (runtime/shell/exec.ts wiring).
  *
- * Functions defined natively are not visible inside an island; functions an island defines do
- * not survive it. Registered libraries with a bash implementation (runtime/lib/*.sh) are the
- * exception: the prelude sources the ones active in the shell, and redirects a `source` of
- * their basename to that implementation, wherever the snippet expects it to be installed.
+ * Functions defined natively are visible inside an island when their bash text is known (the
+ * compiler passes it for compiled libraries and eval text); functions an island defines do not
+ * survive it. Registered libraries with a bash implementation (runtime/lib/*.sh) are the
+ * exception: the prelude sources the ones active in the shell (their builtins stand for
+ * byte-identical copies of those files, so a `source` inside the snippet finds the same code).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -170,12 +171,6 @@ export async function runIsland(sh: Shell, text: string, o: IslandOptions = {}):
       lines.push(`builtin source ${quote(e.bash)}`);
       for (const v of e.vars ?? []) libSkip.add(v);
     }
-    const libFiles = sh.libraries.entries.filter((e) => e.bash && text.includes(path.basename(e.bash)));
-    if (libFiles.length) {
-      const cases = libFiles.map((e) => `    ${quote(path.basename(e.bash!))}) builtin source ${quote(e.bash!)} ;;`).join('\n');
-      lines.push(`__cmdc_source() {\n  case "\${1##*/}" in\n${cases}\n    *) builtin source "$@" ;;\n  esac\n}`);
-      lines.push('source() { __cmdc_source "$@"; }', '.() { __cmdc_source "$@"; }');
-    }
     const passed = new Map<string, Var>();
     for (const name of sh.vars.names()) {
       if (SKIP.test(name) || libSkip.has(name) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
@@ -183,8 +178,11 @@ export async function runIsland(sh: Shell, text: string, o: IslandOptions = {}):
       passed.set(name, v);
       lines.push(declLine(name, v));
     }
+    // functions defined natively (with their bash text: compiled libraries, eval text)
+    lines.push(...sh.functionSources());
     const opts: string[] = [];
-    if (sh.opts.errexit) opts.push('-e');
+    // in a condition (`if`, `while`, left of && ||, `!`) set -e is off, inside the island too
+    if (sh.opts.errexit && sh.errexitOff === 0) opts.push('-e');
     if (sh.opts.errtrace) opts.push('-E');
     if (sh.opts.nounset) opts.push('-u');
     if (sh.opts.noglob) opts.push('-f');

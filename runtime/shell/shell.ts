@@ -57,6 +57,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { Vars, elements, scalar, type Var, type VarValue } from './vars.js';
 import { Capture, PIPE_BUFFER, Reader, writeFdResult, type Fd, type FdTable, type Sink } from './io.js';
 import {
@@ -73,6 +74,8 @@ import { ExitSignal, ReturnSignal, LoopSignal, TopLevelSignal, CondError, ArithE
 import { ProcTable, ShellProcess, SignalDeath, deliver, handleSignals } from './jobs.js';
 import { trapName } from './sigtable.js';
 import { attachSignals, settleSignals } from './os-signals.js';
+import { syntaxErrorLines, type CodeLoader, type CodeOrigin, type LoadedCode, type SyntaxErrorWhere } from './code.js';
+import { bashLineno, bashSource, definingFile, funcname, type Frame } from './frames.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options and creation
@@ -103,6 +106,10 @@ export interface ShellOpts {
   inheritErrexit: boolean;
 }
 
+/** The bash whose behaviour the interpreter reproduces (`$BASH_VERSION`, `BASH_VERSINFO`). */
+const BASH_VERSINFO = ['5', '2', '15', '1', 'release', 'x86_64-pc-linux-gnu'] as const;
+const BASH_VERSION = '5.2.15(1)-release';
+
 /** A stdio given to createShell: an OS fd number, a node stream, or an fd table entry. */
 export type StdioSpec = number | NodeJS.WritableStream | NodeJS.ReadableStream | Fd;
 
@@ -126,6 +133,19 @@ export interface CreateShellOptions {
   functionFile?: string;
   /** Library builtins activated by `source <lib>.sh` (default: the shared registry). */
   libraries?: LibraryRegistry;
+  /**
+   * Compiles bash text met at run time (`source`d files, `eval` text, trap strings) so it runs
+   * natively in this shell (runtime/shell/code.ts). Default: a loader with a memory cache that
+   * compiles on demand (runtime/code/loader.ts); the runner adds precompiled libraries and the
+   * project's disk cache.
+   */
+  loader?: CodeLoader;
+  /**
+   * Builtins that answer calls of the functions of these names, whatever the function's body
+   * (the runner's `discover_latest_state_file`: this owner's instance, whatever the project's
+   * library defines). Names no function defines are not affected.
+   */
+  functionOverrides?: Record<string, Builtin>;
   options?: Partial<ShellOpts>;
   /**
    * Exec handlers, in order, that every external command goes through before the real spawn
@@ -173,14 +193,29 @@ export class LibraryRegistry {
   register(basename: RegExp, builtins: Record<string, Builtin>, opts: LibraryOptions = {}): void {
     this.entries.push({ match: basename, builtins, ...opts });
   }
-  find(file: string): Record<string, Builtin> | null {
-    return this.findEntry(file)?.builtins ?? null;
-  }
+  /** The entry registered for a file name (only `onSource` handlers are chosen by name). */
   findEntry(file: string): LibraryEntry | null {
     const base = path.basename(file);
     for (const e of this.entries) if (e.match.test(base)) return e;
     return null;
   }
+  /**
+   * The library whose bash implementation is byte-identical to a sourced file (its sha256 and
+   * size): only then do its builtins stand in for the file.
+   */
+  byContent(sha256: string, size: number): LibraryEntry | null {
+    for (const e of this.entries) {
+      if (!e.bash) continue;
+      try {
+        if (fs.statSync(e.bash).size !== size) continue;
+        if (createHash('sha256').update(fs.readFileSync(e.bash)).digest('hex') === sha256) return e;
+      } catch {
+        /* not installed */
+      }
+    }
+    return null;
+  }
+
   /** The libraries whose builtins are active in `sh` (activated by `source`). */
   active(sh: Shell): LibraryEntry[] {
     return this.entries.filter((e) => {
@@ -193,7 +228,7 @@ export class LibraryRegistry {
 /** The process-wide default registry (the runtime's one deliberate singleton). */
 export const defaultLibraries = new LibraryRegistry();
 
-/** `source .../state-persistence.sh` activates these builtins instead of running bash. */
+/** `source` of a file byte-identical to `opts.bash` activates these builtins instead of running it. */
 export function registerLibrary(basename: RegExp, builtins: Record<string, Builtin>, opts: LibraryOptions = {}): void {
   defaultLibraries.register(basename, builtins, opts);
 }
@@ -226,6 +261,11 @@ interface FuncDef {
   body: Body;
   /** The bash source of the function, for islands that call it. */
   src?: string;
+  /** BASH_SOURCE of the function: the file it was defined in (frames.ts). */
+  file?: string;
+  /** The line shift and base in force where it was defined (a function defined by `eval` text, in a sourced file). */
+  lineShift?: number;
+  lineBase?: number;
 }
 
 export class Shell implements ExpandEnv {
@@ -265,8 +305,14 @@ export class Shell implements ExpandEnv {
   lineBase = 0;
   /** See CreateShellOptions.indirection. */
   indirection = 0;
-  /** Function call depth and names (FUNCNAME). */
+  /** Names of the running functions, innermost last (`local` needs one). */
   funcNames: string[] = [];
+  /** The call stack of functions and sourced files (FUNCNAME, BASH_SOURCE, BASH_LINENO: frames.ts). */
+  frames: Frame[] = [];
+  /** The dynamic-code loader (see CreateShellOptions.loader); created on first use when not given. */
+  loader: CodeLoader | undefined;
+  /** Builtins that answer calls of functions (CreateShellOptions.functionOverrides). */
+  functionOverrides: ReadonlyMap<string, Builtin>;
   loopDepth = 0;
   /** Subshell depth (BASH_SUBSHELL) and whether this is the top-level shell of the block. */
   subshellLevel = 0;
@@ -317,6 +363,9 @@ export class Shell implements ExpandEnv {
       this.lineBase = o.lineBase;
       this.indirection = o.indirection;
       this.funcNames = o.funcNames.slice();
+      this.frames = o.frames.slice();
+      this.loader = o.loader;
+      this.functionOverrides = o.functionOverrides;
       this.loopDepth = o.loopDepth;
       this.subshellLevel = o.subshellLevel + 1;
       this.pid = o.pid;
@@ -358,6 +407,8 @@ export class Shell implements ExpandEnv {
     this.ignoreErrexit = o.ignoreErrexit ?? false;
     this.lineBase = o.lineBase ?? 0;
     this.indirection = o.indirection ?? 0;
+    this.loader = o.loader;
+    this.functionOverrides = new Map(Object.entries(o.functionOverrides ?? {}));
     this.pid = process.pid;
     this.execHandlers = o.exec ?? [];
     this.proc = new ShellProcess(new ProcTable(), process.pid);
@@ -415,10 +466,14 @@ export class Shell implements ExpandEnv {
     this.setVar('PWD', dir);
   }
 
-  /** `<scriptName>: line N: ` as bash prints it. */
+  /** `<name>: line N: ` as bash prints it (name: BASH_SOURCE[0], else $0). */
   prefix(): string {
-    const name = this.funcNames.length && this.functionFile !== undefined ? this.functionFile : this.scriptName;
-    return `${name}: line ${this.line}: `;
+    return `${this.errorName()}: line ${this.line}: `;
+  }
+
+  /** The name bash's messages start with: the current file (BASH_SOURCE[0]), else `$0`. */
+  errorName(): string {
+    return this.frames[this.frames.length - 1]?.file || this.scriptName;
   }
 
   /** Write to fd 1 / fd 2 / any fd. */
@@ -479,7 +534,11 @@ export class Shell implements ExpandEnv {
       case 'PPID': return String(process.ppid);
       case 'BASH_SUBSHELL': return String(this.subshellLevel);
       case 'BASH_COMMAND': return this.command;
-      case 'FUNCNAME': return this.funcNames[this.funcNames.length - 1];
+      case 'FUNCNAME': return funcname(this.frames)?.[0];
+      case 'BASH_SOURCE': return bashSource(this.frames)?.[0];
+      case 'BASH_VERSION': return BASH_VERSION;
+      case 'BASH_VERSINFO': return BASH_VERSINFO[0];
+      case 'BASH_LINENO': return bashLineno(this.frames)?.[0];
       case 'DIRSTACK': return this.cwd;
     }
     if (/^[1-9][0-9]*$/.test(name)) return this.positional[Number(name) - 1];
@@ -490,7 +549,10 @@ export class Shell implements ExpandEnv {
   /** The full value (array or scalar) of a variable. */
   getValue(name: string): VarValue | undefined {
     if (name === 'PIPESTATUS') return this.pipestatus.map(String);
-    if (name === 'FUNCNAME') return this.funcNames.length ? this.funcNames.slice().reverse() : undefined;
+    if (name === 'FUNCNAME') return funcname(this.frames);
+    if (name === 'BASH_SOURCE') return bashSource(this.frames);
+    if (name === 'BASH_LINENO') return bashLineno(this.frames);
+    if (name === 'BASH_VERSINFO') return BASH_VERSINFO.slice();
     if (name === 'DIRSTACK') return [this.cwd, ...this.dirStack];
     if (name === '@' || name === '*') return this.positional.slice();
     const v = this.vars.lookup(name);
@@ -839,8 +901,10 @@ export class Shell implements ExpandEnv {
   async invoke(argv: string[], prefix: Record<string, string> = {}): Promise<number> {
     const name = argv[0]!;
     const hasPrefix = Object.keys(prefix).length > 0;
-    const fn = this.funcs.get(name);
-    const bi = fn ? undefined : this.libBuiltins.get(name) ?? BUILTINS[name];
+    const defined = this.funcs.get(name);
+    const over = defined && this.functionOverrides.get(name);
+    const fn = over ? undefined : defined;
+    const bi = over || (fn ? undefined : this.libBuiltins.get(name) ?? BUILTINS[name]);
     if (fn || bi) {
       const saved: [string, Var | undefined][] = [];
       if (hasPrefix) {
@@ -878,10 +942,13 @@ export class Shell implements ExpandEnv {
     this.positional = args;
     this.vars.frames.push(new Map());
     this.funcNames.push(name);
+    this.frames.push({ kind: 'function', name, file: fn.file ?? definingFile([], this.functionFile ?? this.scriptName), callLine: this.line });
     const savedLoop = this.loopDepth;
     this.loopDepth = 0;
     const savedShift = this.lineShift;
-    this.lineShift = 0;
+    const savedBase = this.lineBase;
+    this.lineShift = fn.lineShift ?? 0;
+    this.lineBase = fn.lineBase ?? this.lineBase;
     // without `set -E` a function runs without the ERR trap; it comes back after the call
     // unless the function set one
     const errTrap = this.opts.errtrace ? undefined : this.traps.get('ERR');
@@ -896,8 +963,10 @@ export class Shell implements ExpandEnv {
       this.positional = savedPos;
       this.vars.frames.pop();
       this.funcNames.pop();
+      this.frames.pop();
       this.loopDepth = savedLoop;
       this.lineShift = savedShift;
+      this.lineBase = savedBase;
       if (errTrap !== undefined && !this.traps.has('ERR')) this.traps.set('ERR', errTrap);
     }
   }
@@ -1313,7 +1382,7 @@ export class Shell implements ExpandEnv {
   /** Define a function (`src` is its bash text, used when an island calls it). */
   async fn(name: string, body: Body, src?: string): Promise<number> {
     return this.stmt(async () => {
-      this.funcs.set(name, { body, src });
+      this.funcs.set(name, { body, src, file: definingFile(this.frames, this.functionFile ?? this.scriptName), lineShift: this.lineShift, lineBase: this.lineBase });
       this.status = 0;
       return 0;
     });
@@ -1396,9 +1465,17 @@ export class Shell implements ExpandEnv {
     try {
       this.status = status;
       if (typeof t === 'string') {
-        const { runIsland } = await import('./island.js');
-        if (!fromLine) this.line = 1;
-        await runIsland(this, t, { reason: `trap ${sig}` });
+        // a trap string runs natively, compiled on first use (its lines count from 1 as above)
+        const code = await this.loadCode(t, { kind: 'trap' });
+        const wasAborting = this.aborting;
+        this.lineShift = (fromLine ? savedLine : 1) - 1 - this.lineBase;
+        this.status = status;
+        try {
+          await code.run(this);
+        } finally {
+          this.aborting = wasAborting;
+        }
+        if (code.syntaxError) this.syntaxError(code.syntaxError, { kind: 'trap', name: this.errorName(), signal: sig });
       } else {
         const def = this.trapLines.get(t);
         if (def !== undefined) this.lineShift = (fromLine ? savedLine : 1) - def;
@@ -1452,6 +1529,33 @@ export class Shell implements ExpandEnv {
       }
     }
     return death !== null ? 128 + death : status;
+  }
+
+  /**
+   * Report a syntax error in dynamic text (runtime/shell/code.ts) as bash does; under an
+   * effective `set -e` bash prints only the first line and exits with status 2.
+   */
+  syntaxError(messages: readonly string[], where: SyntaxErrorWhere): void {
+    const text = syntaxErrorLines(messages, where);
+    // the EXIT trap runs when the shell exits, outside the eval that ignores set -e (claude-code)
+    const ignored = this.ignoreErrexit && !(where.kind === 'trap' && where.signal === 'EXIT');
+    if (this.opts.errexit && !ignored && this.errexitOff === 0) {
+      this.err(text.slice(0, text.indexOf('\n') + 1));
+      throw new ExitSignal(2);
+    }
+    this.err(text);
+  }
+
+  /**
+   * Compiled code for bash text met at run time (a sourced file, eval text, a trap string), from
+   * the shell's loader (runtime/shell/code.ts); the default loader is created on first use.
+   */
+  async loadCode(text: string, origin: CodeOrigin): Promise<LoadedCode> {
+    if (!this.loader) {
+      const { createLoader } = await import('../code/loader.js');
+      this.loader = createLoader().load;
+    }
+    return this.loader(text, origin);
   }
 
   /**

@@ -22,6 +22,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
+import { bundleCompilerSync, runtimeDefines } from '../../cli/bundle.js';
 import { parseBash } from '../../compiler/parse.js';
 import { createContext } from '../../compiler/context.js';
 import { translateBlock } from '../../compiler/translate/index.js';
@@ -290,9 +291,12 @@ export async function runTable(all: Row[], o: TableOptions = {}): Promise<Compar
     const modFile = path.join(work, 'table.ts');
     const bundle = path.join(work, 'table.mjs');
     fs.writeFileSync(modFile, module);
+    // `source`, eval and string traps compile on first use: the bundle finds the compiler bundle
+    const compilerFile = path.join(work, 'compiler.mjs');
+    bundleCompilerSync(root, compilerFile);
     buildSync({
       entryPoints: [modFile], outfile: bundle, bundle: true, platform: 'node', format: 'esm',
-      target: 'node20', logLevel: 'error', absWorkingDir: root,
+      target: 'node20', logLevel: 'error', absWorkingDir: root, define: runtimeDefines(root, compilerFile),
       // bundled CommonJS dependencies may call require()
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     });

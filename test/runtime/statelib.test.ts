@@ -2,9 +2,10 @@
  * Differential test of the state library builtins (runtime/statelib/): each row is a sequence
  * of library calls run (a) in real bash, sourcing runtime/lib/*.sh installed where the row
  * sources them (`$CLAUDE_PROJECT_DIR/.claude/lib/{core,workflow}/`), and (b) compiled
- * (parse → translateBlock) in a Shell with the TS builtins, where NO copy of the library is
- * installed (the builtins must not depend on one). Both run in a fresh project directory of the
- * same path with the same environment.
+ * (parse → translateBlock) in a Shell with the TS builtins, which `source` activates because the
+ * installed copies are byte-identical to runtime/lib/*.sh (the project's own library, any other
+ * file, would run as written). Both run in a fresh project directory of the same path with the
+ * same environment.
  *
  * Compared: stdout, stderr, exit status, every variable the row or the library created (value and
  * export flag), and every file under the project directory (path and bytes: state files, owner
@@ -293,7 +294,7 @@ test.before(() => {
   try {
     ROWS.forEach((row, i) => {
       const bash = runBash(row);
-      fresh(row, false);
+      fresh(row, true);
       const outBase = path.join(WORK, `ts${i}`);
       const r = spawnSync(process.execPath, ['--import', 'tsx', mod, String(i), PROJ, JSON.stringify(baseEnv(row.env)), outBase], { cwd: ROOT, encoding: 'utf8' });
       if (!fs.existsSync(outBase + ".json")) throw new Error(`compiled row ${row.name} failed:\n${r.stderr}`);

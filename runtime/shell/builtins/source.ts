@@ -1,13 +1,26 @@
 /**
- * `source file [args]` / `. file`: a registered library (see registerLibrary in runtime/shell/shell.ts)
- * activates its in-process builtins (or handles the file itself, e.g. a state file loaded by
- * parsing); any other file runs as a bash island.
+ * `source [--] file [args]` / `. file`: the file runs natively in the same shell — functions,
+ * variables, options and traps it sets stay; `BASH_SOURCE`/`FUNCNAME`/`BASH_LINENO` show a
+ * source frame (runtime/shell/frames.ts), so `$(dirname "${BASH_SOURCE[0]}")` finds its
+ * siblings; top-level `return` ends it; `args` are its positional parameters while it runs.
+ * The text is compiled by the shell's loader (runtime/shell/code.ts: precompiled with the
+ * command, cached by content hash, or compiled on first use); a file with a syntax error runs
+ * up to it and prints bash's message (status 2), as bash does.
+ *
+ * Two kinds of file are handled without running them: a file byte-identical to one of cmdc's own
+ * library files (runtime/lib/*.sh) activates its in-process builtins (runtime/statelib), and a
+ * registered `onSource` handler (a cmdc state file, loaded by parsing) answers for its files.
+ * Any other file — whatever its name — runs as written: the project's library always wins.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { Shell } from '../shell.js';
-import { runIsland } from '../island.js';
+import { ReturnSignal } from '../signals.js';
+import type { LoadedCode } from '../code.js';
+import { decode } from '../../lang/bytes.js';
 
+/** Find `f` as bash does: a name with a slash as is; else on PATH, then in the cwd. */
 function resolveFile(sh: Shell, f: string): string | null {
   if (f.includes('/')) {
     const p = path.resolve(sh.cwd, f);
@@ -25,33 +38,79 @@ function resolveFile(sh: Shell, f: string): string | null {
 }
 
 export async function source(sh: Shell, args: string[], name: string): Promise<number> {
+  if (args[0] === '--') args = args.slice(1);
   if (args.length === 0) {
     sh.error(`${name}: filename argument required`);
+    sh.err(`${name}: usage: ${name} filename [arguments]\n`);
     return 2;
   }
   const f = args[0]!;
-  const lib = sh.libraries.findEntry(f);
-  if (lib?.onSource) {
-    const file = resolveFile(sh, f);
-    const st = file === null ? null : await lib.onSource(sh, file, args.slice(1));
-    if (st !== null) return st;
-  } else if (lib) {
-    // A known library is active whether or not a copy exists at that path.
-    for (const [k, b] of Object.entries(lib.builtins)) sh.libBuiltins.set(k, b);
-    lib.activate?.(sh);
-    return 0;
-  }
   const file = resolveFile(sh, f);
   if (!file) {
     sh.error(`${f}: No such file or directory`);
     return 1;
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    if (fs.statSync(file).isDirectory()) {
+      sh.error(`${name}: ${f}: is a directory`);
+      return 1;
+    }
+    const handler = sh.libraries.findEntry(f)?.onSource;
+    if (handler) {
+      const st = await handler(sh, file, args.slice(1));
+      if (st !== null) return st;
+    }
+    bytes = fs.readFileSync(file);
   } catch (e) {
-    sh.error(`${f}: ${(e as Error).message}`);
+    sh.error(`${f}: ${(e as NodeJS.ErrnoException).code === 'EACCES' ? 'Permission denied' : (e as Error).message}`);
     return 1;
   }
-  return runIsland(sh, text, { reason: `source ${f}`, argv: args.length > 1 ? args.slice(1) : undefined, sourced: true });
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  const lib = sh.libraries.byContent(sha, bytes.length);
+  if (lib) {
+    for (const [k, b] of Object.entries(lib.builtins)) sh.libBuiltins.set(k, b);
+    lib.activate?.(sh);
+    return 0;
+  }
+  const code = await sh.loadCode(decode(bytes), { kind: 'source', file: f, path: file });
+  return runSourced(sh, f, code, args.slice(1));
+}
+
+/** Run compiled file text as `source` does (frame, positional parameters, `return`). */
+export async function runSourced(sh: Shell, f: string, code: LoadedCode, args: string[]): Promise<number> {
+  const savedPos = args.length ? sh.positional : null;
+  if (savedPos) sh.positional = args;
+  const savedShift = sh.lineShift;
+  const savedBase = sh.lineBase;
+  const savedLine = sh.line;
+  sh.frames.push({ kind: 'source', name: 'source', file: f, callLine: sh.line });
+  sh.sourcing++;
+  sh.indirection++; // xtrace: one more `+`
+  // the file's lines are its own
+  sh.lineShift = 0;
+  sh.lineBase = 0;
+  let status: number;
+  try {
+    await code.run(sh);
+    status = code.native + code.islands === 0 ? 0 : sh.status;
+    if (code.syntaxError) {
+      sh.syntaxError(code.syntaxError, { kind: 'source', file: f });
+      status = 2;
+    }
+  } catch (e) {
+    if (!(e instanceof ReturnSignal)) throw e;
+    status = e.status;
+  } finally {
+    // an error that abandoned a line of the file ends with the file (bash: the next line runs)
+    sh.aborting = false;
+    sh.frames.pop();
+    sh.sourcing--;
+    sh.indirection--;
+    sh.lineShift = savedShift;
+    sh.lineBase = savedBase;
+    sh.line = savedLine;
+    if (savedPos) sh.positional = savedPos;
+  }
+  return status;
 }
