@@ -13,9 +13,9 @@
  * compiler-link.ts), with the compiler's fingerprint as `__CMDC_CODE_VERSION__`.
  */
 import { build, buildSync, type Metafile } from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
 import { makeCmdcDir } from '../runtime/store/ignore.js';
 import { fingerprintOf } from '../runtime/code/compiler-link.js';
@@ -50,6 +50,14 @@ const FORBIDDEN = [/node_modules[\\/]mvdan-sh[\\/]/, /node_modules[\\/]ts-morph[
 const BANNER = "import { createRequire as __cmdcCreateRequire } from 'node:module';\nconst require = __cmdcCreateRequire(import.meta.url);";
 
 export class BundleError extends Error {}
+
+/**
+ * The cmdc checkout this module belongs to (holds compiler/ and runtime/lib): not the project
+ * being built, which only holds its commands.
+ */
+export function cmdcRoot(): string {
+  return fileURLToPath(new URL('..', import.meta.url));
+}
 
 /** File name of the compiler bundle next to the command bundles. */
 export const COMPILER_BUNDLE = 'cmdc-compiler.mjs';
@@ -117,11 +125,13 @@ export async function bundleCommands(opts: BundleOptions): Promise<BundledEntry[
   const available = new Set(commandEntryNames(root, commandsDir));
   const missing = names.filter((n) => !available.has(n));
   if (missing.length) throw new BundleError(`no such command entry: ${missing.map((n) => `${shownDir}/${n}.ts`).join(', ')}`);
-  const libDir = opts.libDir ? resolve(opts.libDir) : join(root, 'runtime', 'lib');
+  // the checkout's compiler and bash library (a project without its own copy of cmdc uses this one's)
+  const cmdc = existsSync(join(root, 'compiler', 'dynamic.ts')) ? root : cmdcRoot();
+  const libDir = opts.libDir ? resolve(opts.libDir) : join(cmdc, 'runtime', 'lib');
 
   const built: { name: string; entry: string; outFile: string; code: Uint8Array }[] = [];
   const compilerFile = join(outDir, COMPILER_BUNDLE);
-  const defines = runtimeDefines(root, compilerFile, libDir);
+  const defines = runtimeDefines(cmdc, compilerFile, libDir);
   for (const name of names) {
     const entry = join(commandsDir, `${name}.ts`);
     const r = await build({
@@ -149,7 +159,7 @@ export async function bundleCommands(opts: BundleOptions): Promise<BundledEntry[
   }
   let compiler: Uint8Array | null = null;
   if (built.length) {
-    const r = await build({ ...compilerBuildOptions(root, compilerFile), write: false });
+    const r = await build({ ...compilerBuildOptions(cmdc, compilerFile), write: false });
     const file = r.outputFiles.find((f) => f.path.endsWith('.mjs'));
     if (!file) throw new BundleError(`compiler/dynamic.ts: esbuild produced no output`);
     compiler = file.contents;

@@ -11,11 +11,13 @@
  * library files (runtime/lib/*.sh) activates its in-process builtins (runtime/statelib), and a
  * registered `onSource` handler (a cmdc state file, loaded by parsing) answers for its files.
  * Any other file — whatever its name — runs as written: the project's library always wins.
+ * Only where no file exists at all does a name of cmdc's library (state-persistence.sh, …)
+ * activate its builtins: cmdc's commands run in projects that never installed the library.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { Shell } from '../shell.js';
+import type { LibraryEntry, Shell } from '../shell.js';
 import { ReturnSignal } from '../signals.js';
 import type { LoadedCode } from '../code.js';
 import { decode } from '../../lang/bytes.js';
@@ -47,6 +49,13 @@ export async function source(sh: Shell, args: string[], name: string): Promise<n
   const f = args[0]!;
   const file = resolveFile(sh, f);
   if (!file) {
+    // cmdc's own library where a command expects it installed but it is not: cmdc provides it
+    // (there is no project file it could stand in for)
+    const own = sh.libraries.findEntry(f);
+    if (own?.bash) {
+      activate(sh, own);
+      return 0;
+    }
     sh.error(`${f}: No such file or directory`);
     return 1;
   }
@@ -69,12 +78,17 @@ export async function source(sh: Shell, args: string[], name: string): Promise<n
   const sha = createHash('sha256').update(bytes).digest('hex');
   const lib = sh.libraries.byContent(sha, bytes.length);
   if (lib) {
-    for (const [k, b] of Object.entries(lib.builtins)) sh.libBuiltins.set(k, b);
-    lib.activate?.(sh);
+    activate(sh, lib);
     return 0;
   }
   const code = await sh.loadCode(decode(bytes), { kind: 'source', file: f, path: file });
   return runSourced(sh, f, code, args.slice(1));
+}
+
+/** cmdc's in-process implementation of one of its library files. */
+function activate(sh: Shell, lib: LibraryEntry): void {
+  for (const [k, b] of Object.entries(lib.builtins)) sh.libBuiltins.set(k, b);
+  lib.activate?.(sh);
 }
 
 /** Run compiled file text as `source` does (frame, positional parameters, `return`). */
