@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import { countDiagnostics, formatDiagnostic, invalidUtf8, type Diagnostic } from '../compiler/diagnostics.js';
 import { firstInvalidByte } from '../compiler/source-bytes.js';
+import { createLibraryCache } from '../compiler/analysis/library.js';
 import { applyFixes, lintSource, RULES, type LintResult } from '../compiler/lint/index.js';
 import { resolveInputs } from './compile.js';
 
@@ -46,6 +47,7 @@ export async function lintPaths(paths: readonly string[], opts: LintCliOptions, 
   const { files, missing } = resolveInputs(paths, root);
   const rules = opts.rule?.length ? opts.rule : undefined;
   const results: LintRun['results'] = [];
+  const cache = createLibraryCache();
   for (const abs of files) {
     const file = relative(root, abs).split(sep).join(posix.sep);
     let source: string;
@@ -64,14 +66,14 @@ export async function lintPaths(paths: readonly string[], opts: LintCliOptions, 
       results.push({ file, source: '', findings: [{ diagnostic: d }], diagnostics: [d], fixed: 0 });
       continue;
     }
-    let result = lintSource(file, source, rules ? { rules } : {});
+    let result = lintSource(file, source, { ...(rules ? { rules } : {}), path: abs, cache });
     let fixed = 0;
     if (opts.fix) {
       const { text, applied } = applyFixes(source, result.findings);
       if (applied > 0 && text !== source) {
         await writeFileAtomic(abs, text, { fsync: true });
         fixed = applied;
-        result = lintSource(file, text, rules ? { rules } : {});
+        result = lintSource(file, text, { ...(rules ? { rules } : {}), path: abs, cache });
       }
     }
     results.push({ ...result, fixed });

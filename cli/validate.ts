@@ -72,7 +72,7 @@ export function validate(paths: readonly string[], opts: ValidateOptions, root =
   const cache = createLibraryCache();
   for (const [i, file] of files.entries()) {
     const source = sources.get(file)!;
-    for (const d of lintSource(file, source).diagnostics) {
+    for (const d of lintSource(file, source, { path: abs[i]!, cache }).diagnostics) {
       let check = byId.get(d.id);
       if (!check) {
         // Not a rule's finding (the lint failed on the file): its own failing check.

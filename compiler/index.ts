@@ -349,7 +349,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
   }
   result.diagnostics.push(...ctx.diagnostics);
   // --strict also holds the command to the concurrency lint (its errors fail the compile).
-  if (opts.strict) result.diagnostics.push(...lintSource(file, source).diagnostics);
+  if (opts.strict) result.diagnostics.push(...lintSource(file, source, { path: opts.path, cache: opts.libraryCache }).diagnostics);
 
   const placeholders: PlaceholderInfo[] = [];
   for (const p of ph.placeholders) {

@@ -14,6 +14,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type * as A from '../ast.js';
 import { parseBash } from '../parse.js';
+import { globRemovals, printedText, type RemoveEffect } from './removals.js';
 import { variableAccess } from './variables.js';
 import { walk, type AnyNode } from './walk.js';
 import { callOf, commandName, literalValue, shapeText } from './words.js';
@@ -43,6 +44,10 @@ export interface FunctionSummary {
   /** Globals it reads / sets (its locals excluded). */
   reads: string[];
   sets: string[];
+  /** Files it removes by glob (see analysis/removals.ts): other instances' files too. */
+  removes: RemoveEffect[];
+  /** What it prints when it is one `printf '%s' WORD` / `echo WORD` (`get_state_dir`), as text. */
+  prints: string | null;
   /** 'contract' for the by-name contract, else the file that defines it. */
   from: string;
 }
@@ -60,7 +65,7 @@ export interface LibraryModel {
 }
 
 function summary(name: string, s: Partial<FunctionSummary>): FunctionSummary {
-  return { name, persists: [], restores: false, readsKeyArg: null, checkpoint: null, reads: [], sets: [], from: 'contract', ...s };
+  return { name, persists: [], restores: false, readsKeyArg: null, checkpoint: null, reads: [], sets: [], removes: [], prints: null, from: 'contract', ...s };
 }
 
 const SM_KEYS = ['CURRENT_STATE', 'WORKFLOW_TYPE', 'TERMINAL_STATE'];
@@ -113,6 +118,16 @@ function mergeInto(base: FunctionSummary, extra: FunctionSummary): boolean {
   }
   if (extra.checkpoint && !base.checkpoint) {
     base.checkpoint = extra.checkpoint;
+    changed = true;
+  }
+  for (const r of extra.removes) {
+    if (!base.removes.some((q) => q.glob === r.glob && q.line === r.line)) {
+      base.removes.push(r);
+      changed = true;
+    }
+  }
+  if (extra.prints !== null && base.prints === null) {
+    base.prints = extra.prints;
     changed = true;
   }
   for (const [k, list] of [['reads', extra.reads], ['sets', extra.sets]] as const) {
@@ -254,6 +269,8 @@ export function summariseFunctions(fns: readonly A.FuncDecl[], known: Map<string
       const found = summary(f.name, { from });
       const aliases = aliasesIn(f.body);
       const stateVars = statePathVars(f.body);
+      found.prints = printedText(f);
+      found.removes = globRemovals(f, from, (fn) => known.get(fn)?.prints ?? null);
       walk(f.body, (n, parents) => {
         if (n.kind === 'Stmt') {
           const target = n.redirs.find((r) => OUTPUT_REDIRS.has(r.op) && stateVars.has(soleParamOf(r.word) ?? ''));

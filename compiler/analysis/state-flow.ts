@@ -115,6 +115,11 @@ export interface StateFlowOptions {
 const EXITS = new Set(['exit', 'return', 'die', 'fail', 'abort', 'error_exit', 'exit_with_error', 'bail', 'fatal']);
 const DISCOVERY = /\b(discover_latest_state_file|state_file_for_id|find_state_file|get_state_file)\b/;
 
+/** The library model of a command: the contract plus the library files it sources or whose functions it calls. */
+export function commandLibraries(cmd: CommandSource, env: Env, projectDir: string, cache?: LibraryCache): LibraryModel {
+  return libraryModel(librariesSourced(cmd, env, projectDir), commandsCalled(cmd), projectDir, cache);
+}
+
 /** Nearest ancestor directory of `file` containing `.claude/`, else `fallback`. */
 export function projectDirOf(file: string, fallback = process.cwd()): string {
   let dir = dirname(resolve(file));
@@ -150,7 +155,7 @@ interface BlockWork {
 export function analyseStateFlow(cmd: CommandSource, opts: StateFlowOptions = {}): StateFlow {
   const env = new Env(cmd);
   const projectDir = opts.projectDir ?? projectDirOf(opts.path ?? cmd.file);
-  const model = libraryModel(librariesSourced(cmd, env, projectDir), commandsCalled(cmd), projectDir, opts.cache);
+  const model = commandLibraries(cmd, env, projectDir, opts.cache);
 
   const work = cmd.blocks.map((b) => analyseBlock(b.index, b.ast, env, model, cmd));
   const flows = work.map((w) => w.flow);
@@ -188,7 +193,7 @@ export function analyseStateFlow(cmd: CommandSource, opts: StateFlowOptions = {}
     const access = env.of(index)!;
     // The block's own functions, summarised on top of the libraries (they do not outlive the block).
     const fns = new Map<string, FunctionSummary>();
-    for (const [k, v] of base.functions) fns.set(k, { ...v, persists: [...v.persists], reads: [...v.reads], sets: [...v.sets] });
+    for (const [k, v] of base.functions) fns.set(k, { ...v, persists: [...v.persists], reads: [...v.reads], sets: [...v.sets], removes: [...v.removes] });
     const decls = functionsIn(ast);
     summariseFunctions(decls, fns, cmd.file, access);
     const firstCall = firstCalls(ast, decls);

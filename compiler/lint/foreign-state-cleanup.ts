@@ -4,8 +4,11 @@
  * `… | xargs rm`, `for f in …/workflow_*.sh; do rm "$f"` — which deletes other instances'
  * files, running ones included. A glob keyed by this instance (`workflow_${WORKFLOW_ID}*`) is
  * this instance's own; an age-limited `find -mtime +N` / loop with an age test is TTL cleanup
- * (what `cmdc state gc` does) and is not flagged.
+ * (what `cmdc state gc` does) and is not flagged. A call of a project library function that
+ * removes such a glob (analysis/removals.ts: `cleanup_captured_arguments "create_plan"`) is
+ * flagged at the call, unless an argument the glob is built from carries the instance's id.
  */
+import { relative } from 'node:path';
 import type * as A from '../ast.js';
 import { foreignStateCleanup } from '../diagnostics.js';
 import { canonical, evalWord, isKeyed, type Seg } from '../analysis/values.js';
@@ -39,7 +42,11 @@ export const rule: LintRule = {
   summary: "rm of state files by glob (other instances' files)",
   check(ctx) {
     const findings: LintFinding[] = [];
-    const report = (node: A.Node, what: string) => findings.push({ diagnostic: foreignStateCleanup(ctx.at(node), what) });
+    const report = (node: A.Node, what: string, hint?: string) => {
+      const d = foreignStateCleanup(ctx.at(node), what);
+      if (hint) d.hint = hint;
+      findings.push({ diagnostic: d });
+    };
     for (const b of ctx.cmd.blocks) {
       if (!b.ast) continue;
       walk(b.ast, (n, parents) => {
@@ -47,6 +54,7 @@ export const rule: LintRule = {
           const name = commandName(n);
           if (name === 'rm') checkRm(ctx, b.index, n, parents, report);
           else if (name === 'find') checkFind(ctx, b.index, n, report);
+          else if (name) checkLibraryCall(ctx, b.index, n, report);
         } else if (n.kind === 'Stmt') {
           const stages = pipelineStages(n);
           if (stages.length < 2) return;
@@ -85,6 +93,19 @@ function checkRm(ctx: LintContext, block: number, c: A.CallExpr, parents: readon
       }
     }
   }
+}
+
+/** A call of a library function that removes files by glob (not one keyed by an argument of this call). */
+function checkLibraryCall(ctx: LintContext, block: number, c: A.CallExpr, report: (n: A.Node, what: string, hint?: string) => void): void {
+  const name = commandName(c)!;
+  if (ctx.env.of(block)?.functions.has(name)) return;
+  const f = ctx.library().functions.get(name);
+  if (!f?.removes.length) return;
+  const effect = f.removes.find((r) => !r.args.some((i) => c.args[i] !== undefined && isKeyed(evalWord(c.args[i]!, block, ctx.env))));
+  if (!effect) return;
+  report(c, `\`${clip(c.src)}\` (${name} at ${relative(process.cwd(), effect.file) || effect.file}:${effect.line}: rm ${clip(effect.glob, 70)})`,
+    'remove only the file this instance made (its path is in a variable or the state), or key the glob by ${WORKFLOW_ID}; leave old files to `cmdc state gc`, which never removes a live instance',
+  );
 }
 
 function checkFind(ctx: LintContext, block: number, c: A.CallExpr, report: (n: A.Node, what: string) => void): void {

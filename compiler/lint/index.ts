@@ -5,7 +5,7 @@
  * --strict` use these.
  */
 import { compareDiagnostics, internalError, type Diagnostic } from '../diagnostics.js';
-import { createLintContext, type LintFinding, type LintRule, type TextEdit } from './rule.js';
+import { createLintContext, type LibraryOptions, type LintFinding, type LintRule, type TextEdit } from './rule.js';
 import { rule as sharedStateIdFile } from './shared-state-id-file.js';
 import { rule as mtimeDiscovery } from './mtime-discovery.js';
 import { rule as secondPrecisionId } from './second-precision-id.js';
@@ -27,7 +27,7 @@ export const RULES: readonly LintRule[] = [
   stateWriteBypass,
 ];
 
-export interface LintOptions {
+export interface LintOptions extends LibraryOptions {
   /** Only these rule ids (default: all). */
   rules?: readonly string[];
 }
@@ -45,7 +45,7 @@ export function lintSource(file: string, source: string, opts: LintOptions = {})
   const findings: LintFinding[] = [];
   let ctx;
   try {
-    ctx = createLintContext(file, source);
+    ctx = createLintContext(file, source, opts);
   } catch (e) {
     const d = internalError({ file, line: 1, col: 1 }, (e as Error).message, (e as Error).stack?.split('\n')[1]?.trim());
     return { file, source, findings: [{ diagnostic: d }], diagnostics: [d] };

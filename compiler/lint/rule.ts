@@ -9,6 +9,8 @@ import type { Diagnostic, Location, Severity } from '../diagnostics.js';
 import { readCommandSource, type CommandSource } from '../analysis/blocks.js';
 import { fileOps, type FileOp } from '../analysis/files.js';
 import { Env } from '../analysis/values.js';
+import type { LibraryCache, LibraryModel } from '../analysis/library.js';
+import { commandLibraries, projectDirOf } from '../analysis/state-flow.js';
 
 /** Replace `[start, end)` of the .md text (char offsets) by `text`. */
 export interface TextEdit {
@@ -37,16 +39,29 @@ export interface LintContext {
   readonly cmd: CommandSource;
   readonly env: Env;
   fileOps(): FileOp[];
+  /** The functions of the project's library the command uses (analysis/library.ts). */
+  library(): LibraryModel;
   /** The location of a node. */
   at(node: { pos: A.Pos; end?: A.Pos }): Location;
   /** Char offset in the .md text of a 1-based position. */
   offset(pos: A.Pos): number;
 }
 
+/** Where the command's libraries are found. */
+export interface LibraryOptions {
+  /** The .md file's path on disk when `file` is not (relative to the cwd). */
+  path?: string;
+  /** Project dir for `source "${CLAUDE_PROJECT_DIR}/…"`; default: the nearest ancestor of the file with a .claude directory. */
+  projectDir?: string;
+  /** Parsed libraries shared between the files of one run. */
+  cache?: LibraryCache;
+}
+
 /** Build the context for one command file. */
-export function createLintContext(file: string, source: string): LintContext {
+export function createLintContext(file: string, source: string, opts: LibraryOptions = {}): LintContext {
   const cmd = readCommandSource(file, source);
   const env = new Env(cmd);
+  let lib: LibraryModel | null = null;
   const starts = [0];
   for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) starts.push(i + 1);
   let ops: FileOp[] | null = null;
@@ -54,6 +69,7 @@ export function createLintContext(file: string, source: string): LintContext {
     cmd,
     env,
     fileOps: () => (ops ??= fileOps(cmd, env)),
+    library: () => (lib ??= commandLibraries(cmd, env, opts.projectDir ?? projectDirOf(opts.path ?? file), opts.cache)),
     at: (node) => {
       const loc: Location = { file, line: node.pos.line, col: node.pos.col };
       if (node.end) {

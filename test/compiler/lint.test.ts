@@ -11,9 +11,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { applyFixes, lintSource, RULES } from '../../compiler/lint/index.js';
 import { formatDiagnostic } from '../../compiler/diagnostics.js';
+import { createLibraryCache } from '../../compiler/analysis/library.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIX = join(ROOT, 'test/fixtures/lint');
+/** Parsed libraries shared by every lint of this file (parsing them is the slow part). */
+const cache = createLibraryCache();
 
 /** Lines marked `# expect: id` in a fixture, per rule id. */
 function expected(source: string): Map<string, number[]> {
@@ -29,7 +32,7 @@ function md(...blocks: string[]): string {
 }
 
 function hits(source: string, rule?: string): string[] {
-  const r = lintSource('row.md', source, rule ? { rules: [rule] } : {});
+  const r = lintSource('row.md', source, rule ? { rules: [rule], cache } : { cache });
   return r.diagnostics.map((d) => `${d.id}:${d.line}`);
 }
 
@@ -48,7 +51,7 @@ for (const r of RULES) {
     const source = readFileSync(join(ROOT, file), 'utf8');
     const want = expected(source);
     assert.ok((want.get(r.id) ?? []).length >= 3, 'a failing fixture has at least 3 variants');
-    const result = lintSource(file, source);
+    const result = lintSource(file, source, { cache });
     const got = new Map<string, number[]>();
     for (const d of result.diagnostics) got.set(d.id, [...(got.get(d.id) ?? []), d.line]);
     const show = result.diagnostics.map((d) => formatDiagnostic(d, source)).join('\n');
@@ -62,7 +65,7 @@ for (const r of RULES) {
   test(`fixture clean/${r.id}.md: nothing is flagged`, () => {
     const file = `test/fixtures/lint/clean/${r.id}.md`;
     const source = readFileSync(join(ROOT, file), 'utf8');
-    const result = lintSource(file, source);
+    const result = lintSource(file, source, { cache });
     assert.equal(result.diagnostics.map((d) => formatDiagnostic(d, source)), []);
   });
 }
@@ -128,10 +131,21 @@ test('rows cover every rule with at least 3 hitting variants', () => {
   for (const r of RULES) assert.ok(ROWS.filter((x) => x.rule === r.id && x.hits > 0).length >= 3, r.id);
 });
 
+test('foreign-state-cleanup through the project library: a call of a function removing a glob is flagged, keyed and TTL ones are not', () => {
+  const file = 'test/fixtures/lint/project/.claude/commands/cleanup.md';
+  const source = readFileSync(join(ROOT, file), 'utf8');
+  const result = lintSource(file, source, { path: join(ROOT, file), cache });
+  const show = result.diagnostics.map((d) => formatDiagnostic(d, source)).join('\n');
+  assert.equal(result.diagnostics.map((d) => d.line), expected(source).get('foreign-state-cleanup'), show);
+  assert.match(show, /purge_captures at \S*cleanup\.sh:12: rm \$\{CLAUDE_PROJECT_DIR:-\$PWD\}\/\.claude\/tmp\/\$\{prefix\}_arg_\*\.txt/);
+  // The same calls with the library not found (another project dir): nothing to see.
+  assert.equal(lintSource(file, source, { projectDir: join(ROOT, 'test/fixtures/lint/clean'), cache }).diagnostics, []);
+});
+
 test("the project's commands are clean", () => {
   for (const f of ['commands/implement.md', 'commands/research.md']) {
     const source = readFileSync(join(ROOT, f), 'utf8');
-    assert.equal(lintSource(f, source).diagnostics, [], f);
+    assert.equal(lintSource(f, source, { cache }).diagnostics, [], f);
   }
 });
 
@@ -164,27 +178,27 @@ for (const p of PLANTED) {
     const original = readFileSync(join(ROOT, p.file), 'utf8');
     const planted = typeof p.from === 'string' ? original.replace(p.from, p.to) : original.replace(p.from, p.to);
     assert.is.not(planted, original, 'the plant applies');
-    const got = lintSource(p.file, planted).diagnostics.map((d) => d.id);
+    const got = lintSource(p.file, planted, { cache }).diagnostics.map((d) => d.id);
     assert.ok(got.includes(p.rule), `${p.rule} not in [${got.join(', ')}]`);
   });
 }
 
 test('--fix: date +%s becomes date +%s%N (quotes kept), other formats are left alone', () => {
   const source = md('WORKFLOW_ID="a_$(date +%s)"\nRUN_ID="b_$(date \'+%s\')"\nJOB_ID=$(date +%Y%m%d%H%M%S)');
-  const before = lintSource('row.md', source);
+  const before = lintSource('row.md', source, { cache });
   assert.is(before.diagnostics.filter((d) => d.id === 'second-precision-id').length, 3);
   const { text, applied } = applyFixes(source, before.findings);
   assert.is(applied, 2);
   assert.match(text, /WORKFLOW_ID="a_\$\(date \+%s%N\)"/);
   assert.match(text, /RUN_ID="b_\$\(date '\+%s%N'\)"/);
   assert.match(text, /JOB_ID=\$\(date \+%Y%m%d%H%M%S\)/);
-  const after = lintSource('row.md', text).diagnostics.filter((d) => d.id === 'second-precision-id');
+  const after = lintSource('row.md', text, { cache }).diagnostics.filter((d) => d.id === 'second-precision-id');
   assert.is(after.length, 1);
-  assert.is(applyFixes(text, lintSource('row.md', text).findings).applied, 0);
+  assert.is(applyFixes(text, lintSource('row.md', text, { cache }).findings).applied, 0);
 });
 
 test('a block that does not parse is skipped, never a crash', () => {
-  const r = lintSource('row.md', md('if then fi (((', 'echo "$X" > /tmp/a_state_id.txt'));
+  const r = lintSource('row.md', md('if then fi (((', 'echo "$X" > /tmp/a_state_id.txt'), { cache });
   assert.equal(r.diagnostics.map((d) => d.id), ['shared-state-id-file']);
 });
 
