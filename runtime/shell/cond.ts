@@ -12,6 +12,7 @@ import { toWord, type WordLike } from './words.js';
 import { expandPattern, expandRegex, expandString } from './expand.js';
 import { matchPattern } from './pattern.js';
 import { evalArith } from './arith.js';
+import type { Fd } from './io.js';
 
 /** `[[ ]]` as nested arrays: `[w]`, `[op, w]`, `["!", e]`, `[w, op, w]`, `[e, "&&"|"||", e]`. */
 export type CondExpr =
@@ -24,8 +25,31 @@ export type CondExpr =
 const UNARY = new Set(['-e', '-f', '-d', '-c', '-b', '-p', '-S', '-L', '-h', '-k', '-g', '-u', '-G', '-O', '-N', '-r', '-w', '-x', '-s', '-t', '-z', '-n', '-v', '-o', '-R', '-a']);
 const BINARY = new Set(['=', '==', '!=', '<', '>', '-eq', '-ne', '-lt', '-le', '-gt', '-ge', '-nt', '-ot', '-ef', '=~']);
 
+/** `/dev/fd/N`, `/dev/stdin` …: the shell's fd N (bash tests its own fds, not a path). */
+function fdOf(sh: Shell, f: string): Fd | undefined | null {
+  const m = /^\/dev\/(?:fd\/(\d+)|std(in|out|err))$/.exec(f);
+  if (!m) return null;
+  const e = sh.fds.get(m[1] !== undefined ? Number(m[1]) : ['in', 'out', 'err'].indexOf(m[2]!));
+  return e?.kind === 'closed' ? undefined : e;
+}
+
+/** What fstat gives for one of the shell's in-memory pipes. */
+function pipeStats(): fs.Stats {
+  return Object.assign(Object.create(fs.Stats.prototype) as fs.Stats, { mode: fs.constants.S_IFIFO | 0o600, size: 0, uid: process.getuid?.(), gid: process.getgid?.() });
+}
+
 function stat(sh: Shell, f: string, link = false): fs.Stats | null {
   if (f === '') return null;
+  const e = link ? null : fdOf(sh, f);
+  if (e !== null) {
+    if (e === undefined) return null;
+    if (e.kind !== 'os') return pipeStats();
+    try {
+      return fs.fstatSync(e.fd);
+    } catch {
+      return null;
+    }
+  }
   try {
     const p = path.resolve(sh.cwd, f);
     return link ? fs.lstatSync(p) : fs.statSync(p);
@@ -36,6 +60,15 @@ function stat(sh: Shell, f: string, link = false): fs.Stats | null {
 
 function access(sh: Shell, f: string, mode: number): boolean {
   if (f === '') return false;
+  if (fdOf(sh, f) !== null) {
+    // bash decides from the fd's mode bits (sh_stataccess), root reads and writes anything
+    const st = stat(sh, f);
+    if (!st) return false;
+    const bits = mode === fs.constants.R_OK ? 0o4 : mode === fs.constants.W_OK ? 0o2 : 0o1;
+    if (process.getuid?.() === 0) return bits !== 0o1 || (st.mode & 0o111) !== 0;
+    const shift = st.uid === process.getuid?.() ? 6 : st.gid === process.getgid?.() ? 3 : 0;
+    return ((st.mode >> shift) & bits) !== 0;
+  }
   try {
     fs.accessSync(path.resolve(sh.cwd, f), mode);
     return true;

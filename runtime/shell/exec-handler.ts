@@ -51,6 +51,8 @@ export interface ExecContext {
   error(msg: string): void;
   /** The shell process running the command (the real spawn registers the child there). */
   readonly proc?: ProcHooks;
+  /** The shell's fds above 2 (`exec 3>f`, a process substitution's 63): children inherit them. */
+  readonly extraFds?: ReadonlyMap<number, Fd>;
 }
 
 /** The rest of the chain; called without an argument it gets the same context. */
@@ -74,6 +76,7 @@ export function execContext(sh: Shell, argv: readonly string[], env: Readonly<Re
     stderr: (data) => { writeFd(stdio[2], data); },
     error: (msg) => { writeFd(stdio[2], `${prefix}${msg}\n`); },
     proc: sh.proc,
+    extraFds: new Map([...sh.fds].filter(([n]) => n > 2)),
   };
 }
 

@@ -18,6 +18,7 @@ import type { Shell } from './shell.js';
 import { Channel, PIPE_BUFFER, Reader, type Fd, type FdTable, type Sink } from './io.js';
 import type { Body, Redir } from './words.js';
 import { execContext, type ExecContext } from './exec-handler.js';
+import { closeProcsubs, releaseProcsubs } from './procsub.js';
 import { expandTarget } from './expand.js';
 import { encode, fsPath } from '../lang/bytes.js';
 
@@ -72,8 +73,22 @@ export async function spawnProcess(ctx: ExecContext, o: { name?: string } = {}):
   const close: number[] = [];
   const reads: { sink: Sink; read: number }[] = [];
   const pipeFor = new Map<Sink, number>();
-  for (const n of [0, 1, 2] as const) {
-    const e = ctx.stdio[n];
+  const fds = new Map<number, Fd | undefined>([[0, ctx.stdio[0]], [1, ctx.stdio[1]], [2, ctx.stdio[2]], ...(ctx.extraFds ?? [])]);
+  const top = Math.max(...fds.keys());
+  for (let n = 0; n <= top; n++) {
+    const e = fds.get(n);
+    if (n > 2 && e?.kind === 'reader') {
+      // a process substitution's fd, which the child opens by path
+      if (e.byPath) {
+        stdio.push(e.byPath());
+        continue;
+      }
+      // `exec 3< <(…)`: a real pipe the child reads
+      const r = e.reader;
+      const pipes = ctx.proc?.pipes;
+      stdio.push(r.piped ?? (r.streaming && pipes ? r.toPipe(() => pipes.fromNode()) : await r.toOsFd()));
+      continue;
+    }
     if (!e || e.kind === 'closed') stdio.push('ignore');
     else if (e.kind === 'os') stdio.push(e.fd);
     else if (e.kind === 'reader') {
@@ -227,6 +242,7 @@ export async function withRedirs(sh: Shell, redirs: readonly Redir[], fn: () => 
   sh.redirectFailed = false;
   if (redirs.length === 0) return fn();
   const saved = sh.fds;
+  const procsubs = sh.procsubs.length;
   const table: FdTable = new Map(saved);
   const opened: number[] = [];
   const readers: Reader[] = [];
@@ -263,6 +279,8 @@ export async function withRedirs(sh: Shell, redirs: readonly Redir[], fn: () => 
       }
       const target = rd.src !== undefined ? await expandTarget(sh, rd.word, rd.src) : await sh.str(rd.word);
       if (target === null) return fail();
+      // `< <(…)`: the process substitution's fd is one of this table's too
+      for (const p of sh.procsubs.slice(procsubs)) if (!table.has(p.n)) table.set(p.n, p.entry);
       if (op === '>&' || op === '<&') {
         if (target === '-') {
           table.set(n, { kind: 'closed' });
@@ -326,6 +344,9 @@ export async function withRedirs(sh: Shell, redirs: readonly Redir[], fn: () => 
         if (r.fd !== null) try { fs.closeSync(r.fd); } catch { /* closed */ }
       }
     }
+    // process substitutions in the redirects live as long as the command
+    if (sh.procsubs.length > procsubs) closeProcsubs(sh, procsubs);
+    if (permanent) releaseProcsubs(sh);
   }
 }
 

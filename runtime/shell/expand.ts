@@ -39,32 +39,6 @@ export interface ExpandEnv extends ArithEnv {
   getVar(name: string): string | undefined;
   /** The full value (array, assoc or scalar) of a variable. */
   getValue(name: string): VarValue | undefined;
-  /** `${x:=v}`, `${A[i]:=v}` */
-  setVar(name: string, value: string, opts?: { index?: string }): boolean;
-  /** The options expansion obeys. */
-  readonly opts: { readonly nounset: boolean; readonly noglob: boolean; readonly nullglob: boolean; readonly failglob: boolean };
-  /** `$1 …` (`$@`, `${@:n}`) and `$0` (`${@:0}`). */
-  readonly positional: readonly string[];
-  readonly scriptName: string;
-  /** `$IFS` (its default when unset). */
-  ifs(): string;
-  /** Run `$( body )`: returns its stdout, records its status as `$?` (and for `x=$(false)`). */
-  commandSubst(body: Body): Promise<string>;
-  /** Paths matching a glob pattern from the working directory, sorted; [] when none (reads directories). */
-  glob(pattern: string): string[];
-  /** Report an error as bash does (`<script>: line N: msg` on stderr). */
-  error(msg: string): void;
-}
-
-/**
- * What expansion needs from the shell, and nothing more (the Shell implements it; a test or
- * another tier can expand words against anything that does).
- */
-export interface ExpandEnv extends ArithEnv {
-  /** Scalar value of a variable or special parameter (`$?`, `$1`, `$#` …); undefined when unset. */
-  getVar(name: string): string | undefined;
-  /** The full value (array, assoc or scalar) of a variable. */
-  getValue(name: string): VarValue | undefined;
   /** A variable with its attributes (`${x@A}`, `${x@a}`); undefined when none. */
   variable(name: string): Var | undefined;
   /** `${x:=v}`, `${A[i]:=v}` (index resolved: an associative key or an integer). */
@@ -83,6 +57,8 @@ export interface ExpandEnv extends ArithEnv {
   ifs(): string;
   /** Run `$( body )`: returns its stdout, records its status as `$?` (and for `x=$(false)`). */
   commandSubst(body: Body): Promise<string>;
+  /** Start `<( body )` / `>( body )`: returns the `/dev/fd/N` path of its pipe. */
+  processSubst(op: '<' | '>', body: Body): Promise<string>;
   /** Paths matching a glob pattern from the working directory, sorted; [] when none (reads directories). */
   glob(pattern: string): string[];
   /** Report an error as bash does (`<script>: line N: msg` on stderr). */
@@ -536,6 +512,9 @@ async function expandParts(sh: ExpandEnv, parts: readonly Part[], b: Builder, qu
         else b.add(r.v, quoted ? 'q' : 'e');
         break;
       }
+      case 'procsub':
+        b.add(await sh.processSubst(p.op, p.body), 'q');
+        break;
       case 'cmd': {
         const out = await sh.commandSubst(p.body);
         b.add(out.replace(/\0/g, '').replace(/\n+$/, ''), quoted ? 'q' : 'e');

@@ -25,7 +25,11 @@ export const PIPE_BUFFER = 65536;
 export type Fd =
   | { kind: 'os'; fd: number }
   | { kind: 'sink'; sink: Sink }
-  | { kind: 'reader'; reader: Reader }
+  /**
+   * `byPath`: the fd a child process gets at this number when it will open `/dev/fd/N` rather
+   * than read it (a process substitution's fd: procsub.ts).
+   */
+  | { kind: 'reader'; reader: Reader; byPath?: () => number }
   | { kind: 'closed' };
 
 export type FdTable = Map<number, Fd>;

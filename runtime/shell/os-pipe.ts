@@ -13,6 +13,8 @@ import { spawnSync } from 'node:child_process';
 
 const BATCH = 16;
 const { O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants;
+/** Linux's O_PATH (Node does not export it). */
+const O_PATH = 0o10000000;
 
 /** Makes pipes for one block (the directory goes when the block ends). */
 export class PipeFactory {
@@ -58,6 +60,21 @@ export class PipeFactory {
       const write = fs.openSync(p, O_WRONLY | O_NONBLOCK);
       const read = fs.openSync(p, O_RDONLY);
       return { read, readNb, write };
+    } finally {
+      fs.rmSync(p, { force: true });
+    }
+  }
+
+  /**
+   * A FIFO nobody has open yet, as an O_PATH fd (it counts as neither reader nor writer): a child
+   * given it opens `/dev/fd/N`, and Node opens its write end (`/proc/self/fd/<fd>`) once that
+   * reader is there — the order FIFOs need, since a reader opening after the last writer closed
+   * would wait forever, where an anonymous pipe gives end of file.
+   */
+  unopened(): number {
+    const p = this.fifo();
+    try {
+      return fs.openSync(p, O_PATH);
     } finally {
       fs.rmSync(p, { force: true });
     }

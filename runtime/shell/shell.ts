@@ -76,6 +76,7 @@ import { trapName } from './sigtable.js';
 import { attachSignals, settleSignals } from './os-signals.js';
 import { syntaxErrorLines, type CodeLoader, type CodeOrigin, type LoadedCode, type SyntaxErrorWhere } from './code.js';
 import { bashLineno, bashSource, definingFile, funcname, type Frame } from './frames.js';
+import { startProcsub, closeProcsubs, type OpenProcsub } from './procsub.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options and creation
@@ -337,6 +338,10 @@ export class Shell implements ExpandEnv {
   proc: ShellProcess;
   /** Inside `$( )`: bash reports no "Terminated" for the commands it runs. */
   quietSignals = false;
+  /** Process substitutions whose fds are open (procsub.ts). */
+  procsubs: OpenProcsub[] = [];
+  /** Process substitutions the statement that opened them left open under another fd (`exec 3< <(…)`). */
+  heldProcsubs: OpenProcsub[] = [];
 
   constructor(o: CreateShellOptions | Shell) {
     if (o instanceof Shell) {
@@ -446,6 +451,8 @@ export class Shell implements ExpandEnv {
    */
   async stmt(f: () => Promise<number>): Promise<number> {
     if (this.aborting) return this.status;
+    // process substitutions its words open live as long as the statement
+    const mark = this.procsubs.length;
     try {
       return await f();
     } catch (e) {
@@ -453,6 +460,8 @@ export class Shell implements ExpandEnv {
       this.aborting = true;
       this.status = e.status;
       return e.status;
+    } finally {
+      if (this.procsubs.length > mark) closeProcsubs(this, mark);
     }
   }
 
@@ -1568,6 +1577,11 @@ export class Shell implements ExpandEnv {
       const st = await runIsland(this, text);
       return this.done(st);
     });
+  }
+
+  /** `<( body )` / `>( body )` for expansion: starts it, returns `/dev/fd/N` (procsub.ts). */
+  async processSubst(op: '<' | '>', body: Body): Promise<string> {
+    return startProcsub(this, op, body);
   }
 
   /** `$( body )` for expansion: its stdout; its status becomes `$?` and the last substitution status. */

@@ -14,6 +14,7 @@
  *   ${x/a/b} ${x//a/b}        repl("x", "/", "a", "b")  repl("x", "//", "a", "b")
  *   ${!ref}                   indirect("ref")
  *   $(cmd)                    cmdsub(async (sh) => { ... })
+ *   <(cmd)  >(cmd)            procsub("<", async (sh) => { ... })   (the word: /dev/fd/63)
  *   $((i + 1))                arith("i + 1")  /  arith(param("x"), " * 2")
  *   ~  ~/x                    w(tilde(), "/x")
  *   (a b) in A=(a b)          arr("a", "b")
@@ -61,6 +62,7 @@ export type Part =
   | { readonly t: 'dq'; readonly parts: readonly Part[] }
   | { readonly t: 'param'; readonly spec: ParamSpec }
   | { readonly t: 'cmd'; readonly body: Body }
+  | { readonly t: 'procsub'; readonly op: '<' | '>'; readonly body: Body }
   | { readonly t: 'arith'; readonly parts: readonly Part[] }
   | { readonly t: 'tilde'; readonly user: string }
   | { readonly t: 'brace'; readonly alts: readonly Word[] };
@@ -202,6 +204,11 @@ export function indirect(name: string): Part {
 /** `$(...)` / backquotes. */
 export function cmdsub(body: Body): Part {
   return { t: 'cmd', body };
+}
+
+/** `<( … )` / `>( … )`: the body runs concurrently; the word is the `/dev/fd/N` path of its pipe. */
+export function procsub(op: '<' | '>', body: Body): Part {
+  return { t: 'procsub', op, body };
 }
 
 /** `$(( ... ))`: parts are expanded as in double quotes, then evaluated. */

@@ -9,6 +9,7 @@ import { unquotedLit, type WordMode } from './lit.js';
 import { sglQuoted, dblQuoted, mergeStrings } from './quoted.js';
 import { paramExp } from './param.js';
 import { cmdSubst } from './cmdsubst.js';
+import { procSubst } from './procsubst.js';
 import { arithmExp } from './arith.js';
 
 export type { WordMode } from './lit.js';
@@ -40,7 +41,8 @@ export function parts(ps: readonly A.WordPart[], ctx: Context, mode: WordMode, i
         out.push(`${ctx.use('glob')}(${q(p.op + p.pattern + ')')})`);
         break;
       case 'ProcSubst':
-        throw new NeedIsland(`process substitution \`${p.op}…)\``, p);
+        out.push(procSubst(p, ctx));
+        break;
       case 'BraceExp':
         throw new NeedIsland('brace expansion here', p);
       default: {

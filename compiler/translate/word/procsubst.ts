@@ -1,0 +1,12 @@
+/**
+ * `<(…)` / `>(…)` → `procsub("<", async (sh) => …)`: the body runs as a process of its own,
+ * concurrently; the word becomes the `/dev/fd/N` path of its pipe (runtime/shell/procsub.ts).
+ */
+import type * as A from '../../ast.js';
+import type { Context } from '../../context.js';
+import { bodyFn, q } from '../common.js';
+import { stmts } from '../index.js';
+
+export function procSubst(p: A.ProcSubst, ctx: Context): string {
+  return `${ctx.use('procsub')}(${q(p.op.slice(0, 1))}, ${bodyFn(stmts(p.stmts, ctx))})`;
+}
