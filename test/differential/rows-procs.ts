@@ -58,7 +58,7 @@ export const PROC_ROWS: Row[] = [
   row('procsub: with stdin between', 'cat <(echo 1) - <(echo 3) <<< 2'),
   row('procsub: $! is the consumer', 'echo x > >(cat > o.txt); p=$!; wait $p; echo st=$?; cat o.txt'),
   row('procsub: consumer status via wait', 'echo x > >(cat > /dev/null; exit 6); wait $!; echo st=$?'),
-  row('procsub: >( ) consumer reads all before wait returns', 'seq 3000 > >(tail -n 1 > t.txt); wait $!; cat t.txt'),
+  row('procsub: >( ) consumer reads all before wait returns', '{ seq 3000; } > >(tail -n 1 > t.txt); wait $!; cat t.txt'),
   // (a group: an external command's own redirects happen in its child in bash, so `$!` would not be the consumer)
   row('procsub: external writes into >( )', '{ sh -c "echo one; echo two"; } > >(sort -r); wait $!'),
   row('procsub: loop body writes through >( )', 'exec 4> >(tr a-z A-Z); for w in x y; do echo $w >&4; done; exec 4>&-; wait $!'),
