@@ -85,7 +85,6 @@ interface Syntax {
   KeepComments(on: boolean): Raw;
   Variant(lang: Raw): Raw;
   LangBash: Raw;
-  SplitBraces(word: Raw): Raw;
 }
 
 interface Mvdan {
@@ -682,63 +681,17 @@ class Converter {
 
   // --- words ------------------------------------------------------------------------------
 
-  /** A word; `braces`: bash brace-expands it (command args, for items, array values). */
+  /**
+   * A word. `braces` (bash brace-expands it: command args, for items, array values) is kept for
+   * callers; brace expansion itself is the translator's (compiler/translate/word/brace.ts, on
+   * bash's rules: mvdan's SplitBraces mishandles escaped braces and commas), so no BraceExp
+   * parts are produced here.
+   */
   private word(w: Raw, braces: boolean): A.Word {
     if (isNil(w)) throw new ConversionError('missing word');
+    void braces;
     const span = this.span(w);
-    if (braces && this.hasBraces(w)) {
-      let split: Raw = w;
-      try {
-        split = this.sx.SplitBraces({ __internal_object__: w }).__internal_object__ ?? w;
-      } catch {
-        split = w;
-      }
-      return { kind: 'Word', ...this.base(span), parts: this.splitParts(split.Parts, { at: span.start }) };
-    }
     return { kind: 'Word', ...this.base(span), parts: items(w.Parts).map((p) => this.part(p)) };
-  }
-
-  private hasBraces(w: Raw): boolean {
-    return items(w.Parts).some((p) => {
-      if (typeName(p) !== 'Lit') return false;
-      const v = goString(p.Value);
-      return v.includes('{') && (v.includes(',') || v.includes('..'));
-    });
-  }
-
-  /**
-   * Parts of a word after SplitBraces: the new Lit and BraceExp nodes carry copied positions,
-   * so they are placed by walking the source with a cursor; other parts keep their own.
-   */
-  private splitParts(slice: Raw, cursor: { at: number }): A.WordPart[] {
-    const out: A.WordPart[] = [];
-    for (const p of items(slice)) {
-      const type = typeName(p);
-      if (type === 'Lit') {
-        const value = goString(p.Value);
-        if (value === '') continue;
-        const start = cursor.at;
-        const end = this.text.startsWith(value, start) ? start + value.length : start;
-        cursor.at = end;
-        out.push({ kind: 'Lit', ...this.base({ start, end }), value });
-      } else if (type === 'BraceExp') {
-        const start = cursor.at;
-        const sequence = !!p.Sequence;
-        if (this.text[cursor.at] === '{') cursor.at++;
-        const elems: A.Word[] = items(p.Elems).map((e, i) => {
-          if (i > 0) cursor.at += sequence ? 2 : 1;
-          const es = cursor.at;
-          const parts = this.splitParts(e.Parts, cursor);
-          return { kind: 'Word', ...this.base({ start: es, end: cursor.at }), parts };
-        });
-        if (this.text[cursor.at] === '}') cursor.at++;
-        out.push({ kind: 'BraceExp', ...this.base({ start, end: cursor.at }), sequence, elems });
-      } else {
-        out.push(this.part(p));
-        cursor.at = this.span(p).end;
-      }
-    }
-    return out;
   }
 
   private part(p: Raw): A.WordPart {

@@ -2,8 +2,10 @@
  * Backslash escapes as bash decodes them, in its two dialects: `$'…'` quoting (ANSI-C: `\'`,
  * `\"`, `\?`, `\cX` control characters, `\nnn` octal) and `echo -e` / `printf %b` (`\c` stops
  * all output, octal only as `\0nnn`). Used by the compiler for `$'…'` words and by the echo and
- * printf builtins, so both read escapes one way.
+ * printf builtins, so both read escapes one way. `\xHH` and octal escapes give raw bytes
+ * (runtime/lang/bytes.ts), so `$'\xe2\x9c\x93'` is `✓` and `$'\377'` the byte 0xff.
  */
+import { byte, normalize } from './bytes.js';
 
 export type EscapeDialect = 'ansi-c' | 'echo';
 
@@ -22,7 +24,7 @@ export function decodeEscapes(s: string, dialect: EscapeDialect): { text: string
     const simple = SIMPLE[d] ?? (dialect === 'ansi-c' ? ANSI_C_ONLY[d] : undefined);
     if (simple !== undefined) { out += simple; continue; }
     if (d === 'c') {
-      if (dialect === 'echo') return { text: out, stop: true };
+      if (dialect === 'echo') return { text: normalize(out), stop: true };
       const n = s[++i];
       if (n !== undefined) out += String.fromCharCode(n.toUpperCase().charCodeAt(0) ^ 0x40);
       continue;
@@ -33,22 +35,22 @@ export function decodeEscapes(s: string, dialect: EscapeDialect): { text: string
       if (!m) { out += '\\' + d; continue; }
       i += m[0].length;
       const n = parseInt(m[0], 16);
-      out += d === 'x' ? String.fromCharCode(n) : String.fromCodePoint(n);
+      out += d === 'x' ? byte(n) : n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff) ? '\ufffd' : String.fromCodePoint(n);
       continue;
     }
     if (dialect === 'echo' && d === '0') {
       const m = /^[0-7]{0,3}/.exec(s.slice(i + 1))!;
       i += m[0].length;
-      out += String.fromCharCode(parseInt(m[0] || '0', 8) & 0xff);
+      out += byte(parseInt(m[0] || '0', 8));
       continue;
     }
     if (dialect === 'ansi-c' && d >= '0' && d <= '7') {
       const m = /^[0-7]{1,3}/.exec(s.slice(i))!;
       i += m[0].length - 1;
-      out += String.fromCharCode(parseInt(m[0], 8) & 0xff);
+      out += byte(parseInt(m[0], 8));
       continue;
     }
     out += '\\' + d;
   }
-  return { text: out, stop: false };
+  return { text: normalize(out), stop: false };
 }

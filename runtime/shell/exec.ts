@@ -20,7 +20,8 @@ import type { Body, Redir } from './words.js';
 import { execContext, type ExecContext } from './exec-handler.js';
 import { closeProcsubs, releaseProcsubs } from './procsub.js';
 import { expandTarget } from './expand.js';
-import { encode, fsPath } from '../lang/bytes.js';
+import { encode, fsPath, hasRawBytes } from '../lang/bytes.js';
+import { quote } from '../lang/quote.js';
 
 // ---------------------------------------------------------------------------------------------
 // Processes
@@ -120,10 +121,18 @@ export async function spawnProcess(ctx: ExecContext, o: { name?: string } = {}):
   const closeOwn = () => {
     for (const fd of close.splice(0)) try { fs.closeSync(fd); } catch { /* closed */ }
   };
+  // node takes argv and env as text: raw (non-UTF-8) bytes reach the child through bash's $'…'
+  let [file, args, env] = [argv[0]!, argv.slice(1), ctx.env as Record<string, string>];
+  if (argv.some(hasRawBytes) || Object.values(env).some(hasRawBytes)) {
+    const raw = Object.entries(env).filter(([, v]) => hasRawBytes(v));
+    const exports = raw.map(([k, v]) => `export ${k}=${quote(v)}; `).join('');
+    env = Object.fromEntries(Object.entries(env).filter(([, v]) => !hasRawBytes(v)));
+    [file, args] = ['bash', ['-c', `${exports}exec ${argv.map((a) => quote(a)).join(' ')}`]];
+  }
   return new Promise<number>((resolve) => {
     let child;
     try {
-      child = spawn(argv[0]!, argv.slice(1), { cwd: ctx.cwd, env: ctx.env, stdio, argv0: argv[0] });
+      child = spawn(file, args, { cwd: ctx.cwd, env, stdio, argv0: file === argv[0] ? argv[0] : file });
     } catch (e) {
       closeOwn();
       for (const r of reads) fs.closeSync(r.read);

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { decode, encode } from '../lang/bytes.js';
 
 /** Something in-process output goes to (capture buffer, pipe to the next stage, node stream). */
 export interface Sink {
@@ -49,7 +50,7 @@ export class Reader {
   }
 
   static fromBuffer(b: Buffer | string): Reader {
-    return new Reader(null, null, typeof b === 'string' ? Buffer.from(b) : b);
+    return new Reader(null, null, typeof b === 'string' ? encode(b) : b);
   }
 
   static fromIterator(it: AsyncIterator<Buffer>): Reader {
@@ -304,7 +305,7 @@ export class Capture implements Sink {
     this.chunks.push(b);
   }
   text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
+    return decode(Buffer.concat(this.chunks));
   }
 }
 
@@ -327,7 +328,7 @@ export type WriteResult = 'ok' | 'badf' | 'pipe';
 
 /** Write to an fd table entry. */
 export function writeFdResult(fd: Fd | undefined, data: string | Buffer): WriteResult {
-  const b = typeof data === 'string' ? Buffer.from(data) : data;
+  const b = typeof data === 'string' ? encode(data) : data;
   if (!fd) return 'badf';
   switch (fd.kind) {
     case 'os':

@@ -28,6 +28,7 @@ import type { Var, VarValue } from './vars.js';
 import { spawnWithFds } from './exec.js';
 import { attrLetters } from './builtins/declare.js';
 import { quote, singleQuote } from '../lang/quote.js';
+import { decode } from '../lang/bytes.js';
 import { evalLineShift } from '../lang/profile.js';
 
 export interface IslandOptions {
@@ -97,7 +98,7 @@ interface Dumped {
 
 function parseDump(buf: Buffer): { status: number; cwd: string; finished: boolean; dirStack: string[]; vars: Map<string, Dumped> } | null {
   if (buf.length === 0) return null;
-  const f = buf.toString('utf8').split('\0');
+  const f = decode(buf).split('\0');
   let i = 0;
   const status = Number(f[i++]);
   const cwd = f[i++]!;

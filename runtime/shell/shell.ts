@@ -70,6 +70,7 @@ import { globPaths, matchPattern } from './pattern.js';
 import { spawnProcess, withRedirs, runPipeline } from './exec.js';
 import { execContext, runChain, type ExecHandler } from './exec-handler.js';
 import { BUILTINS, type Builtin } from './builtins/index.js';
+import { optionLetters } from './builtins/set.js';
 import { ExitSignal, ReturnSignal, LoopSignal, TopLevelSignal, CondError, ArithError, normSignal } from './signals.js';
 import { ProcTable, ShellProcess, SignalDeath, deliver, handleSignals } from './jobs.js';
 import { trapName } from './sigtable.js';
@@ -342,6 +343,9 @@ export class Shell implements ExpandEnv {
   procsubs: OpenProcsub[] = [];
   /** Process substitutions the statement that opened them left open under another fd (`exec 3< <(…)`). */
   heldProcsubs: OpenProcsub[] = [];
+  /** `set -o` / `shopt` options the runtime does not model, as set (shown by `set -o`, `$-`, `shopt`). */
+  setOther = new Map<string, boolean>();
+  shoptOther = new Map<string, boolean>();
 
   constructor(o: CreateShellOptions | Shell) {
     if (o instanceof Shell) {
@@ -375,6 +379,8 @@ export class Shell implements ExpandEnv {
       this.subshellLevel = o.subshellLevel + 1;
       this.pid = o.pid;
       this.pipestatus = o.pipestatus.slice();
+      this.setOther = new Map(o.setOther);
+      this.shoptOther = new Map(o.shoptOther);
       this.execHandlers = o.execHandlers;
       this.proc = o.proc.fork();
       this.quietSignals = o.quietSignals;
@@ -760,17 +766,7 @@ export class Shell implements ExpandEnv {
 
   /** `$-` in bash's order; `c`: the block runs as `bash -c` would run it (as Claude Code does). */
   optionFlags(): string {
-    let s = '';
-    if (this.opts.errexit) s += 'e';
-    if (this.opts.noglob) s += 'f';
-    s += 'h';
-    if (this.opts.nounset) s += 'u';
-    if (this.opts.xtrace) s += 'x';
-    s += 'B';
-    if (this.opts.noclobber) s += 'C';
-    if (this.opts.errtrace) s += 'E';
-    if (this.opts.histexpand) s += 'H';
-    return s + 'c';
+    return optionLetters(this);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1587,6 +1583,7 @@ export class Shell implements ExpandEnv {
   /** `$( body )` for expansion: its stdout; its status becomes `$?` and the last substitution status. */
   async commandSubst(body: Body): Promise<string> {
     const { out, status } = await this.capture(body);
+    if (out.includes('\0')) this.error('warning: command substitution: ignored null byte in input');
     this.lastSubStatus = status;
     this.status = status;
     return out;
@@ -1621,7 +1618,7 @@ export class Shell implements ExpandEnv {
     const cap = new Capture();
     sub.quietSignals = true;
     sub.fds.set(1, { kind: 'sink', sink: cap as Sink });
-    sub.opts.errexit = false; // bash clears -e in $( ) unless inherit_errexit
+    if (!this.opts.inheritErrexit) sub.opts.errexit = false; // bash clears -e in $( ) unless inherit_errexit
     const status = await this.proc.untilDeath(sub.runSubshell(body, true));
     return { out: cap.text(), status };
   }

@@ -1,6 +1,6 @@
 /**
  * Words → the runtime's word constructors (runtime/shell/words.ts): one dispatch over part kinds,
- * plus brace expansion of literal braces at compile time (`{a,b}`, `{1..3}`) in argument words.
+ * plus brace expansion at compile time (word/brace.ts) in argument words.
  */
 import type * as A from '../../ast.js';
 import type { Context } from '../../context.js';
@@ -11,6 +11,7 @@ import { paramExp } from './param.js';
 import { cmdSubst } from './cmdsubst.js';
 import { procSubst } from './procsubst.js';
 import { arithmExp } from './arith.js';
+import { braceExpand } from './brace.js';
 
 export type { WordMode } from './lit.js';
 
@@ -44,7 +45,9 @@ export function parts(ps: readonly A.WordPart[], ctx: Context, mode: WordMode, i
         out.push(procSubst(p, ctx));
         break;
       case 'BraceExp':
-        throw new NeedIsland('brace expansion here', p);
+        // only where bash does not brace-expand (argWords expands the others): literal text
+        out.push(...unquotedLit(p.src, mode, i === 0 && !inDq, ctx.use));
+        break;
       default: {
         const never: never = p;
         throw new NeedIsland(`word part ${(never as { kind: string }).kind}`);
@@ -65,40 +68,9 @@ export function word(wd: A.Word, ctx: Context, mode: WordMode = 'str'): string {
   return join(parts(wd.parts, ctx, mode), ctx);
 }
 
-/** Brace-expand a word's parts at compile time (literal braces only). */
-function braceExpand(ps: readonly A.WordPart[]): A.WordPart[][] {
-  const i = ps.findIndex((p) => p.kind === 'BraceExp');
-  if (i < 0) return [ps.slice()];
-  const b = ps[i] as A.BraceExp;
-  const before = ps.slice(0, i);
-  const after = braceExpand(ps.slice(i + 1));
-  let alts: A.WordPart[][];
-  if (b.sequence) {
-    const lits = b.elems.map((e) => (e.parts.length === 1 && e.parts[0]!.kind === 'Lit' ? e.parts[0].value : null));
-    if (lits.some((x) => x === null)) throw new NeedIsland('brace sequence with expansions', b);
-    const [from, to, stepS] = lits as string[];
-    const step = Math.abs(Number(stepS ?? 1)) || 1;
-    const seq: string[] = [];
-    if (/^-?\d+$/.test(from!) && /^-?\d+$/.test(to!)) {
-      const a = Number(from), z = Number(to);
-      const width = /^-?0\d/.test(from!) || /^-?0\d/.test(to!) ? Math.max(from!.length, to!.length) : 0;
-      for (let n = a; a <= z ? n <= z : n >= z; n += a <= z ? step : -step) {
-        seq.push(width ? String(n).padStart(width, '0') : String(n));
-      }
-    } else if (from!.length === 1 && to!.length === 1) {
-      const a = from!.charCodeAt(0), z = to!.charCodeAt(0);
-      for (let n = a; a <= z ? n <= z : n >= z; n += a <= z ? step : -step) seq.push(String.fromCharCode(n));
-    } else throw new NeedIsland('brace sequence', b);
-    alts = seq.map((s) => [{ ...b, kind: 'SglQuoted', value: s, dollar: false } as A.SglQuoted]);
-  } else {
-    alts = b.elems.flatMap((e) => braceExpand(e.parts));
-  }
-  const out: A.WordPart[][] = [];
-  for (const a of alts) for (const z of after) out.push([...before, ...a, ...z]);
-  return out;
-}
-
 /** An argument word: may brace-expand into several TS words. */
 export function argWords(wd: A.Word, ctx: Context): string[] {
-  return braceExpand(wd.parts).map((ps) => join(parts(ps, ctx, 'arg'), ctx));
+  const ws = braceExpand(wd.parts);
+  // an expansion that left no text at all (`{,x}`) is no word, as in bash
+  return ws.filter((ps, _i) => ws.length === 1 || ps.length > 0).map((ps) => join(parts(ps, ctx, 'arg'), ctx));
 }

@@ -9,7 +9,8 @@ export function echoEscapes(s: string): { text: string; stop: boolean } {
 
 export function echo(sh: Shell, args: string[]): number {
   let newline = true;
-  let escapes = false;
+  // shopt -s xpg_echo: escapes are on unless -E
+  let escapes = sh.opts.xpgEcho;
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i]!;

@@ -1,5 +1,6 @@
 /** `mapfile` / `readarray [-t] [-d delim] [-n count] [-s skip] [-u fd] [array]` */
 import type { Shell } from '../shell.js';
+import { decode } from '../../lang/bytes.js';
 
 export async function mapfile(sh: Shell, args: string[], name: string): Promise<number> {
   let strip = false;
@@ -32,7 +33,7 @@ export async function mapfile(sh: Shell, args: string[], name: string): Promise<
     const r = await reader.readUntil(delim);
     if (r === null) break;
     if (n++ < skip) continue;
-    let s = r.data.toString('utf8');
+    let s = decode(r.data);
     if (r.found && !strip) s += String.fromCharCode(delim);
     lines.push(s);
   }

@@ -1,5 +1,6 @@
 /** `read [-r] [-a arr] [-d delim] [-n N] [-N N] [-u fd] [-p prompt] [-s] [-t t] [names…]` */
 import type { Shell } from '../shell.js';
+import { decode } from '../../lang/bytes.js';
 
 export async function read(sh: Shell, args: string[]): Promise<number> {
   let raw = false;
@@ -58,14 +59,14 @@ export async function read(sh: Shell, args: string[]): Promise<number> {
       chunks.push(b);
       count++;
     }
-    text = Buffer.concat(chunks).toString('utf8');
+    text = decode(Buffer.concat(chunks));
   } else {
     const parts: string[] = [];
     ok = false;
     for (;;) {
       const r = await reader.readUntil(delim);
       if (r === null) break;
-      let s = r.data.toString('utf8');
+      let s = decode(r.data);
       if (!raw && r.found && delim === 10 && /(^|[^\\])(\\\\)*\\$/.test(s)) {
         // backslash-newline: line continuation
         parts.push(s.slice(0, -1));
