@@ -734,7 +734,9 @@ class Converter {
         const rest: A.Lit = { ...first, value: first.value.slice(1), src: first.src.slice(1), pos: { ...first.pos, col: first.pos.col + 1 } };
         orig.parts = rest.value ? [rest, ...orig.parts.slice(1)] : orig.parts.slice(1);
       }
-      repl = { all: !!p.Repl.All, anchor, orig, with: isNil(p.Repl.With) ? null : this.word(p.Repl.With, false) };
+      let withW = isNil(p.Repl.With) ? null : this.word(p.Repl.With, false);
+      if (orig.parts.length === 0 && withW && !anchor) [orig.parts, withW] = resplitRepl(withW);
+      repl = { all: !!p.Repl.All, anchor, orig, with: withW };
     }
     return {
       kind: 'ParamExp',
@@ -755,6 +757,28 @@ class Converter {
         : { op: op(PARAM_EXP, p.Exp.Op, 'parameter expansion'), word: isNil(p.Exp.Word) ? null : this.word(p.Exp.Word, false) },
     };
   }
+}
+
+/**
+ * `${p////_}`, `${p///z}`: mvdan ends an empty pattern at the slash after `//`; bash takes that
+ * slash as the pattern's first character (the pattern is `/`, or `/z` with no replacement).
+ * Given mvdan's replacement word, returns bash's pattern parts and replacement.
+ */
+function resplitRepl(w: A.Word): [A.WordPart[], A.Word | null] {
+  const slash: A.Lit = { kind: 'Lit', pos: w.pos, end: w.pos, src: '/', value: '/' };
+  const parts = w.parts;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.kind !== 'Lit') continue;
+    const m = /^((?:[^\\/]|\\.)*)\//s.exec(p.value);
+    if (!m) continue;
+    const before: A.Lit = { ...p, value: m[1]!, src: m[1]! };
+    const after: A.Lit = { ...p, value: p.value.slice(m[0].length), src: p.value.slice(m[0].length) };
+    const orig = [slash, ...parts.slice(0, i), ...(before.value ? [before] : [])];
+    const rest = [...(after.value ? [after] : []), ...parts.slice(i + 1)];
+    return [orig, { ...w, parts: rest, src: rest.map((x) => x.src).join('') }];
+  }
+  return [[slash, ...parts], null];
 }
 
 /** The heredoc delimiter as bash compares it: quotes and backslashes removed. */

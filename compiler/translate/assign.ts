@@ -6,7 +6,7 @@ import type * as A from '../ast.js';
 import type { Context } from '../context.js';
 import { q } from './common.js';
 import { subscript } from './word/arith.js';
-import { argWords, word } from './word/index.js';
+import { argWords, assignWord, word } from './word/index.js';
 
 /** A subscript as a TS word: literal text, or parts the runtime expands (key or arithmetic). */
 function indexWord(e: A.ArithExpr, ctx: Context): string {
@@ -39,7 +39,7 @@ export function assignValue(a: A.Assign, ctx: Context): string {
     return `${ctx.use('arr')}(${elems.join(', ')})`;
   }
   if (a.naked) return 'null';
-  const v = a.value ? word(a.value, ctx, 'str') : '""';
+  const v = a.value ? assignWord(a.value, ctx) : '""';
   if (a.index && dynamicIndex(a, ctx)) return `${ctx.use('elem')}(${indexWord(a.index, ctx)}, ${v})`;
   return v;
 }

@@ -14,5 +14,8 @@ export function funcDecl(n: A.FuncDecl, s: A.Stmt, ctx: Context): Code {
   if (b.cmd?.kind === 'Block' && b.redirs.length === 0 && !b.negated) body = bodyFn(stmts(b.cmd.stmts, ctx));
   else if (b.cmd?.kind === 'Block') body = `(sh) => sh.group(${args(bodyFn(stmts(b.cmd.stmts, ctx)), ...redirects(b.redirs, ctx))})`;
   else body = bodyFn([stmt(b, ctx)]);
-  return { expr: `${at(s)}.fn(${q(n.name)}, ${body}${ctx.functionSources ? `, ${q(s.src)}` : ''})` };
+  // the function's text, for blocks that print functions (`declare -f`, `type f`) and for code
+  // whose functions may be printed later (ctx.functionSources)
+  const printed = ctx.functionSources || /\b(declare|typeset)\s+-\w*f|\btype\b|\bexport\s+-f/.test(ctx.source);
+  return { expr: `${at(s)}.fn(${q(n.name)}, ${body}${printed ? `, ${q(s.src)}` : ''})` };
 }

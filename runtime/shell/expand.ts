@@ -20,7 +20,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { ExitSignal, ArithError, TopLevelSignal } from './signals.js';
 import type { Body, ParamSpec, Part, Word } from './words.js';
-import { elements, indices, scalar, type Var, type VarValue } from './vars.js';
+import { assocEntries, elements, indices, scalar, type Var, type VarValue } from './vars.js';
 import { evalArith, type ArithEnv } from './arith.js';
 import {
   escapePattern, matchPattern, hasPatternChars, trimPattern, replacePattern, unescapePattern,
@@ -251,7 +251,7 @@ function varTransform(sh: ExpandEnv, spec: ParamSpec, op: string, looked: Looked
     if (!looked.list || !(val instanceof Map || Array.isArray(val))) {
       return looked.list ? (looked.v as string[]).map((x) => reusableQuote(x)) : reusableQuote(looked.v as string);
     }
-    const pairs: [string, string][] = val instanceof Map ? [...val] : indices(val).map((k) => [k, val[Number(k)]!]);
+    const pairs: [string, string][] = val instanceof Map ? assocEntries(val) : indices(val).map((k) => [k, val[Number(k)]!]);
     if (op === 'k') return pairs.flat();
     const dq = (s: string) => `"${s.replace(/[\\"$`]/g, '\\$&')}"`;
     return pairs.map(([k, x]) => `${val instanceof Map ? quoteKey(k) : k} ${dq(x)}`).join(' ') + (val instanceof Map ? ' ' : '');
@@ -329,7 +329,7 @@ async function paramExpand(sh: ExpandEnv, spec: ParamSpec, quoted: boolean): Pro
       // "${A[@]}" of an unset array is not an error (bash ≥ 4.4)
     } else {
       const ix = spec.index === null ? '' : `[${typeof spec.index === 'string' ? spec.index : await expandString(sh, spec.index)}]`;
-      fatal(sh, `${name}${ix}: unbound variable`, 127);
+      fatal(sh, `${/^[0-9]+$/.test(name) ? '$' : ''}${name}${ix}: unbound variable`, 127);
     }
   }
   if (v === undefined) v = list ? [] : '';

@@ -56,6 +56,7 @@
  * which makes stderr byte-identical to `bash -c`).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { Vars, elements, scalar, type Var, type VarValue } from './vars.js';
@@ -70,7 +71,8 @@ import { globPaths, matchPattern } from './pattern.js';
 import { spawnProcess, withRedirs, runPipeline } from './exec.js';
 import { execContext, runChain, type ExecHandler } from './exec-handler.js';
 import { BUILTINS, type Builtin } from './builtins/index.js';
-import { optionLetters } from './builtins/set.js';
+import { optionLetters, setOption, setOptionNames } from './builtins/set.js';
+import { shoptEnabled } from './builtins/shopt.js';
 import { ExitSignal, ReturnSignal, LoopSignal, TopLevelSignal, CondError, ArithError, normSignal } from './signals.js';
 import { ProcTable, ShellProcess, SignalDeath, deliver, handleSignals } from './jobs.js';
 import { trapName } from './sigtable.js';
@@ -333,6 +335,10 @@ export class Shell implements ExpandEnv {
   readonly execHandlers: readonly ExecHandler[];
   /** A {@link TopLevelSignal} ended the current top-level command: skip until `top()`. */
   aborting = false;
+  /** getopts' place: the OPTIND it last set and the position inside that argument. */
+  getopts = { optind: 0, pos: 1 };
+  /** `$_`: the last argument of the previous simple command. */
+  lastArg = '';
   /** Set by withRedirs when a redirect failed (the command did not run). */
   redirectFailed = false;
   /** This shell's process: `$BASHPID`, jobs, `$!`, delivered signals (runtime/shell/jobs.ts). */
@@ -393,6 +399,9 @@ export class Shell implements ExpandEnv {
     this.positional = (o.argv ?? []).slice();
     this.cwd = path.resolve(o.cwd ?? process.cwd());
     if (!this.vars.global.has('IFS')) this.vars.global.set('IFS', { value: ' \t\n' });
+    // bash -c increments SHLVL
+    const lvl = this.vars.global.get('SHLVL');
+    this.vars.global.set('SHLVL', { value: String((Number(lvl?.value) || 0) + 1), exported: true });
     const pwd = this.vars.ensure('PWD');
     pwd.value = this.cwd;
     pwd.exported = true;
@@ -555,6 +564,15 @@ export class Shell implements ExpandEnv {
       case 'BASH_VERSINFO': return BASH_VERSINFO[0];
       case 'BASH_LINENO': return bashLineno(this.frames)?.[0];
       case 'DIRSTACK': return this.cwd;
+      case '_': return this.lastArg;
+      case 'EUID': return String(process.geteuid?.() ?? 0);
+      case 'UID': return String(process.getuid?.() ?? 0);
+      case 'OSTYPE': return this.vars.lookup(name)?.value as string | undefined ?? 'linux-gnu';
+      case 'HOSTTYPE': return this.vars.lookup(name)?.value as string | undefined ?? hostType();
+      case 'MACHTYPE': return this.vars.lookup(name)?.value as string | undefined ?? `${hostType()}-pc-linux-gnu`;
+      case 'HOSTNAME': return this.vars.lookup(name)?.value as string | undefined ?? os.hostname();
+      case 'SHELLOPTS': return setOptionNames().filter((n) => setOption(this, n)).join(':');
+      case 'BASHOPTS': return shoptEnabled(this).join(':');
     }
     if (/^[1-9][0-9]*$/.test(name)) return this.positional[Number(name) - 1];
     if (name === 'PIPESTATUS') return String(this.pipestatus[0] ?? 0);
@@ -897,6 +915,7 @@ export class Shell implements ExpandEnv {
       this.reportSignal();
       // after a function call, `$LINENO` (and an ERR trap) see the line of the call again
       this.line = line;
+      this.lastArg = argv[argv.length - 1]!;
       this.pipestatus = [status];
       return this.done(status);
     });
@@ -980,6 +999,7 @@ export class Shell implements ExpandEnv {
   async assign(vars: Readonly<Record<string, AssignValue>>): Promise<number> {
     return this.stmt(async () => {
       this.lastSubStatus = null;
+      this.lastArg = '';
       for (const [key, value] of Object.entries(vars)) {
         // a failed assignment (readonly, bad subscript) abandons the command, as in bash
         if (!(await this.assignOne(key, value))) throw new TopLevelSignal(1);
@@ -1672,6 +1692,11 @@ export interface BlockResult {
   exited: boolean;
 }
 
+/** `$HOSTTYPE` as bash names the machine. */
+function hostType(): string {
+  return ({ x64: 'x86_64', arm64: 'aarch64', ia32: 'i686' } as Record<string, string>)[process.arch] ?? process.arch;
+}
+
 /** The function a compiled block exports. */
 export type BlockFn = (sh: Shell) => Promise<void>;
 
@@ -1680,6 +1705,8 @@ export async function runBlock(fn: BlockFn, opts: CreateShellOptions | Shell = {
   const sh = opts instanceof Shell ? opts : createShell(opts);
   // OS signals to this process reach the block's shell while it runs (os-signals.ts)
   const detach = attachSignals(sh);
+  // `umask` changes the process's umask: it belongs to this block only
+  const umask = process.umask();
   let err: unknown;
   let status: number;
   try {
@@ -1694,6 +1721,7 @@ export async function runBlock(fn: BlockFn, opts: CreateShellOptions | Shell = {
     // in-process background work does not outlive its block (its external children do)
     sh.proc.table.endAll(sh);
     sh.proc.table.pipes.dispose();
+    process.umask(umask);
   }
   const vars = new Map<string, VarValue>();
   const exported = new Set<string>();

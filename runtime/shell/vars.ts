@@ -2,6 +2,7 @@
  * Shell variables: a global table plus one frame per running function (bash's dynamic scoping
  * for `local`), with bash attributes (exported, readonly, integer, array kinds, case folding).
  */
+import { encode } from '../lang/bytes.js';
 
 export type VarValue =
   | string
@@ -111,6 +112,27 @@ export class Vars {
   }
 }
 
+/** bash's string hash (FNV-1, 32 bits) over the key's bytes. */
+function fnv1(key: string): number {
+  let h = 2166136261;
+  for (const b of encode(key)) {
+    h = Math.imul(h, 16777619) >>> 0;
+    h = (h ^ b) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * An associative array's entries in the order bash lists them: its hash table's buckets in
+ * order (1024 buckets), newest first within a bucket.
+ */
+export function assocEntries(m: ReadonlyMap<string, string>): [string, string][] {
+  const all = [...m];
+  const withBucket = all.map(([k, v], i) => ({ k, v, i, b: fnv1(k) & 1023 }));
+  withBucket.sort((x, y) => x.b - y.b || y.i - x.i);
+  return withBucket.map((e) => [e.k, e.v]);
+}
+
 /** Scalar view of a value: arrays give their element 0 (bash `$A` = `${A[0]}`). */
 export function scalar(v: VarValue | undefined): string | undefined {
   if (v === undefined || typeof v === 'string') return v;
@@ -122,7 +144,7 @@ export function scalar(v: VarValue | undefined): string | undefined {
 export function elements(v: VarValue | undefined): string[] {
   if (v === undefined) return [];
   if (typeof v === 'string') return [v];
-  if (v instanceof Map) return [...v.values()];
+  if (v instanceof Map) return assocEntries(v).map((e) => e[1]);
   const out: string[] = [];
   v.forEach((x) => { if (x !== undefined) out.push(x); });
   return out;
@@ -132,7 +154,7 @@ export function elements(v: VarValue | undefined): string[] {
 export function indices(v: VarValue | undefined): string[] {
   if (v === undefined) return [];
   if (typeof v === 'string') return ['0'];
-  if (v instanceof Map) return [...v.keys()];
+  if (v instanceof Map) return assocEntries(v).map((e) => e[0]);
   const out: string[] = [];
   v.forEach((x, i) => { if (x !== undefined) out.push(String(i)); });
   return out;

@@ -5,7 +5,7 @@
 import type * as A from '../../ast.js';
 import type { Context } from '../../context.js';
 import { NeedIsland, q } from '../common.js';
-import { unquotedLit, type WordMode } from './lit.js';
+import { assignLit, unquotedLit, type WordMode } from './lit.js';
 import { sglQuoted, dblQuoted, mergeStrings } from './quoted.js';
 import { paramExp } from './param.js';
 import { cmdSubst } from './cmdsubst.js';
@@ -63,6 +63,16 @@ function join(xs: string[], ctx: Context): string {
   return `${ctx.use('w')}(${xs.join(', ')})`;
 }
 
+/** An assignment value (`X=…`): tilde expansion also after each `:`. */
+export function assignWord(wd: A.Word, ctx: Context): string {
+  const out: string[] = [];
+  wd.parts.forEach((p, i) => {
+    if (p.kind === 'Lit') out.push(...assignLit(p.value, i === 0, ctx.use));
+    else out.push(...parts([p], ctx, 'str'));
+  });
+  return join(mergeStrings(out), ctx);
+}
+
 /** One word as one TS word expression (no brace expansion). */
 export function word(wd: A.Word, ctx: Context, mode: WordMode = 'str'): string {
   return join(parts(wd.parts, ctx, mode), ctx);
@@ -70,6 +80,13 @@ export function word(wd: A.Word, ctx: Context, mode: WordMode = 'str'): string {
 
 /** An argument word: may brace-expand into several TS words. */
 export function argWords(wd: A.Word, ctx: Context): string[] {
+  // an argument that looks like an assignment (`a=~/x`) gets an assignment's tilde expansion
+  const first = wd.parts[0];
+  const m = first?.kind === 'Lit' ? /^[A-Za-z_][A-Za-z0-9_]*=/.exec(first.value) : null;
+  if (m && first!.kind === 'Lit' && /(^|:)~/.test(first.value.slice(m[0].length)) && !/[*?[\]{]/.test(first.value)) {
+    const lit = assignLit(first.value.slice(m[0].length), true, ctx.use);
+    return [join(mergeStrings([q(m[0]), ...lit, ...parts(wd.parts.slice(1), ctx, 'arg')]), ctx)];
+  }
   const ws = braceExpand(wd.parts);
   // an expansion that left no text at all (`{,x}`) is no word, as in bash
   return ws.filter((ps, _i) => ws.length === 1 || ps.length > 0).map((ps) => join(parts(ps, ctx, 'arg'), ctx));

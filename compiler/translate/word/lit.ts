@@ -17,13 +17,15 @@ export function unescapeDq(v: string, heredoc = false): string {
   return v.replace(re, (_m, c: string) => (c === '\n' ? '' : c));
 }
 
+/**
+ * An unescaped `*`, `?`, `[` or `]`: the text may take part in a pattern (a bracket expression
+ * can span parts: `['+-']`), so it stays pattern text; quote removal happens at run time.
+ */
 function hasGlob(v: string): boolean {
-  // an unescaped * ? or [ ... ]
   for (let i = 0; i < v.length; i++) {
     const c = v[i];
     if (c === '\\') { i++; continue; }
-    if (c === '*' || c === '?') return true;
-    if (c === '[' && v.indexOf(']', i + 2) > 0) return true;
+    if (c === '*' || c === '?' || c === '[' || c === ']') return true;
   }
   return false;
 }
@@ -36,7 +38,7 @@ function hasGlob(v: string): boolean {
 export function unquotedLit(v: string, mode: WordMode, first: boolean, use: (n: string) => string): string[] {
   const out: string[] = [];
   if (first && v.startsWith('~') && mode !== 'pattern' && mode !== 'regex') {
-    const m = /^~([A-Za-z0-9_.-]*)(?=\/|$|:)/.exec(v);
+    const m = /^~([A-Za-z0-9_.-]*|[+-])(?=\/|$|:)/.exec(v);
     if (m) {
       out.push(`${use('tilde')}(${m[1] ? q(m[1]) : ''})`);
       v = v.slice(m[0].length);
@@ -44,12 +46,46 @@ export function unquotedLit(v: string, mode: WordMode, first: boolean, use: (n: 
     }
   }
   if (mode === 'pattern' || mode === 'regex') {
-    const special = mode === 'regex' ? /[\\^$.*+?()[\]{}|]/ : /[\\*?[]/;
+    const special = mode === 'regex' ? /[\\^$.*+?()[\]{}|]/ : /[\\*?[\]]|[+@!]\(/;
     out.push(special.test(v) ? `${use('glob')}(${q(v)})` : q(v));
   } else if (mode === 'arg' && hasGlob(v)) {
     out.push(`${use('glob')}(${q(v)})`);
   } else {
     out.push(q(unescapeUnquoted(v)));
   }
+  return out;
+}
+
+/**
+ * Unquoted literal text of an assignment value (`P=/usr/bin:~/bin`), or of an argument that
+ * looks like one (`a=~`): a `~` at its start or after a `:` is a tilde expansion, as in bash.
+ * `start`: the text starts the value (right after `=`).
+ */
+export function assignLit(v: string, start: boolean, use: (n: string) => string): string[] {
+  const out: string[] = [];
+  let text = '';
+  const flush = () => {
+    if (text) out.push(q(unescapeUnquoted(text)));
+    text = '';
+  };
+  for (let i = 0; i < v.length; ) {
+    if ((i === 0 && start) || (i > 0 && v[i - 1] === ':' && v[i - 2] !== '\\')) {
+      const m = /^~([A-Za-z0-9_.-]*|[+-])(?=\/|:|$)/.exec(v.slice(i));
+      if (m) {
+        flush();
+        out.push(`${use('tilde')}(${m[1] ? q(m[1]) : ''})`);
+        i += m[0].length;
+        continue;
+      }
+    }
+    if (v[i] === '\\' && i + 1 < v.length) {
+      text += v.slice(i, i + 2);
+      i += 2;
+      continue;
+    }
+    text += v[i];
+    i++;
+  }
+  flush();
   return out;
 }

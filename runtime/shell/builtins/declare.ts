@@ -3,7 +3,8 @@
  * run-time arguments): options, `NAME=value` arguments, and `-p` printing in bash's format.
  */
 import type { Shell } from '../shell.js';
-import type { Var } from '../vars.js';
+import { assocEntries, type Var } from '../vars.js';
+import { printFunctions } from '../funcprint.js';
 
 /** Quote a value as `declare -p` does. */
 export function declQuote(s: string): string {
@@ -44,7 +45,7 @@ export function declareLine(name: string, v: Var): string {
     return `declare -${a} ${name}=(${items.join(' ')})`;
   }
   if (v.value instanceof Map) {
-    const items = [...v.value].map(([k, x]) => `[${/^[A-Za-z0-9_]+$/.test(k) ? k : declQuote(k)}]=${declQuote(x)} `);
+    const items = assocEntries(v.value).map(([k, x]) => `[${/^[A-Za-z0-9_]+$/.test(k) ? k : declQuote(k)}]=${declQuote(x)} `);
     return `declare -${a} ${name}=(${items.join('')})`;
   }
   return `declare -${a} ${name}=${declQuote(v.value)}`;
@@ -62,14 +63,29 @@ export async function declareLike(sh: Shell, variant: string, args: string[]): P
   }
   const names = args.slice(i);
   const flags = opts.join('');
-  if (flags.includes('p') || (names.length === 0 && (variant !== 'local' || flags.includes('p')))) {
-    return printDecls(sh, variant, names, flags);
-  }
   if (flags.includes('f') || flags.includes('F')) {
+    // functions: -F names only (`declare -f name` lines when listing all), -f definitions
+    const all = names.length === 0;
+    const list = all ? [...sh.funcs.keys()].sort() : names;
     let st = 0;
-    for (const n of names) if (!sh.funcs.has(n)) st = 1;
-    if (flags.includes('F')) for (const n of names) if (sh.funcs.has(n)) sh.out(n + '\n');
+    for (const n of list) if (!sh.funcs.has(n)) st = 1;
+    const have = list.filter((n) => sh.funcs.has(n));
+    if (flags.includes('F')) for (const n of have) sh.out(all ? `declare -f ${n}\n` : `${n}\n`);
+    else sh.out(printFunctions(sh, have));
     return st;
+  }
+  if (variant === 'local' && names.length === 0) {
+    if (sh.funcNames.length === 0) {
+      sh.error('local: can only be used in a function');
+      return 1;
+    }
+    // the current function's locals, in the order they were declared
+    const frame = sh.vars.frames[sh.vars.frames.length - 1];
+    for (const [n, v] of frame ?? []) sh.out(declareLine(n, v) + '\n');
+    return 0;
+  }
+  if (flags.includes('p') || names.length === 0) {
+    return printDecls(sh, variant, names, flags);
   }
   const vars: Record<string, string | null> = {};
   let status = 0;

@@ -1,6 +1,10 @@
-/** `exit [n]`, `return [n]`, `break [n]`, `continue [n]`: unwind with typed signals. */
+/**
+ * `exit [n]`, `return [n]`, `break [n]`, `continue [n]`: unwind with typed signals, with bash's
+ * errors: too many arguments abandons the command, a non-numeric loop count ends the shell,
+ * a count below 1 is reported and acts as 1 (status 1).
+ */
 import type { Shell } from '../shell.js';
-import { ExitSignal, LoopSignal, ReturnSignal } from '../signals.js';
+import { ExitSignal, LoopSignal, ReturnSignal, TopLevelSignal } from '../signals.js';
 
 function statusArg(sh: Shell, name: string, args: string[]): number | null {
   if (args.length === 0) return sh.status;
@@ -12,11 +16,15 @@ function statusArg(sh: Shell, name: string, args: string[]): number | null {
   return Number(BigInt.asUintN(8, BigInt(a.trim())));
 }
 
-export function exit(sh: Shell, args: string[]): number {
+function tooMany(sh: Shell, name: string, args: string[]): void {
   if (args.length > 1) {
-    sh.error('exit: too many arguments');
-    return 1;
+    sh.error(`${name}: too many arguments`);
+    throw new TopLevelSignal(1);
   }
+}
+
+export function exit(sh: Shell, args: string[]): number {
+  tooMany(sh, 'exit', args);
   const st = statusArg(sh, 'exit', args);
   throw new ExitSignal(st === null ? 2 : st);
 }
@@ -24,37 +32,40 @@ export function exit(sh: Shell, args: string[]): number {
 export function returnB(sh: Shell, args: string[]): number {
   if (sh.funcNames.length === 0 && !sh.sourcing) {
     sh.error("return: can only `return' from a function or sourced script");
-    return 1;
+    return 2;
   }
+  tooMany(sh, 'return', args);
   const st = statusArg(sh, 'return', args);
   throw new ReturnSignal(st === null ? 2 : st);
 }
 
-function loopN(sh: Shell, name: string, args: string[]): number | null {
+/** The loop count: a number ≥ 1; `bad` when it was out of range (reported, acts as 1). */
+function loopN(sh: Shell, name: string, args: string[]): { n: number; bad: boolean } {
+  tooMany(sh, name, args);
   const a = args[0] ?? '1';
-  if (!/^\d+$/.test(a) || Number(a) < 1) {
+  if (!/^[+-]?\d+$/.test(a.trim())) {
+    // a count that is not a number ends a non-interactive shell
+    sh.error(`${name}: ${a}: numeric argument required`);
+    throw new ExitSignal(128 + sh.status);
+  }
+  const n = Number(a);
+  if (n < 1) {
     sh.error(`${name}: ${a}: loop count out of range`);
-    return null;
+    return { n: 1, bad: true };
   }
-  return Number(a);
+  return { n, bad: false };
 }
 
-export function breakB(sh: Shell, args: string[]): number {
-  const n = loopN(sh, 'break', args);
-  if (n === null) return 1;
+function loopJump(sh: Shell, which: 'break' | 'continue', args: string[]): number {
+  const { n, bad } = loopN(sh, which, args);
   if (sh.loopDepth === 0) {
-    sh.error("break: only meaningful in a `for', `while', or `until' loop");
+    sh.error(`${which}: only meaningful in a \`for', \`while', or \`until' loop`);
     return 0;
   }
-  throw new LoopSignal('break', Math.min(n, sh.loopDepth));
+  // the loop's status is that of the break/continue itself
+  sh.status = bad ? 1 : 0;
+  throw new LoopSignal(which, Math.min(n, sh.loopDepth));
 }
 
-export function continueB(sh: Shell, args: string[]): number {
-  const n = loopN(sh, 'continue', args);
-  if (n === null) return 1;
-  if (sh.loopDepth === 0) {
-    sh.error("continue: only meaningful in a `for', `while', or `until' loop");
-    return 0;
-  }
-  throw new LoopSignal('continue', Math.min(n, sh.loopDepth));
-}
+export const breakB = (sh: Shell, args: string[]): number => loopJump(sh, 'break', args);
+export const continueB = (sh: Shell, args: string[]): number => loopJump(sh, 'continue', args);

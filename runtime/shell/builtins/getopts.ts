@@ -11,8 +11,9 @@ export function getopts(sh: Shell, args: string[]): number {
   const silent = spec.startsWith(':');
   const opts = silent ? spec.slice(1) : spec;
   let optind = Number(sh.getVar('OPTIND') ?? '1') || 1;
-  const st = sh as Shell & { getoptsPos?: number };
-  let pos = st.getoptsPos ?? 1;
+  // the position inside a cluster (-abc) is kept while OPTIND is what getopts last set
+  const st = sh.getopts;
+  let pos = st.optind === optind ? st.pos : 1;
   const arg = argv[optind - 1];
   if (arg === undefined || !arg.startsWith('-') || arg === '-') {
     sh.setVar('OPTIND', String(optind)); // bash's OPTIND exists from start-up (1)
@@ -36,12 +37,13 @@ export function getopts(sh: Shell, args: string[]): number {
   if (i < 0 || c === ':') {
     advance();
     sh.setVar('OPTIND', String(optind));
-    st.getoptsPos = pos;
+    st.pos = pos;
+    st.optind = optind;
     if (silent) {
       sh.setVar(name, '?');
       sh.setVar('OPTARG', c);
     } else {
-      sh.error(`illegal option -- ${c}`);
+      sh.err(`${sh.scriptName}: illegal option -- ${c}\n`);
       sh.setVar(name, '?');
       sh.unsetVar('OPTARG');
     }
@@ -54,18 +56,20 @@ export function getopts(sh: Shell, args: string[]): number {
       optind++;
     } else {
       val = argv[optind];
-      optind += 2;
+      optind += val === undefined ? 1 : 2;
     }
     pos = 1;
     sh.setVar('OPTIND', String(optind));
-    st.getoptsPos = pos;
+    st.pos = pos;
+    st.optind = optind;
     if (val === undefined) {
       if (silent) {
         sh.setVar(name, ':');
         sh.setVar('OPTARG', c);
       } else {
-        sh.error(`option requires an argument -- ${c}`);
+        sh.err(`${sh.scriptName}: option requires an argument -- ${c}\n`);
         sh.setVar(name, '?');
+        sh.unsetVar('OPTARG');
       }
       return 0;
     }
@@ -75,7 +79,8 @@ export function getopts(sh: Shell, args: string[]): number {
   }
   advance();
   sh.setVar('OPTIND', String(optind));
-  st.getoptsPos = pos;
+  st.pos = pos;
+  st.optind = optind;
   sh.setVar(name, c);
   sh.unsetVar('OPTARG');
   return 0;

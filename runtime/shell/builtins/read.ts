@@ -35,8 +35,15 @@ export async function read(sh: Shell, args: string[]): Promise<number> {
         case 'i': val(); break;
         default:
           sh.error(`read: -${c}: invalid option`);
+          sh.err('read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n');
           return 2;
       }
+    }
+  }
+  for (const n of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*(\[[\s\S]*\])?$/.test(n)) {
+      sh.error(`read: \`${n}': not a valid identifier`);
+      return 1;
     }
   }
   const reader = sh.reader(fd);
@@ -110,9 +117,14 @@ export async function read(sh: Shell, args: string[]): Promise<number> {
   skipWhite();
   while (i < chars.length) {
     if (fields.length === want - 1) {
-      // the last name takes the rest, minus trailing IFS whitespace
+      // the last name takes the rest, minus trailing IFS whitespace, and minus one trailing
+      // IFS delimiter when that is the only one left ("b:" → "b", "b::" stays)
       let end = chars.length;
       while (end > i && isWhite(chars[end - 1]!)) end--;
+      if (end > i && isIfs(chars[end - 1]!) && !chars.slice(i, end - 1).some(isIfs)) {
+        end--;
+        while (end > i && isWhite(chars[end - 1]!)) end--;
+      }
       fields.push(str(chars.slice(i, end)));
       i = chars.length;
       break;
@@ -130,7 +142,7 @@ export async function read(sh: Shell, args: string[]): Promise<number> {
   if (arrayName !== null) {
     sh.setArray(arrayName, fields);
   } else {
-    names.forEach((n, k) => sh.setVar(n, fields[k] ?? ''));
+    names.forEach((n, k) => sh.setRef(n, fields[k] ?? '', 'read'));
   }
   return ok ? 0 : 1;
 }

@@ -90,7 +90,7 @@ export function set(sh: Shell, args: string[]): number {
         }
         if (!OPTIONS.some((o) => o.name === name)) {
           sh.error(`set: ${name}: invalid option name`);
-          return usage(sh);
+          return 2;
         }
         setOption(sh, name, on);
         continue;

@@ -40,6 +40,11 @@ function put(sh: Shell, name: string, on: boolean): void {
   else sh.shoptOther.set(name, on);
 }
 
+/** The shopt options that are on, in bash's order (`$BASHOPTS`). */
+export function shoptEnabled(sh: Shell): string[] {
+  return Object.keys(ALL).filter((n) => get(sh, n));
+}
+
 export function shopt(sh: Shell, args: string[]): number {
   let mode: 's' | 'u' | null = null;
   let quiet = false;

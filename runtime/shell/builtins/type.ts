@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Shell } from '../shell.js';
 import { BUILTINS } from './index.js';
+import { printFunctions } from '../funcprint.js';
 
 const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'case', 'esac', 'for', 'select', 'while', 'until', 'do', 'done', 'in', 'function', 'time', '{', '}', '!', '[[', ']]', 'coproc']);
 
@@ -62,7 +63,7 @@ export function type(sh: Shell, args: string[]): number {
         else status = 1;
       }
     } else if (k === 'keyword') sh.out(`${n} is a shell keyword\n`);
-    else if (k === 'function') sh.out(`${n} is a function\n`);
+    else if (k === 'function') sh.out(`${n} is a function\n${printFunctions(sh, [n])}`);
     else if (k === 'builtin') sh.out(`${n} is a shell builtin\n`);
     else sh.out(`${n} is ${which(sh, n)}\n`);
   }

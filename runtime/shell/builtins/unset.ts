@@ -8,6 +8,7 @@ export function unset(sh: Shell, args: string[]): number {
     if (a === '-f') { funcs = true; continue; }
     if (a === '-v' || a === '--') continue;
     if (funcs) sh.funcs.delete(a);
+    else if (!sh.vars.lookup(a.replace(/\[[\s\S]*$/, '')) && sh.funcs.has(a)) sh.funcs.delete(a); // no such variable: the function
     else if (!sh.unsetVar(a)) status = 1;
   }
   return status;
