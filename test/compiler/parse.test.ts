@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as A from '../../compiler/ast.js';
 import { parseBash, parseBashBlock } from '../../compiler/parse.js';
+import { braceExpand } from '../../compiler/translate/word/brace.js';
 import { parseCommandMarkdown, type BashBlock } from '../../compiler/markdown.js';
 
 const parse = (src: string) => {
@@ -174,22 +175,23 @@ test('word parts', () => {
   }
 });
 
-test('brace expansion in arguments, with exact positions', () => {
-  const c = cmd('echo x{a,"b c"}y {1..3} "{q,r}" v={s,t}');
+test('braces stay text in the parse, with exact positions; the translator expands them as bash', () => {
+  const c = cmd('echo x{a,"b c"}y {1..3} "{q,r}" v={s,t} \\{d,e\\} $p{1,2}');
   assert.ok(c.kind === 'CallExpr');
-  const [, w1, w2, w3, w4] = c.args;
+  const [, w1, w2, w3, w4, w5, w6] = c.args;
+  // no BraceExp parts: mvdan's SplitBraces is not bash's rule (escaped braces, quoted commas)
   assert.equal(w1!.parts.map((p) => [p.kind, p.src, p.pos.col]), [
-    ['Lit', 'x', 6],
-    ['BraceExp', '{a,"b c"}', 7],
-    ['Lit', 'y', 16],
+    ['Lit', 'x{a,', 6],
+    ['DblQuoted', '"b c"', 10],
+    ['Lit', '}y', 15],
   ]);
-  const be = w1!.parts[1] as A.BraceExp;
-  assert.equal(be.elems.map((e) => [e.src, e.pos.col]), [['a', 8], ['"b c"', 10]]);
-  const seq = w2!.parts[0] as A.BraceExp;
-  assert.equal([seq.sequence, seq.elems.map((e) => e.src)], [true, ['1', '3']]);
-  assert.is(w3!.parts[0]!.kind, 'DblQuoted');
-  assert.is(w4!.parts[0]!.kind, 'Lit'); // an argument, so bash does expand it...
-  assert.ok(w4!.parts.some((p) => p.kind === 'BraceExp')); // ...as v=s v=t
+  const words = (w: A.Word) => braceExpand(w.parts).map((ps) => ps.map((p) => p.src).join(''));
+  assert.equal(words(w1!), ['xay', 'x"b c"y']);
+  assert.equal(words(w2!), ['1', '2', '3']);
+  assert.equal(words(w3!), ['"{q,r}"']); // quoted: not expanded
+  assert.equal(words(w4!), ['v=s', 'v=t']); // an argument, so bash does expand it
+  assert.equal(words(w5!).length, 1); // escaped braces are literal
+  assert.equal(words(w6!), ['$p1', '$p2']); // the name takes the text that came from the brace
   const asg = cmd('v={s,t}');
   assert.ok(asg.kind === 'CallExpr');
   assert.is(asg.assigns[0]!.value!.parts[0]!.kind, 'Lit'); // assignments are not brace-expanded
