@@ -78,7 +78,7 @@ export const PROC_ROWS: Row[] = [
   row('bg: stdin of a background job is /dev/null', 'cat & wait; echo done', { stdin: 'should not be read\n' }),
   row('bg: kill $! then wait', 'sleep 5 & kill $!; wait $!; echo st=$?'),
   row('bg: kill a background subshell', '(sleep 5; echo never) & kill $!; wait $!; echo st=$?'),
-  row('bg: wait -n', '(sleep 0.3; exit 2) & (sleep 0.05; exit 1) & wait -n; echo $?; wait; echo done'),
+  row('bg: wait -n', '(sleep 1; exit 2) & (sleep 0.05; exit 1) & wait -n; echo $?; wait; echo done'),
   row('bg: wait -n without jobs', 'wait -n; echo $?'),
   row('bg: jobs in a loop', 'for i in 1 2 3; do (echo $i > f$i) & done; wait; cat f1 f2 f3'),
   row('bg: order with wait', 'echo a & wait; echo b'),
