@@ -233,9 +233,11 @@ class Evaluator {
       const op = this.tok.v;
       if (this.prev !== lhs || lhs.t !== 'var') this.fail('attempted assignment to non-variable');
       this.next();
+      // bash takes the target's value before the right side runs (`n += n++` adds the old n)
+      const old = op !== '=' && !this.noeval ? this.read(lhs) : 0n;
       let r = this.assign();
       if (this.noeval) return r;
-      if (op !== '=') r = this.binop(op.slice(0, -1), this.read(lhs), r);
+      if (op !== '=') r = this.binop(op.slice(0, -1), old, r);
       this.write(lhs, r);
       return r;
     }

@@ -277,34 +277,62 @@ function isExpr(x: unknown): x is CondExpr {
   return Array.isArray(x);
 }
 
-/** ERE (POSIX) → JS regex source: bracket classes like `[[:alpha:]]`. */
+/** ERE (POSIX) → JS regex source: bracket classes like `[[:alpha:]]`; a `)` with no `(` is literal in ERE. */
 function ereToJs(re: string): string {
-  return re.replace(/\[:(alpha|digit|alnum|upper|lower|space|blank|punct|xdigit|word|cntrl|print|graph):\]/g, (_m, c: string) => ({
+  const classes = re.replace(/\[:(alpha|digit|alnum|upper|lower|space|blank|punct|xdigit|word|cntrl|print|graph):\]/g, (_m, c: string) => ({
     alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: '\\s', blank: ' \\t',
     punct: '!-\\/:-@\\[-`{-~', xdigit: '0-9A-Fa-f', word: '\\w', cntrl: '\\x00-\\x1f', print: '\\x20-\\x7e', graph: '\\x21-\\x7e',
   })[c]!);
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < classes.length; i++) {
+    const c = classes[i]!;
+    if (c === '\\') {
+      out += c + (classes[i + 1] ?? '');
+      i++;
+    } else if (c === '[') {
+      // a bracket expression: copied whole (`]` first is a member)
+      let j = i + 1;
+      if (classes[j] === '^') j++;
+      if (classes[j] === ']') j++;
+      while (j < classes.length && classes[j] !== ']') j++;
+      out += classes.slice(i, j + 1);
+      i = j;
+    } else if (c === '(') {
+      depth++;
+      out += c;
+    } else if (c === ')') {
+      if (depth === 0) out += '\\)';
+      else {
+        depth--;
+        out += c;
+      }
+    } else out += c;
+  }
+  return out;
 }
 
-export async function evalCond(sh: Shell, e: CondExpr): Promise<boolean> {
-  if (e.length === 1) return (await sh.str(e[0] as WordLike)) !== '';
+/** `[[ ]]`'s status: 0 true, 1 false, 2 an invalid regular expression (bash says nothing; `||` goes on, `!` makes it 0). */
+export async function evalCond(sh: Shell, e: CondExpr): Promise<number> {
+  if (e.length === 1) return (await sh.str(e[0] as WordLike)) !== '' ? 0 : 1;
   if (e.length === 2) {
-    if (e[0] === '!' && isExpr(e[1])) return !(await evalCond(sh, e[1]));
+    if (e[0] === '!' && isExpr(e[1])) return (await evalCond(sh, e[1])) === 0 ? 1 : 0;
     const op = e[0] as string;
     const x = await sh.str(e[1] as WordLike);
-    return unaryTest(sh, op, x);
+    return unaryTest(sh, op, x) ? 0 : 1;
   }
   const op = e[1] as string;
   if ((op === '&&' || op === '||') && isExpr(e[0]) && isExpr(e[2])) {
     const a = await evalCond(sh, e[0]);
-    if (op === '&&') return a && (await evalCond(sh, e[2]));
-    return a || (await evalCond(sh, e[2]));
+    if (op === '&&') return a === 0 ? evalCond(sh, e[2]) : a;
+    return a === 0 ? 0 : evalCond(sh, e[2]);
   }
   const left = await expandString(sh, toWord(e[0] as WordLike));
   const rightW = toWord(e[2] as WordLike);
   if (op === '==' || op === '=' || op === '!=') {
     const pat = await expandPattern(sh, rightW);
     const m = matchPattern(left, pat, { nocase: sh.opts.nocasematch });
-    return op === '!=' ? !m : m;
+    return (op === '!=' ? !m : m) ? 0 : 1;
   }
   if (op === '=~') {
     const src = await expandRegex(sh, rightW);
@@ -312,17 +340,16 @@ export async function evalCond(sh: Shell, e: CondExpr): Promise<boolean> {
     try {
       re = new RegExp(ereToJs(src), sh.opts.nocasematch ? 'i' : '');
     } catch {
-      sh.status = 2;
-      throw new CondError(`invalid regular expression \`${src}'`);
+      return 2;
     }
     const m = re.exec(left);
     if (!m) {
       sh.vars.ensure('BASH_REMATCH').value = [];
-      return false;
+      return 1;
     }
     sh.vars.ensure('BASH_REMATCH').value = Array.from(m, (x) => x ?? '');
-    return true;
+    return 0;
   }
   const right = await expandString(sh, rightW);
-  return binaryTest(sh, op, left, right, false);
+  return binaryTest(sh, op, left, right, false) ? 0 : 1;
 }

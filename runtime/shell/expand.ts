@@ -332,6 +332,7 @@ async function paramExpand(sh: ExpandEnv, spec: ParamSpec, quoted: boolean): Pro
       fatal(sh, `${/^[0-9]+$/.test(name) ? '$' : ''}${name}${ix}: unbound variable`, 127);
     }
   }
+  const unset = v === undefined;
   if (v === undefined) v = list ? [] : '';
 
   const each = async (f: (s: string) => string | Promise<string>): Promise<void> => {
@@ -353,23 +354,21 @@ async function paramExpand(sh: ExpandEnv, spec: ParamSpec, quoted: boolean): Pro
         arr = [sh.scriptName, ...arr];
         keys = arr.map((_, i) => i);
       }
+      // the offset is an index (sparse arrays: the first element at or after it); an offset
+      // outside the array gives nothing before the length is checked, as in bash
+      const top = keys.length ? keys[keys.length - 1]! + 1 : 0;
+      const from = off < 0 ? top + off : off;
+      if (from < 0 || (isSpecialList ? from > arr.length : from >= top && off >= 0)) return { v: [], list };
       if (len !== null && len < 0) abort(sh, `${lenText!.trim()}: substring expression < 0`);
-      // the offset is an index (sparse arrays: the first element at or after it)
-      let start: number;
-      if (off < 0) {
-        const top = keys.length ? keys[keys.length - 1]! + 1 : 0;
-        const from = top + off;
-        if (from < 0) return { v: [], list };
-        start = keys.findIndex((k) => k >= from);
-      } else start = keys.findIndex((k) => k >= off);
+      let start = keys.findIndex((k) => k >= from);
       if (start < 0) start = arr.length;
       const end = len === null ? arr.length : Math.min(arr.length, start + len);
       v = arr.slice(start, Math.max(start, end));
     } else {
       const cs = chars(v as string);
-      let o = off < 0 ? cs.length + off : off;
-      if (o < 0) return { v: '', list: null };
-      o = Math.min(o, cs.length);
+      const o = off < 0 ? cs.length + off : off;
+      // unset, or an offset outside the value: nothing, before the length is checked (as bash)
+      if (o < 0 || o > cs.length || unset) return { v: '', list: null };
       let end = len === null ? cs.length : len < 0 ? cs.length + len : o + len;
       if (len !== null && len < 0 && end < o) abort(sh, `${lenText!.trim()}: substring expression < 0`);
       end = Math.min(end, cs.length);

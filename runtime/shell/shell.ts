@@ -1425,7 +1425,7 @@ export class Shell implements ExpandEnv {
     return this.stmt(async () => {
       let st: number;
       try {
-        st = (await evalCond(this, expr)) ? 0 : 1;
+        st = await evalCond(this, expr);
       } catch (e) {
         if (e instanceof CondError) {
           this.error(e.message);

@@ -79,7 +79,8 @@ function sequence(text: string): string[] | null {
     else for (let n = x; n >= y; n -= step) out.push(fmt(n));
     return out;
   }
-  if (a!.length === 1 && b!.length === 1 && !num.test(a!) && !num.test(b!)) {
+  // character ranges: both ends letters (bash: ISALPHA, one byte), whatever lies between
+  if (/^[A-Za-z]$/.test(a!) && /^[A-Za-z]$/.test(b!)) {
     const x = a!.charCodeAt(0), y = b!.charCodeAt(0);
     const out: string[] = [];
     if (x <= y) for (let n = x; n <= y; n += step) out.push(String.fromCharCode(n));
@@ -123,7 +124,10 @@ function expand(as: readonly Atom[]): Atom[][] {
       const seq = text === null ? null : sequence(text);
       if (!seq) continue; // a literal brace: look for the next one
       const lit = (as[i] as { lit: A.Lit }).lit;
-      alts = seq.map((s) => [...s].map((ch) => ({ ch, esc: false, lit })));
+      // a `\` from a character range goes in quote removal, leaving an empty word as in bash
+      // (`{Z..a}`: Z [ '' ] ^ _ ` a)
+      const empty: A.SglQuoted = { kind: 'SglQuoted', pos: lit.pos, end: lit.end, src: "''", value: '', dollar: false };
+      alts = seq.map((s) => (s === '\\' ? [{ part: empty }] : [...s].map((ch) => ({ ch, esc: false, lit }))));
     }
     const out: Atom[][] = [];
     for (const a of alts) for (const z of post) out.push([...pre, ...a, ...z]);
