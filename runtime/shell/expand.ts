@@ -378,7 +378,8 @@ async function paramExpand(sh: ExpandEnv, spec: ParamSpec, quoted: boolean): Pro
     const pat = await expandPattern(sh, spec.repl.pat);
     const rep = spec.repl.rep ? await expandReplacement(sh, spec.repl.rep) : [];
     const mode = spec.repl.mode;
-    await each((s) => replacePattern(normalize(s), pat, (m) => rep.map((r) => (r === null ? m : r)).join(''), mode));
+    // an unset value stays empty (`${u/#/x}` is empty, `${v/#/x}` of an empty v is x)
+    if (!(unset && !list)) await each((s) => replacePattern(normalize(s), pat, (m) => rep.map((r) => (r === null ? m : r)).join(''), mode));
   } else if (op === '#' || op === '##' || op === '%' || op === '%%') {
     const pat = await expandPattern(sh, spec.arg ?? { t: 'w', parts: [] });
     await each((s) => trimPattern(normalize(s), pat, op));

@@ -217,6 +217,8 @@ export function replacePattern(s: string, p: string, rep: string | ((matched: st
     return s;
   }
   if (p === '') return s;
+  // an empty value: a pattern matching the empty string replaces it (`${v//*/Z}` of '' is Z)
+  if (n === 0) return re.test('') ? r('') : s;
   let out = '';
   let i = 0;
   let replaced = false;
