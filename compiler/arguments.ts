@@ -1,53 +1,27 @@
 /**
- * Command arguments: Claude Code's textual substitutions (`$ARGUMENTS`, `$ARGUMENTS[N]`, `$N`,
- * named arguments, `${CLAUDE_SESSION_ID}`, `${CLAUDE_SKILL_DIR}`) found in a parsed bash block,
- * classified by quoting context, and rewritten to references of reserved runtime variables so
- * that the argument text is always data, never re-read as bash. Also the reference model of the
- * substitution itself (`substituteArguments`, for rendering agent-step prompts) and the
- * argument splitter the runner needs (`splitArguments`).
+ * Command arguments in a parsed bash block: Claude Code's textual substitutions (`$ARGUMENTS`,
+ * `$ARGUMENTS[N]`, `$N`, named arguments, `\$` escapes, `${CLAUDE_SESSION_ID}`,
+ * `${CLAUDE_PROJECT_DIR}`, `${CLAUDE_EFFORT}`, `${CLAUDE_SKILL_DIR}` in skills; the model is
+ * runtime/lang/arguments.ts, re-exported here) found in the block, classified by quoting
+ * context, and rewritten to references of reserved runtime variables, so that the values the
+ * client would paste are always data, never re-read as bash. README "Arguments and
+ * placeholders" has the table of what each form compiles to; in short:
  *
- * ## How arguments and placeholders map (README section)
+ *   "$ARGUMENTS"  -> "${CMDC_ARGUMENTS}"          $ARGUMENTS unquoted -> "${CMDC_ARGV[@]}"
+ *   "$1"          -> "${CMDC_ARGV[1]-$1}"         a missing word stays as written (bash reads it)
+ *   '$1'          -> ''"${CMDC_ARGV[1]-\$1}"''    cp $1 d -> cp "${CMDC_ARGV[@]:1:1}" d
+ *   \$1           -> $1                           "${CLAUDE_PROJECT_DIR}" -> "${CMDC_PROJECT_DIR}"
  *
- * Claude Code edits a command's text before anything runs: it replaces `$ARGUMENTS` with the
- * whole argument string, `$ARGUMENTS[N]` and `$N` with the N-th word of it (zero-based: `$0` is
- * the first; no Claude Code version made `$1` the first),
- * `$name` with the argument at that position of the frontmatter `arguments:` list, and
- * `${CLAUDE_SESSION_ID}` with the session id. It is text substitution, so inside a bash block
- * an argument containing `"`, `'`, `$`, backticks or `;` changes the code that runs.
+ * and reports each place where textual substitution would have broken quoting
+ * (argument-single-quoted, argument-unquoted, argument-in-heredoc), references Claude Code
+ * does not substitute (argument-not-substituted), positional parameters read under the
+ * claude-code profile (positional-parameters-empty) and references inside functions
+ * (argument-in-function).
  *
- * cmdc gives every such reference the meaning its author intended, with the argument as data:
- * the compiler rewrites it to a reserved variable that the runner sets from the command line,
- * and reports each place where textual substitution would have broken quoting.
- *
- * | written in a block                       | compiled as                   | diagnostic               |
- * |------------------------------------------|-------------------------------|--------------------------|
- * | `"$ARGUMENTS"`, heredoc `$ARGUMENTS`     | `"${CMDC_ARGUMENTS}"`         | heredoc: info            |
- * | `'$ARGUMENTS'`                           | `''"${CMDC_ARGUMENTS}"''`     | argument-single-quoted   |
- * | `echo $ARGUMENTS` (unquoted argument)    | `"${CMDC_ARGV[@]}"` (one field per argument) | argument-unquoted |
- * | `X=$ARGUMENTS`, `[[ $ARGUMENTS ]]`       | `"${CMDC_ARGUMENTS}"`         | argument-unquoted        |
- * | `"$1"`, `"$ARGUMENTS[1]"`                | `"${CMDC_ARGV[1]-}"`          |                          |
- * | `cp $1 dir` (unquoted argument)          | `"${CMDC_ARGV[@]:1:1}"` (no field when absent) | argument-unquoted |
- * | `${1:-x}`, `"$@"`, `${ARGUMENTS}`        | unchanged: Claude Code does not substitute them, bash sees empty positional parameters | argument-not-substituted |
- * | `"${CLAUDE_SESSION_ID}"`                 | `"${CMDC_SESSION_ID}"`        |                          |
- *
- * Model-filled placeholders (compiler/placeholders.ts): a `YOUR_..._HERE` or `<branch-name>`
- * token in a block is something the model replaces, usually following a prose instruction.
- * When the instruction (or the `argument-hint`) ties it to the user's input it is bound to the
- * arguments (`"${CMDC_ARGUMENTS}"`, or `"${CMDC_ARGV[i]-}"` for the i-th hint word); otherwise
- * it becomes `"${CMDC_SET_BRANCH_NAME}"`, given with `--set BRANCH_NAME=value` (the instruction
- * is shown in `--help`); a block never runs with a placeholder that has no value.
- *
- * Example: `/review-pr "fix: it's \"done\"" 42` with a block
- * `echo '$ARGUMENTS[0]'; gh pr view $1; git checkout -b <branch-name>` (argument-hint
- * `<title> <pr-number>`) compiles to
- * `echo ''"${CMDC_ARGV[0]-}"''; gh pr view "${CMDC_ARGV[@]:1:1}"; git checkout -b "${CMDC_SET_BRANCH_NAME}"`
- * and prints `fix: it's "done"` whatever the quotes in it.
- *
- * Runner contract: before running any block set `CMDC_ARGUMENTS` (the raw argument string,
- * possibly empty), `CMDC_ARGV` (indexed array, `splitArguments(raw)`, always declared),
- * `CMDC_SESSION_ID` (`CLAUDE_CODE_SESSION_ID`, else the workflow id), `CMDC_SKILL_DIR` (the
- * directory of the source .md, for skills), and `CMDC_SET_<NAME>` for each `--set`; blocks run
- * with empty positional parameters (as Claude Code's Bash tool does).
+ * Runner contract: before running any block set `CMDC_ARGUMENTS` (the argument string) and
+ * `CMDC_ARGV` (an indexed array of its words, `splitArguments`), as the client pastes them
+ * (`pastedValue`) under claude-code; `CMDC_SESSION_ID`, `CMDC_PROJECT_DIR`, `CMDC_EFFORT`,
+ * `CMDC_SKILL_DIR`, and `CMDC_SET_<NAME>` for each `--set`.
  */
 import type * as A from './ast.js';
 import {
@@ -58,6 +32,7 @@ import {
   argumentSingleQuoted,
   argumentUnquoted,
   argumentUnrewritable,
+  positionalParametersEmpty,
   type Diagnostic,
 } from './diagnostics.js';
 import { BlockOffsets, parseEdited, type BlockSource, type Edit } from './edits.js';
@@ -67,6 +42,8 @@ import { BlockOffsets, parseEdited, type BlockSource, type Edit } from './edits.
 import {
   ARGUMENTS_VAR,
   ARGV_VAR,
+  EFFORT_VAR,
+  PROJECT_DIR_VAR,
   SESSION_ID_VAR,
   SKILL_DIR_VAR,
   scanSubstitutions,
@@ -78,6 +55,8 @@ import {
 export {
   ARGUMENTS_VAR,
   ARGV_VAR,
+  EFFORT_VAR,
+  PROJECT_DIR_VAR,
   SESSION_ID_VAR,
   SKILL_DIR_VAR,
   SET_VAR_PREFIX,
@@ -85,6 +64,8 @@ export {
   scanSubstitutions,
   splitArguments,
   substituteArguments,
+  pastedValue,
+  fillsAny,
 } from '../runtime/lang/arguments.js';
 export type { ArgumentConvention, ArgumentOptions, SubstitutionKind, TextualRef, SubstituteOptions } from '../runtime/lang/arguments.js';
 
@@ -207,7 +188,7 @@ export function analyseArguments(ast: A.File, opts: ArgumentAnalysisOptions): Ar
   const uses: ArgumentUse[] = [];
   const edits: Edit[] = [];
   const diagnostics: Diagnostic[] = [];
-  const hdocRefs = new Map<Leaf, { ref: TextualRef; repl: string }[]>();
+  const hdocRefs = new Map<Leaf, { ref: TextualRef; repl: string; escape?: boolean }[]>();
   const loc = (start: number, end: number) => {
     const s = offsets.pos(start);
     const e = offsets.pos(end);
@@ -224,6 +205,17 @@ export function analyseArguments(ast: A.File, opts: ArgumentAnalysisOptions): Ar
     // Innermost leaf containing the `$`.
     let leaf: Leaf | undefined;
     for (const l of leaves) if (l.start <= ref.start && ref.start < l.end && (!leaf || l.end - l.start <= leaf.end - leaf.start)) leaf = l;
+    if (ref.kind === 'escape') {
+      // `\$1` reaches bash as `$1` (Claude Code drops the backslash), wherever it is; in a
+      // quoted heredoc that holds references too (made unquoted below) as a literal `\$`.
+      uses.push({ ...base, quoting: 'other', role: leaf?.ctx.role ?? 'scalar', function: leaf?.ctx.fn ?? null, replacement: '$' });
+      if (leaf?.node === 'hdoc-quoted') {
+        const list = hdocRefs.get(leaf) ?? [];
+        list.push({ ref, repl: '\\$', escape: true });
+        hdocRefs.set(leaf, list);
+      } else edits.push({ start: ref.start, end: ref.end, text: '$' });
+      continue;
+    }
     const ctx = leaf?.ctx ?? { quoting: 'unquoted', role: 'scalar', fn: null };
     const use = (quoting: QuoteContext, replacement: string | null): ArgumentUse => ({
       ...base,
@@ -243,7 +235,7 @@ export function analyseArguments(ast: A.File, opts: ArgumentAnalysisOptions): Ar
       } else if (quoting === 'heredoc' && (ref.kind === 'arguments' || ref.index !== null)) {
         diagnostics.push(argumentInHeredoc(at, ref.text));
       }
-      if (ctx.fn && ref.kind !== 'session-id' && ref.kind !== 'skill-dir') diagnostics.push(argumentInFunction(at, ref.text, ctx.fn));
+      if (ctx.fn && (ref.kind === 'arguments' || ref.index !== null)) diagnostics.push(argumentInFunction(at, ref.text, ctx.fn));
     } else if (leaf && (leaf.node === 'sgl' || leaf.node === 'sgl-dollar')) {
       const inner = reference(ref, 'literal');
       const repl = `'"${inner}"${leaf.node === 'sgl-dollar' ? "$'" : "'"}`;
@@ -264,8 +256,14 @@ export function analyseArguments(ast: A.File, opts: ArgumentAnalysisOptions): Ar
   }
 
   // Quoted heredocs holding references: unquote the delimiter, escape the body, insert references.
-  for (const [leaf, refs] of hdocRefs) {
+  for (const [leaf, all] of hdocRefs) {
     const r = leaf.redirect!;
+    const refs = all.filter((x) => !x.escape);
+    if (refs.length === 0) {
+      // only escapes: the body stays quoted, `\$` becomes `$`
+      for (const { ref } of all) edits.push({ start: ref.start, end: ref.end, text: '$' });
+      continue;
+    }
     const [ws, we] = offsets.span(r.word);
     const delim = unquoted(r.word);
     if (!/^[A-Za-z0-9_.+-]+$/.test(delim)) {
@@ -280,7 +278,7 @@ export function analyseArguments(ast: A.File, opts: ArgumentAnalysisOptions): Ar
     edits.push({ start: ws, end: we, text: delim });
     let body = '';
     let at = leaf.start;
-    for (const { ref, repl } of refs) {
+    for (const { ref, repl } of all) {
       body += escapeHeredoc(text.slice(at, ref.start)) + repl;
       at = ref.end;
     }
@@ -291,7 +289,12 @@ export function analyseArguments(ast: A.File, opts: ArgumentAnalysisOptions): Ar
   // References Claude Code does not substitute, outside functions: bash sees empty positionals.
   for (const { node, ctx } of notSubstituted) {
     if (ctx.fn) continue;
-    const meaning = notSubstitutedMeaning(node, opts.convention ?? 'zero-based');
+    const convention = opts.convention ?? 'zero-based';
+    if (convention !== 'positional' && ['@', '*', '#'].includes(node.param) && node.short && !node.length) {
+      diagnostics.push(positionalParametersEmpty(loc(...offsets.span(node)), `\`${node.src}\``));
+      continue;
+    }
+    const meaning = notSubstitutedMeaning(node, convention);
     if (meaning) diagnostics.push(argumentNotSubstituted(loc(...offsets.span(node)), node.src, meaning));
   }
 
@@ -358,6 +361,12 @@ function reference(ref: TextualRef, where: 'inside' | 'literal' | 'fields' | 'sc
       return quote(`\${${SESSION_ID_VAR}}`);
     case 'skill-dir':
       return quote(`\${${SKILL_DIR_VAR}}`);
+    case 'project-dir':
+      return quote(`\${${PROJECT_DIR_VAR}}`);
+    case 'effort':
+      return quote(`\${${EFFORT_VAR}}`);
+    case 'escape':
+      return '$';
     case 'named': {
       const i = Math.max(0, ref.index ?? 0);
       return where === 'fields' ? `"\${${ARGV_VAR}[@]:${i}:1}"` : quote(`\${${ARGV_VAR}[${i}]-}`);

@@ -134,11 +134,23 @@ export const argumentInFunction = define('argument-in-function', 'warning', (ref
   hint: 'cmdc keeps Claude Code\'s meaning (the command argument); write ${1} for the function argument',
 }));
 
-/** `${1:-x}`, `${ARGUMENTS}`, `"$@"`...: not substituted by Claude Code; bash sees empty positional parameters. */
+/** `${1:-x}`, `${ARGUMENTS}`, `$CLAUDE_SESSION_ID`...: not substituted by Claude Code; bash reads them as they are. */
 export const argumentNotSubstituted = define('argument-not-substituted', 'warning', (ref: string, meaning: string) => ({
-  message: `${ref} is not substituted by Claude Code (only $ARGUMENTS, $ARGUMENTS[N] and $N are): ${meaning}`,
+  message: `${ref} is not substituted by Claude Code (only $ARGUMENTS, $ARGUMENTS[N], $N and \${CLAUDE_…} are): ${meaning}`,
   hint:
-    'cmdc runs blocks with the arguments as positional parameters (like a script), so there it is not empty; write $ARGUMENTS or $N (unbraced) to mean the same in both, or declare `argument-convention: positional` if the file is a script',
+    'cmdc runs it as Claude Code does; write $ARGUMENTS or $N (unbraced) for the argument text, or declare `argument-convention: positional` (the script profile) if the file is a bash script run with arguments',
+}));
+
+/** `$#`, `"$@"`, `$*`, `shift`, `getopts` at the top level under claude-code: a Bash tool call has no positional parameters. */
+export const positionalParametersEmpty = define('positional-parameters-empty', 'warning', (what: string) => ({
+  message: `${what} reads the positional parameters, which are empty in Claude Code's Bash tool ($# is 0): the command's arguments reach a block only as text ($ARGUMENTS, $N)`,
+  hint: 'use $ARGUMENTS, $0, $1…; declare `argument-convention: positional` (the script profile) if the file is a bash script run with arguments',
+}));
+
+/** `set -e` under claude-code: the block runs as `eval '<block>'` inside an `&&` list, where bash ignores errexit. */
+export const setEIneffective = define('set-e-ineffective', 'warning', (what: string) => ({
+  message: `\`${what}\` has no effect in Claude Code's Bash tool: the block runs as \`eval '<block>'\` inside an && list, where bash ignores errexit, so a failing command does not stop the block`,
+  hint: "stop explicitly where it matters (`cmd || exit 1`, or `trap 'exit 1' ERR`); declare `profile: script` if the file is a bash script",
 }));
 
 /** A textual substitution in a place cmdc cannot turn into a variable reference (e.g. after a backslash). */

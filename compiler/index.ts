@@ -25,11 +25,12 @@ import {
 import { firstInvalidByte } from './source-bytes.js';
 import { createEmitter, sha256, type Emitter, type EmitInput, type EmitStep } from './emit.js';
 import type { ExampleInfo, PlaceholderInfo, PreStep } from '../runtime/command.js';
-import { commandInfoFor, parseCommandMarkdown, stepsInOrder, type CommandFileInfo, type CommandMarkdown } from './markdown.js';
+import { commandInfoFor, parseCommandMarkdown, stepsInOrder, type BashBlock, type CommandFileInfo, type CommandMarkdown, type PreCommand } from './markdown.js';
 import { parseBash } from './parse.js';
-import { argumentOptionsFrom, rewriteArgumentRefs, type ArgumentConvention, type ArgumentUse } from './arguments.js';
-import { detectTemplateBlock, findPlaceholders, rewritePlaceholders } from './placeholders.js';
+import { argumentOptionsFrom, rewriteArgumentRefs, scanSubstitutions, type ArgumentConvention, type ArgumentUse } from './arguments.js';
+import { detectTemplateBlock, findPlaceholders, rewritePlaceholders, scanContexts, type Placeholder } from './placeholders.js';
 import { createContext } from './context.js';
+import { profileDiagnostics } from './profile-diagnostics.js';
 import { singleQuote } from '../runtime/lang/quote.js';
 import { profileOf, type Profile } from '../runtime/lang/profile.js';
 import { islandBlock, translateBlock } from './translate/index.js';
@@ -247,8 +248,13 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
   const arrayKeys = new Set<string>();
   let dynamic = false;
   const { profile } = profileOf(md.frontmatter ?? {}, opts.profile ?? (opts.argumentConvention === 'positional' ? 'script' : undefined));
-  const argOpts = argumentOptionsFrom(md.frontmatter ?? {}, opts.argumentConvention ? { convention: opts.argumentConvention } : {});
-  const analysisOpts = { convention: argOpts.convention, names: argOpts.names, explicitConvention: argOpts.explicit };
+  // a script's `$N` is its positional parameter unless the file says otherwise
+  const argOpts = argumentOptionsFrom(
+    md.frontmatter ?? {},
+    opts.argumentConvention ? { convention: opts.argumentConvention } : profile === 'script' ? { convention: 'positional' } : {},
+  );
+  const skill = commandInfoFor(file, md.frontmatter ?? {})?.layout === 'skill';
+  const analysisOpts = { convention: argOpts.convention, names: argOpts.names, explicitConvention: argOpts.explicit, skill };
   const ph = findPlaceholders(md, file);
   result.diagnostics.push(...ph.diagnostics);
   for (const p of ph.placeholders) {
@@ -256,6 +262,12 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     else result.stats.placeholdersUnbound++;
   }
   result.stats.preCommands = md.preCommands.length;
+  // The argument references of the whole text (blocks, prose, `!` lines): Claude Code appends
+  // "ARGUMENTS: …" to the prompt when none of them is filled.
+  const body = md.frontmatterRange ? source.split('\n').slice(md.frontmatterRange.endLine).join('\n') : source;
+  const refs = [...new Set(scanSubstitutions(body, analysisOpts).flatMap((r): ('*' | number)[] =>
+    r.kind === 'arguments' || r.kind === 'named' ? ['*'] : r.kind === 'index' || r.kind === 'positional' ? [r.index!] : []))]
+    .sort((x, y) => (x === '*' ? -1 : y === '*' ? 1 : x - y));
   const countUses = (uses: readonly ArgumentUse[]) => {
     result.stats.argumentUses += uses.filter((u) => u.quoting !== 'comment').length;
   };
@@ -264,7 +276,8 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
   let pendingPre: { emit: PreStep; mdStep: number; textEnd: number }[] = [];
   for (const step of stepsInOrder(md)) {
     if (step.kind === 'pre') {
-      const block = { code: step.command, line: step.line, indents: step.fence ? step.indents : [step.col + 1] };
+      const rows = step.command.split('\n').length;
+      const block = { code: step.command, line: step.line, indents: step.fence ? step.indents : [step.col + 1, ...Array<number>(rows - 1).fill(0)] };
       let command = step.command;
       const parsed = parseBash(step.command, { file, lineOffset: block.line - 1, colOffset: block.indents });
       if (parsed.ast) {
@@ -276,7 +289,11 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
         result.diagnostics.push(...parsed.diagnostics.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const } : d)));
       }
       // `agent` is set when the agent step that contains it is emitted (below).
-      const emit: PreStep = { kind: 'pre', command, line: step.line, endLine: step.endLine, agent: null, start: step.textStart, end: step.textEnd };
+      const inBlock = md.steps[step.step]?.kind === 'bash';
+      const emit: PreStep = {
+        kind: 'pre', text: step.command, command, variable: preVariable(md.preCommands.indexOf(step)), line: step.line, endLine: step.endLine,
+        agent: null, start: step.textStart, end: step.textEnd, ...(inBlock ? { inBlock: true } : {}), ...(step.fence ? { fence: true } : {}),
+      };
       pendingPre.push({ emit, mdStep: step.step, textEnd: step.textEnd });
       steps.push(emit);
       continue;
@@ -296,7 +313,12 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
       continue;
     }
     result.stats.blocks++;
-    const rewritten = rewritePlaceholders(step, ph.placeholders, file);
+    // `!` commands written in the block: their output reaches it as data (CMDC_PRE_<n>), in the
+    // quoting the text has there, as placeholders are replaced
+    const blockPres = md.preCommands
+      .filter((p) => md.steps[p.step] === step && scanContexts(step.code)[p.textStart] !== 'comment')
+      .map((p) => preReference(step, p, md.preCommands.indexOf(p)));
+    const rewritten = rewritePlaceholders(step, [...ph.placeholders, ...blockPres], file);
     const template = detectTemplateBlock(step, file, rewritten);
     const fatal = template.find((d) => d.id === 'block-is-template');
     result.diagnostics.push(
@@ -319,6 +341,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
       island = true;
     } else if (ast) {
       out = translateBlock(ast, ctx);
+      if (profile === 'claude-code') result.diagnostics.push(...profileDiagnostics(ast, file));
     } else {
       const reason = rewritten.diagnostics[0]?.message ?? 'the block does not parse';
       // Without --strict a block that does not parse still compiles (to an island): a warning.
@@ -384,8 +407,26 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     profile,
     ...(placeholders.length ? { placeholders } : {}),
     ...(examples.length ? { examples } : {}),
-    ...(argOpts.convention !== 'zero-based' || argOpts.names.length ? { arguments: { convention: argOpts.convention, names: argOpts.names } } : {}),
+    ...(skill ? { skill: true } : {}),
+    ...(argOpts.convention !== 'zero-based' || argOpts.names.length || refs.length
+      ? { arguments: { convention: argOpts.convention, names: argOpts.names, ...(refs.length ? { refs } : {}) } }
+      : {}),
   });
+}
+
+/** The variable that holds the output of the n-th (0-based) `!` command of a file. */
+function preVariable(n: number): string {
+  return `CMDC_PRE_${n + 1}`;
+}
+
+/** A `!` command inside a bash block, as a pseudo-placeholder: its text is replaced by its output variable. */
+function preReference(block: BashBlock, p: PreCommand, n: number): Placeholder {
+  const ctx = scanContexts(block.code)[p.textStart] ?? 'unquoted';
+  return {
+    name: preVariable(n), token: block.code.slice(p.textStart, p.textEnd), style: 'your-here', block: block.index,
+    start: p.textStart, end: p.textEnd, line: p.line, col: p.col, endLine: p.endLine, endCol: p.endCol,
+    quoting: ctx === 'comment' ? 'unquoted' : ctx, instruction: null, instructionLine: null, variable: preVariable(n),
+  };
 }
 
 /**

@@ -88,9 +88,10 @@ export interface ExampleBlock extends Fence {
 }
 
 /**
- * A `!` pre-command: `` !`cmd` `` in prose (fence false) or a ```` ```! ```` fence (fence true).
- * Claude Code runs all of them, in document order, before the prompt is sent; each one's output
- * replaces its text in the prompt.
+ * A `!` pre-command: `` !`cmd` `` (fence false) or a ```` ```! ```` fence (fence true). Claude
+ * Code matches the inline form as text — after the start of a line or a blank, spanning lines,
+ * in prose and inside any fence, bash blocks included — and runs all of them at invocation, in
+ * parallel, before the model sees anything; each one's output replaces its text.
  */
 export interface PreCommand {
   kind: 'pre';
@@ -103,9 +104,9 @@ export interface PreCommand {
   endLine: number;
   endCol: number;
   fence: boolean;
-  /** Index in `steps` of the agent step whose text contains it. */
+  /** Index in `steps` of the step whose text contains it (an agent step, or a bash block for an inline one in its code). */
   step: number;
-  /** Char range of the whole `` !`cmd` `` (or the whole fence, markers included) in that step's text. */
+  /** Char range of the whole `` !`cmd` `` (or the whole fence, markers included) in that step's text (a bash block's code). */
   textStart: number;
   textEnd: number;
   /** Fence only: per code line, columns to add to get the .md column (like Fence.indents). */
@@ -218,13 +219,16 @@ export function isPreCommandInfo(info: string): boolean {
   return info.trim().startsWith('!');
 }
 
-/** `` !`cmd` `` at the start of a line or after whitespace, on one line. */
-const INLINE_PRE = /(^|[ \t])!`([^`\n]+)`/g;
+/** `` !`cmd` `` at the start of the text or after whitespace (a newline included); it may span lines. */
+const INLINE_PRE = /(^|\s)!`([^`]+)`/g;
 
 function findPreCommands(steps: Step[]): PreCommand[] {
   const out: PreCommand[] = [];
   steps.forEach((step, index) => {
-    if (step.kind !== 'agent') return;
+    if (step.kind === 'bash') {
+      out.push(...inlinePres(step.code, index, step.line, step.indents, []));
+      return;
+    }
     const lines = step.text.split('\n');
     const starts: number[] = [];
     let at = 0;
@@ -233,10 +237,9 @@ function findPreCommands(steps: Step[]): PreCommand[] {
       at += l.length + 1;
     }
     const found: PreCommand[] = [];
-    // Lines inside fences are code, not prose: only `!` fences count there.
-    const inFence = new Set<number>();
+    // The inline form is matched everywhere but inside a ```! fence.
+    const bangFences: [number, number][] = [];
     for (const f of step.fences) {
-      for (let l = f.fenceLine; l <= f.endLine; l++) inFence.add(l);
       if (!isPreCommandInfo(f.info)) continue;
       const row = f.fenceLine - step.line;
       const endRow = Math.min(f.endLine - step.line, lines.length - 1);
@@ -253,31 +256,45 @@ function findPreCommands(steps: Step[]): PreCommand[] {
         textEnd: (starts[endRow] ?? 0) + (lines[endRow]?.length ?? 0),
         indents: f.indents,
       });
+      bangFences.push([(starts[row] ?? 0) + f.indent, (starts[endRow] ?? 0) + (lines[endRow]?.length ?? 0)]);
     }
-    lines.forEach((text, row) => {
-      const line = step.line + row;
-      if (inFence.has(line)) return;
-      for (const m of text.matchAll(INLINE_PRE)) {
-        const col0 = m.index + m[1]!.length;
-        const endCol0 = m.index + m[0].length;
-        found.push({
-          kind: 'pre',
-          command: m[2]!,
-          line,
-          col: col0 + 1,
-          endLine: line,
-          endCol: endCol0 + 1,
-          fence: false,
-          step: index,
-          textStart: starts[row]! + col0,
-          textEnd: starts[row]! + endCol0,
-          indents: [],
-        });
-      }
-    });
+    found.push(...inlinePres(step.text, index, step.line, lines.map(() => 0), bangFences));
     found.sort((a, b) => a.textStart - b.textStart);
     out.push(...found);
   });
+  return out;
+}
+
+/** The inline `` !`cmd` `` of a text (a step's text or a block's code) outside `skip` ranges. */
+function inlinePres(text: string, step: number, firstLine: number, indents: readonly number[], skip: readonly [number, number][]): PreCommand[] {
+  const starts: number[] = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const pos = (off: number) => {
+    let row = 0;
+    while (row + 1 < starts.length && starts[row + 1]! <= off) row++;
+    return { line: firstLine + row, col: off - starts[row]! + (indents[row] ?? 0) + 1 };
+  };
+  const out: PreCommand[] = [];
+  for (const m of text.matchAll(INLINE_PRE)) {
+    const start = m.index + m[1]!.length;
+    const end = m.index + m[0].length;
+    if (skip.some(([a, b]) => start >= a && start < b)) continue;
+    const s = pos(start);
+    const e = pos(end);
+    out.push({
+      kind: 'pre',
+      command: m[2]!,
+      line: s.line,
+      col: s.col,
+      endLine: e.line,
+      endCol: e.col,
+      fence: false,
+      step,
+      textStart: start,
+      textEnd: end,
+      indents: [],
+    });
+  }
   return out;
 }
 

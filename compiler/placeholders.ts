@@ -69,7 +69,7 @@ const TOKEN =
 
 /** Instructions that tie a placeholder to what the user typed after the command. */
 const ARGUMENT_RULE =
-  /\$ARGUMENTS|\barguments?\b|\buser'?s?\s+(?:own\s+|original\s+|full\s+)?(?:description|input|request|query|prompt|text|message|task|feature|topic|question)|\b(?:description|input|text|request)\s+(?:provided|given|passed|supplied|entered)|\b(?:provided|given|passed|supplied|typed)\s+by\s+the\s+user|\bwhat the user\s+(?:typed|provided|asked|wrote|entered|gave)|\bcommand\s+input\b/i;
+  /\$ARGUMENTS|\barguments?\b|\b(?:from|by|of)\s+the\s+user\b|\bthe\s+user\s+(?:provided|gave|typed|entered|specified|supplied|passed|asked\s+for|wants)\b|\buser[-\s](?:provided|supplied|given|specified)\b|\buser'?s?\s+(?:own\s+|original\s+|full\s+)?(?:description|input|request|query|prompt|text|message|task|feature|topic|question)|\b(?:description|input|text|request)\s+(?:provided|given|passed|supplied|entered)|\b(?:provided|given|passed|supplied|typed)\s+by\s+the\s+user|\bwhat the user\s+(?:typed|provided|asked|wrote|entered|gave)|\bcommand\s+input\b/i;
 
 /** A sentence that asks the model to put a value in place of a token. */
 const FILL_RULE = /\b(?:replac|substitut|fill|insert|put|enter|typ|writ|swap|chang|set|provid|pass|give|supply|specif|use)\w*\b|\bwith\s+(?:the|your|a|an)\b|\bis\s+(?:the|your|a|an)\b|=|:\s*$/i;
@@ -104,7 +104,7 @@ export function findPlaceholders(md: Pick<CommandMarkdown, 'steps' | 'frontmatte
       if (style === 'angle' && (before.endsWith('<') || /^<(?:EOF|EOT|END)>$/i.test(token))) continue;
       const name = placeholderName(token);
       const found = instructionFor(token, step.line, prose, comments);
-      const hinted = hint.findIndex((h) => h === name || placeholderName(`<${h}>`) === name);
+      const hinted = hint.findIndex((h) => sameWords(h, name));
       // `<x>` in quotes or heredoc text is usually literal text (usage lines, HTML): only a
       // placeholder when the prose tells the model to put something there (a sentence that
       // merely shows the token, "Return REPORT_CREATED: <path> when done.", does not).
@@ -329,6 +329,25 @@ function sentence(line: string, token: string): string {
     .replace(/\*\*|__/g, '')
     .replace(/^\s*(?:#+|[-*+]|\d+[.)]|>)\s*/, '')
     .trim();
+}
+
+/** Words that say nothing about what a value is. */
+const FILLER = new Set(['WITH', 'AND', 'OR', 'THE', 'A', 'AN', 'OF', 'TO', 'FOR', 'IN', 'OPTIONAL', 'YOUR', 'HERE', 'VALUE']);
+
+/**
+ * Whether an argument-hint item and a placeholder name speak of the same thing: equal, or the
+ * words of one (filler words aside) all among the other's (`<revision-description-with-plan-path>`
+ * and YOUR_REVISION_DESCRIPTION_HERE).
+ */
+function sameWords(hintItem: string, name: string): boolean {
+  const h = placeholderName(`<${hintItem}>`);
+  if (hintItem === name || h === name) return true;
+  const words = (x: string) => x.split('_').filter((w) => w !== '' && !FILLER.has(w));
+  const a = words(h);
+  const b = words(name);
+  if (!a.length || !b.length) return false;
+  const within = (x: string[], y: string[]) => x.every((w) => y.includes(w));
+  return within(b, a) || within(a, b);
 }
 
 function hintWords(hint: unknown): string[] {

@@ -35,19 +35,29 @@ export interface AgentStep {
 }
 
 /**
- * A `!` pre-command (`` !`cmd` `` or a ```` ```! ```` fence): Claude Code runs it before the
- * prompt is sent; its output replaces `[start, end)` of the text of `steps[agent]`.
+ * A `!` pre-command (`` !`cmd` `` or a ```` ```! ```` fence): Claude Code runs every one at
+ * invocation, in parallel, before anything else; its output replaces `[start, end)` of the text
+ * of `steps[agent]`, or, for one written inside a bash block, reaches that block as the value of
+ * `variable` (the compiled block reads it there).
  */
 export interface PreStep {
   kind: 'pre';
   line: number;
   endLine: number;
-  /** Index in `steps` of the agent step whose text contains it; null when that prose is no agent step. */
+  /** Index in `steps` of the agent step whose text contains it; null when that prose is no agent step (or it is in a block). */
   agent: number | null;
   start: number;
   end: number;
-  /** The bash to run (argument references rewritten to CMDC_ARGUMENTS / CMDC_ARGV). */
+  /** The bash as written; under the claude-code profile it runs with the argument text pasted in, as the client does. */
+  text: string;
+  /** The bash with argument references rewritten to CMDC_ARGUMENTS / CMDC_ARGV (data, never code): the script profile's. */
   command: string;
+  /** `CMDC_PRE_<n>`: the variable holding its output in every block. */
+  variable: string;
+  /** Written inside a bash block (its output reaches that block, not a prompt). */
+  inBlock?: boolean;
+  /** A ```` ```! ```` fence (else the inline `` !`cmd` `` form). */
+  fence?: boolean;
 }
 
 /** A model-filled placeholder (`<branch-name>`, `YOUR_X_HERE`), as `--help` shows it. */
@@ -112,8 +122,14 @@ export interface CommandModule<S = Record<string, string | undefined>> {
    * tool runs them) or `script` (standalone bash scripts); `--profile` overrides it at run time.
    */
   profile?: Profile;
-  /** `$N` numbering and named arguments, when not the default (zero-based, no names). */
-  arguments?: { convention: 'zero-based' | 'positional'; names: string[] };
+  /**
+   * `$N` numbering, named arguments, and the argument references anywhere in the file (`'*'`:
+   * `$ARGUMENTS` or a named one, a number: `$N` / `$ARGUMENTS[N]`), when not the default
+   * (zero-based, none): Claude Code appends "ARGUMENTS: …" to the prompt when none is filled.
+   */
+  arguments?: { convention: 'zero-based' | 'positional'; names: string[]; refs?: ('*' | number)[] };
+  /** A skill (`.claude/skills/<name>/SKILL.md`): `${CLAUDE_SKILL_DIR}` is substituted and prompts start with its directory. */
+  skill?: boolean;
   /** Model-filled placeholders, when the command has any. */
   placeholders?: PlaceholderInfo[];
   steps: Step[];

@@ -15,16 +15,17 @@
  * file.json`, default pause. Options are only recognised before `--`; any other argument
  * (including unknown `--flags`) is passed to the command as a positional argument.
  *
- * Each bash block runs in a fresh Shell (a fresh bash process in Claude Code); the working
- * directory carries over. The instance's state file records status and the next step after
- * every step; a failing block stops the run (status failed, exit status of the block, and an
- * error-log entry whose source is `commands/x.md:<line>`, in the shape of the entries the
- * project's log holds, unless the block's own library logged its failure already).
+ * Each bash block runs in a fresh Shell (a fresh bash process in Claude Code) under the run's
+ * execution profile (runtime/runner/profile.ts: claude-code, as Claude Code's Bash tool runs it,
+ * or script); `!` commands all run when the instance starts (runtime/runner/pre.ts). The
+ * instance's state file records status and the next step after every step; a failing block
+ * stops the run (status failed, exit status of the block, and an error-log entry whose source is
+ * `commands/x.md:<line>`, in the shape of the entries the project's log holds, unless the
+ * block's own library logged its failure already).
  */
 import '../shell/debugger-guard.js';
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, realpathSync } from 'node:fs';
 import pc from 'picocolors';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,7 +34,11 @@ import { createShell, runBlock, type StdioSpec } from '../shell/shell.js';
 import type { ExecHandler } from '../shell/exec-handler.js';
 import { parseProfile, type Profile } from '../lang/profile.js';
 import { blockShellOptions, claudeCodeEnv, cwdAfter } from './profile.js';
-import { ARGUMENTS_VAR, ARGV_VAR, RESERVED_VARS, SESSION_ID_VAR, SET_VAR_PREFIX, SKILL_DIR_VAR, splitArguments, substituteArguments } from '../lang/arguments.js';
+import {
+  ARGUMENTS_VAR, ARGV_VAR, EFFORT_VAR, PROJECT_DIR_VAR, RESERVED_VARS, SESSION_ID_VAR, SET_VAR_PREFIX, SKILL_DIR_VAR,
+  pastedValue, splitArguments, substituteArguments, type SubstituteOptions,
+} from '../lang/arguments.js';
+import { preFailure, prePattern, preTimeoutMs, runPreCommand } from './pre.js';
 import {
   agentOutputKey,
   commandAdapter,
@@ -186,6 +191,14 @@ function entryCommand(command: CommandModule<unknown>, cwd: string): string {
 
 function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:@%+=,-]+$/.test(s) ? s : singleQuote(s);
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 /** Run a compiled command with the given argv (process.argv shape). Sets process.exitCode. */
@@ -411,7 +424,7 @@ export function failureSummary(
  */
 export function prePreamble(source: string, pres: readonly { step: PreStep; output: string }[]): string {
   if (!pres.length) return '';
-  const parts = pres.map(({ step, output }) => `$ ${step.command.trim().replace(/\n/g, '\n  ')}   (${source}:${step.line})\n${output === '' ? '(no output)' : output}`);
+  const parts = pres.map(({ step, output }) => `$ ${step.text.trim().replace(/\n/g, '\n  ')}   (${source}:${step.line})\n${output === '' ? '(no output)' : output}`);
   return `Output of the \`!\` commands in ${source} outside this step, run before this prompt:\n\n${parts.join('\n\n')}\n\n`;
 }
 
@@ -450,12 +463,24 @@ class Runner {
     const startedAt = Date.now();
     // The arguments, placeholder values and session id are recorded with the instance, so that
     // --resume and --block see the same values.
+    // `!` commands: all of them when the command is invoked (a new instance), in parallel,
+    // before any block; a failing one stops everything. Later runs of the instance reuse the outputs.
+    if (inst?.pres) for (const [k, v] of Object.entries(inst.pres)) this.preOutputs.set(Number(k), v);
+    else {
+      const pre = await this.runPres(a, cwd);
+      if ('error' in pre) {
+        io.err(`${pre.error}\n`);
+        return 1;
+      }
+      cwd = pre.cwd;
+    }
+    const pres = Object.fromEntries([...this.preOutputs].map(([k, v]) => [String(k), v]));
     const remember = (i: Instance): Instance => {
       if (
         i.arguments !== a.raw || JSON.stringify(i.sets ?? {}) !== JSON.stringify(a.sets) || i.session !== a.session ||
-        i.profile !== a.profile || i.project !== a.project
+        i.profile !== a.profile || i.project !== a.project || JSON.stringify(i.pres ?? {}) !== JSON.stringify(pres)
       ) {
-        store.update(i, { arguments: a.raw, sets: a.sets, session: a.session, profile: a.profile, project: a.project });
+        store.update(i, { arguments: a.raw, sets: a.sets, session: a.session, profile: a.profile, project: a.project, pres });
       }
       return i;
     };
@@ -501,8 +526,10 @@ class Runner {
             loader: this.loader.load,
             functionOverrides,
           });
-          // The shell-split arguments as an indexed array (islands receive it too).
-          sh.vars.ensure(ARGV_VAR).value = [...args];
+          // The argument words as an indexed array (islands receive it too), as the client pastes
+          // them; the outputs of the `!` commands written in blocks.
+          sh.vars.ensure(ARGV_VAR).value = a.profile === 'claude-code' ? args.map((v) => pastedValue(v, this.pasteOptions(a))) : [...args];
+          for (const [j, p] of command.steps.entries()) if (p.kind === 'pre' && p.inBlock) sh.vars.ensure(p.variable).value = this.preOutputs.get(j) ?? '';
           const logBefore = logMark({ env: io.env, cwd: io.cwd });
           const res = await runBlock(step.run, sh);
           const next = cwdAfter(a.profile, { status: res.status, exited: res.exited, before: cwd, after: res.cwd, project: a.project });
@@ -537,11 +564,9 @@ class Runner {
           inst ??= remember(store.create(command.name, args));
           store.update(inst, { step: i + 1, cwd, status: i + 1 >= command.steps.length ? 'done' : 'running' });
         } else if (step.kind === 'pre') {
-          // Run before the prompt that contains it; the output waits for that agent step (or, in
-          // prose that is no agent step, for the next agent prompt of this run).
-          const output = await this.runPre(step, a, cwd);
-          this.preOutputs.set(i, output);
-          if (step.agent === null) this.orphanPres.push({ step, output });
+          // Ran at invocation; the output waits for the agent step that contains it (or, in prose
+          // that is no agent step, for the next agent prompt of this run).
+          if (step.agent === null && !step.inBlock) this.orphanPres.push({ step, output: this.preOutputs.get(i) ?? '' });
         } else {
           inst ??= remember(store.create(command.name, args));
           const code = await this.agentStep(inst, step, i, a, cwd);
@@ -582,7 +607,7 @@ class Runner {
         profile, project: inst.project ?? this.projectDir(),
       };
     }
-    const raw = input.raw ?? input.args.join(' ');
+    const raw = (input.raw ?? input.args.join(' ')).trim();
     const argv = input.raw !== undefined ? splitArguments(input.raw) : [...input.args];
     return {
       raw, argv, sets: { ...input.sets }, session: env.CLAUDE_CODE_SESSION_ID || `cmdc-${randomBytes(8).toString('hex')}`,
@@ -605,11 +630,74 @@ class Runner {
       env.CMDC_LOG_DIR ||= errorLogDir({ env: this.io.env, cwd: this.io.cwd });
     }
     for (const k of Object.keys(env)) if (k.startsWith(SET_VAR_PREFIX) || (RESERVED_VARS as readonly string[]).includes(k)) delete env[k];
-    env[ARGUMENTS_VAR] = a.raw;
+    env[ARGUMENTS_VAR] = a.profile === 'claude-code' ? pastedValue(a.raw, this.pasteOptions(a)) : a.raw;
     env[SESSION_ID_VAR] = a.session;
-    env[SKILL_DIR_VAR] = resolve(this.io.env.CLAUDE_PROJECT_DIR ? resolve(cwd, this.io.env.CLAUDE_PROJECT_DIR) : this.io.cwd, dirname(this.command.source));
+    env[SKILL_DIR_VAR] = this.skillDir(a);
+    env[PROJECT_DIR_VAR] = a.project;
+    env[EFFORT_VAR] = this.io.env.CLAUDE_EFFORT ?? '';
     for (const [k, v] of Object.entries(a.sets)) env[`${SET_VAR_PREFIX}${k}`] = v;
+    void cwd;
     return env;
+  }
+
+  /** The .md's directory (`${CLAUDE_SKILL_DIR}` of a skill), under the project directory. */
+  private skillDir(a: RunArguments): string {
+    return resolve(a.project, dirname(this.command.source));
+  }
+
+  /** What Claude Code expands inside pasted values. */
+  private pasteOptions(a: RunArguments): { sessionId: string; projectDir: string } {
+    return { sessionId: a.session, projectDir: a.project };
+  }
+
+  /** Claude Code's substitution options for this command's text (prompts, `!` commands under claude-code). */
+  private substituteOptions(a: RunArguments): SubstituteOptions {
+    const { command } = this;
+    return {
+      names: command.arguments?.names ?? [],
+      ...(command.skill ? { skill: true } : {}),
+      sessionId: a.session,
+      projectDir: a.project,
+      skillDir: this.skillDir(a),
+      effort: this.io.env.CLAUDE_EFFORT ?? '',
+    };
+  }
+
+  /**
+   * Run every `!` command of the command, in parallel (notes §5): under claude-code through the
+   * Bash tool's wrapper with the argument text pasted in raw, under script as `bash -c` with the
+   * arguments as data (CMDC_ARGUMENTS / CMDC_ARGV). Outputs go to preOutputs; the first failure
+   * (in file order) is the client's message. A `cd` in one carries to the blocks as after any call.
+   */
+  private async runPres(a: RunArguments, cwd: string): Promise<{ cwd: string } | { error: string }> {
+    const pres = this.command.steps.map((s, j) => [s, j] as const).filter((x): x is readonly [PreStep, number] => x[0].kind === 'pre');
+    if (!pres.length) return { cwd };
+    const timeoutMs = preTimeoutMs(this.io.env);
+    const env = this.blockEnv(a, cwd);
+    const argvDecl = `${ARGV_VAR}=(${a.argv.map(singleQuote).join(' ')})\n`;
+    const results = await Promise.all(
+      pres.map(([p]) =>
+        runPreCommand({
+          profile: a.profile,
+          bash: a.profile === 'claude-code' ? substituteArguments(p.text, a.raw, this.substituteOptions(a)) : argvDecl + p.command,
+          cwd,
+          env,
+          timeoutMs,
+        }),
+      ),
+    );
+    let next = cwd;
+    for (const [k, [p, j]] of pres.entries()) {
+      const r = results[k]!;
+      if (r.status !== 0 || r.timedOut) return { error: preFailure(prePattern(p), r, timeoutMs) };
+      this.preOutputs.set(j, r.output);
+      // each call saves its final directory; they run at once, so in the client the last to end
+      // wins: here a call that moved wins (the last in the file), one that did not changes nothing
+      if (a.profile === 'claude-code' && r.cwd !== null && r.cwd !== realOrSelf(cwd)) {
+        next = cwdAfter('claude-code', { status: 0, exited: false, before: next, after: r.cwd, project: a.project }).cwd;
+      }
+    }
+    return { cwd: next };
   }
 
   /** The refusal message when a bash step in [from, to) uses a placeholder that has no value; null when all have one. */
@@ -644,34 +732,13 @@ class Runner {
     return lines.length ? lines.join('\n') + '\n' : null;
   }
 
-  /** Run a `!` pre-command in bash (cwd = the run's), output = stdout then stderr, trailing newlines removed. */
-  private runPre(step: PreStep, a: RunArguments, cwd: string): Promise<string> {
-    const prelude = `${ARGV_VAR}=(${a.argv.map(singleQuote).join(' ')})\n`;
-    return new Promise((done) => {
-      const child = spawn('bash', ['-c', prelude + step.command], { cwd, env: this.blockEnv(a, cwd), stdio: ['ignore', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => err.push(d));
-      child.on('error', (e) => done(`(could not run: ${e.message})`));
-      child.on('close', () => {
-        const text = Buffer.concat(out).toString('utf8') + Buffer.concat(err).toString('utf8');
-        done(text.replace(/\n+$/, ''));
-      });
-    });
-  }
-
   /**
    * An agent step's text as the agent sees it: each `!` command in it replaced by its output (run
    * now if it has not run in this process), `$ARGUMENTS` / `$N` substituted in the prose around them.
    */
-  private async renderText(step: AgentStep, index: number, a: RunArguments, cwd: string): Promise<string> {
+  private renderText(step: AgentStep, index: number, a: RunArguments): string {
     const { command } = this;
-    const opts = {
-      ...(command.arguments ?? {}),
-      sessionId: a.session,
-      skillDir: this.blockEnv(a, cwd)[SKILL_DIR_VAR]!,
-    };
+    const opts = this.substituteOptions(a);
     const pres = command.steps
       .map((s, j) => [s, j] as const)
       .filter((x): x is readonly [PreStep, number] => x[0].kind === 'pre' && x[0].agent === index)
@@ -681,10 +748,17 @@ class Runner {
     for (const [p, j] of pres) {
       if (p.start < at || p.end > step.text.length) continue;
       out += substituteArguments(step.text.slice(at, p.start), a.raw, opts);
-      out += this.preOutputs.get(j) ?? (await this.runPre(p, a, cwd));
+      out += this.preOutputs.get(j) ?? '';
       at = p.end;
     }
-    return out + substituteArguments(step.text.slice(at), a.raw, opts);
+    out += substituteArguments(step.text.slice(at), a.raw, opts);
+    // Claude Code appends the arguments when the command's text uses none of them
+    const refs = command.arguments?.refs ?? [];
+    const fills = refs.some((r: '*' | number) => r === '*' || r < a.argv.length);
+    if (!fills && a.raw !== '') out += `\n\nARGUMENTS: ${a.raw}`;
+    // a skill's text starts with its directory
+    if (command.skill) out = `Base directory for this skill: ${this.skillDir(a)}\n\n${out}`;
+    return out;
   }
 
   /** Returns an exit status to stop with, or null to go on. */
@@ -697,7 +771,7 @@ class Runner {
       workflowId: inst.id,
       step,
       args: a.argv,
-      text: prePreamble(command.source, this.orphanPres) + (await this.renderText(step, index, a, cwd)),
+      text: prePreamble(command.source, this.orphanPres) + this.renderText(step, index, a),
       state: store.values(inst),
     });
     this.orphanPres = [];
@@ -783,6 +857,8 @@ export function helpText(command: CommandModule<unknown>, cwd = process.cwd()): 
     '  --agent-replay F   agent steps: take outputs from the JSON file F (tests)',
     '  (default)          agent steps pause: persist, print the prompt and the resume command, exit 0',
     '  --set NAME=VALUE   the value of placeholder NAME (repeatable; kept for --resume/--block)',
+    `  --profile P        claude-code (as Claude Code's Bash tool runs blocks) or script (standalone bash`,
+    `                     scripts); default: ${command.profile ?? 'claude-code'}; an instance keeps its own`,
     '  --arguments RAW    the raw argument string, as typed after /name in Claude Code ($ARGUMENTS;',
     '                     $0, $1... are its shell words); default: the argument words joined by spaces',
     '',
@@ -807,8 +883,8 @@ export function helpText(command: CommandModule<unknown>, cwd = process.cwd()): 
       n++;
       lines.push(`  ${String(n).padStart(2)}. ${s.heading || s.name}  (${s.name}, line ${s.line}-${s.endLine})`);
     } else if (s.kind === 'pre') {
-      const first = s.command.trim().split('\n')[0] ?? '';
-      lines.push(`      !: ${first.length > 70 ? first.slice(0, 67) + '...' : first}  (line ${s.line}, runs before the prompt)`);
+      const first = s.text.trim().split('\n')[0] ?? '';
+      lines.push(`      !: ${first.length > 70 ? first.slice(0, 67) + '...' : first}  (line ${s.line}, runs when the command starts)`);
     } else {
       const first = s.text.trim().split('\n')[0] ?? '';
       lines.push(`      agent: ${first.length > 70 ? first.slice(0, 67) + '...' : first}  (line ${s.line}-${s.endLine})`);

@@ -10,6 +10,8 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import {
   argumentOptionsFrom,
+  fillsAny,
+  pastedValue,
   rewriteArgumentRefs,
   scanSubstitutions,
   splitArguments,
@@ -37,41 +39,123 @@ function runBash(code: string, raw: string): string {
 test('scanSubstitutions: what Claude Code replaces, as text', () => {
   const table: [string, string[]][] = [
     ['$ARGUMENTS', ['arguments:$ARGUMENTS']],
-    ['$ARGUMENTS[2] $ARGUMENTSx', ['index2:$ARGUMENTS[2]', 'arguments:$ARGUMENTS']],
-    ['$0 $1 $10 $1a $2_', ['positional0:$0', 'positional1:$1', 'positional10:$10']],
+    ['$ARGUMENTS[2] $ARGUMENTSx $ARGUMENTS_X', ['index2:$ARGUMENTS[2]', 'arguments:$ARGUMENTS', 'arguments:$ARGUMENTS']],
+    ['$0 $1 $10 $1a $2_ $1. $1-', ['positional0:$0', 'positional1:$1', 'positional10:$10', 'positional1:$1', 'positional1:$1']],
     ['${ARGUMENTS} ${1} ${1:-x} $@ $#', []],
-    ['${CLAUDE_SESSION_ID} $CLAUDE_SESSION_ID ${CLAUDE_SKILL_DIR}', ['session-id:${CLAUDE_SESSION_ID}', 'skill-dir:${CLAUDE_SKILL_DIR}']],
-    ['$$1 \\$2', ['positional1:$1', 'positional2:$2']],
+    ['${CLAUDE_SESSION_ID} $CLAUDE_SESSION_ID ${CLAUDE_SKILL_DIR} ${CLAUDE_PROJECT_DIR} ${CLAUDE_EFFORT}', ['session-id:${CLAUDE_SESSION_ID}', 'project-dir:${CLAUDE_PROJECT_DIR}', 'effort:${CLAUDE_EFFORT}']],
+    // `\$` before a digit or ARGUMENTS: the backslash goes, nothing is substituted
+    ['$$1 \\$2 \\$ARGUMENTS \\$x \\\\$3', ['positional1:$1', 'escape:\\$', 'escape:\\$', 'escape:\\$']],
   ];
   for (const [text, want] of table) {
     assert.equal(scanSubstitutions(text).map((r) => `${r.kind}${r.index ?? ''}:${r.text}`), want, text);
   }
-  assert.equal(scanSubstitutions('$0 $1 $ARGUMENTS[2]', { convention: 'positional' }).map((r) => `${r.text}=${r.index}`), ['$ARGUMENTS[2]=2']);
-  assert.equal(scanSubstitutions('$table $tables $column[0]', { names: ['table', 'column'] }).map((r) => `${r.text}=${r.index}`), ['$table=0']);
+  assert.equal(scanSubstitutions('${CLAUDE_SKILL_DIR}', { skill: true }).map((r) => r.kind), ['skill-dir']);
+  assert.equal(scanSubstitutions('$0 $1 $ARGUMENTS[2] \\$1', { convention: 'positional' }).map((r) => `${r.text}=${r.index}`), ['$ARGUMENTS[2]=2']);
+  assert.equal(scanSubstitutions('$table $tables $column[0] \\$table', { names: ['table', 'column'] }).map((r) => `${r.text}=${r.index}`), ['$table=0', '\\$=null']);
 });
 
-test('splitArguments: shell words, nothing expanded', () => {
-  const table: [string, string[]][] = [
-    ['', []],
-    ['  a   b ', ['a', 'b']],
-    ['"auth patterns" x', ['auth patterns', 'x']],
-    [`it's`, ['its']],
-    [`'a "b"' "c 'd'"`, ['a "b"', "c 'd'"]],
-    ['a\\ b "x\\"y" \\$HOME', ['a b', 'x"y', '$HOME']],
-    ['$(rm -rf /) `id` ; |', ['$(rm', '-rf', '/)', '`id`', ';', '|']],
-    ['"unclosed text', ['unclosed text']],
-    ['""', ['']],
-  ];
-  for (const [raw, want] of table) assert.equal(splitArguments(raw), want, raw);
+/** notes/claude-code.md §4 "Words", and variants of each rule. */
+export const WORDS: [string, string[]][] = [
+  ['', []],
+  ['  a   b ', ['a', 'b']],
+  ['"auth patterns" x', ['auth patterns', 'x']],
+  // the first simple command only
+  ['a | b c', ['a']],
+  ['a|b', ['a']],
+  ['a; b', ['a']],
+  ['a && b', ['a']],
+  ['a || b', ['a']],
+  ['a & b', ['a']],
+  ['a > f b', ['a']],
+  ['a 2>f b', ['a']],
+  ['a < f', ['a']],
+  ['a # b', ['a']],
+  ['a#b c', ['a#b', 'c']],
+  ['a $(x) b', ['a']],
+  ['a `x` b', ['a']],
+  ['a "$(x)" b', ['a']],
+  ['a (b) c', ['a']],
+  ['a\nb', ['a']],
+  // assignments before the command are not words; after it they are
+  ['FOO=1 a b', ['a', 'b']],
+  ['FOO=1 BAR="x y" a', ['a']],
+  ['a FOO=1', ['a', 'FOO=1']],
+  ['FOO=1', []],
+  // a word with a parameter expansion is dropped
+  ['$HOME', []],
+  ['a $HOME b', ['a', 'b']],
+  ['a "${X}" b', ['a', 'b']],
+  ['a $ b $', ['a', '$', 'b', '$']],
+  // quoting
+  [`'x'"y"z`, ['xyz']],
+  ['a\\ b', ['a b']],
+  ['"a \\"b\\""', ['a \\"b\\"']],
+  [`'a "b"' "c 'd'"`, ['a "b"', "c 'd'"]],
+  ['""', ['']],
+  ["'' x", ['', 'x']],
+  // literal: globs, tildes, braces
+  ['*.md ~/x {a,b}', ['*.md', '~/x', '{a,b}']],
+  // does not read as bash: one word, as typed
+  [`it's here`, [`it's here`]],
+  ['"open a', ['"open a']],
+  [`fix it's "done"`, [`fix it's "done"`]],
+];
+
+test('splitArguments: the first simple command\'s words of the string read as bash', () => {
+  for (const [raw, want] of WORDS) assert.equal(splitArguments(raw), want, JSON.stringify(raw));
 });
 
-test('substituteArguments: the reference model (prompt rendering)', () => {
-  assert.is(substituteArguments('Fix $ARGUMENTS now ($0/$1/$5)', '"a b" c'), 'Fix "a b" c now (a b/c/)');
-  assert.is(substituteArguments('id ${CLAUDE_SESSION_ID}', '', { sessionId: 's1' }), 'id s1');
+/** notes/claude-code.md §4, and variants of each rule: [text, raw arguments, result]. */
+export const SUBSTITUTIONS: [string, string, string][] = [
+  ['Fix $ARGUMENTS now ($0/$1/$5)', '"a b" c', 'Fix "a b" c now (a b/c/$5)'],
+  // zero-based; $10 is word 10
+  ['$0-$1-$10', 'a b c d e f g h i j k', 'a-b-k'],
+  // a word character after $N: not replaced; other characters: replaced
+  ['$1x $1_ $1. $1- $1/', 'a b', '$1x $1_ b. b- b/'],
+  // missing words stay as written, also $ARGUMENTS[N]
+  ['[$2] [$ARGUMENTS[3]] [$ARGUMENTS[0]]', 'a', '[$2] [$ARGUMENTS[3]] [a]'],
+  // \$ escapes
+  ['\\$1 \\$ARGUMENTS \\$x', 'a b', '$1 $ARGUMENTS \\$x'],
+  // one pass: values are not substituted again
+  ['$ARGUMENTS[0] $1', `'$1' x`, '$1 x'],
+  ['$0', `'$ARGUMENTS'`, '$ARGUMENTS'],
+  // the raw string is trimmed
+  ['[$ARGUMENTS]', '   a  b   ', '[a  b]'],
+  // $ARGUMENTS is a plain text match
+  ['$ARGUMENTS_X', 'v', 'v_X'],
+  // `!` in values: escaped at a word start and next to a backtick
+  ['$ARGUMENTS', '!x a!b !`id`', '\\!x a!b \\! `id`'],
+  ['$0', "'`!x`'", '` !x`'],
+  // ${CLAUDE_…} in values expanded (session id, project dir), not others
+  ['$ARGUMENTS', '${CLAUDE_SESSION_ID} ${CLAUDE_PROJECT_DIR} ${CLAUDE_EFFORT}', 's1 /p ${CLAUDE_EFFORT}'],
+  ['id ${CLAUDE_SESSION_ID} in ${CLAUDE_PROJECT_DIR} at ${CLAUDE_EFFORT}', '', 'id s1 in /p at high'],
+  // only skills substitute ${CLAUDE_SKILL_DIR}
+  ['${CLAUDE_SKILL_DIR}', '', '${CLAUDE_SKILL_DIR}'],
+];
+
+test('substituteArguments: Claude Code\'s substitution, exactly', () => {
+  const opts = { sessionId: 's1', projectDir: '/p', effort: 'high', skillDir: '/p/s' };
+  for (const [text, raw, want] of SUBSTITUTIONS) assert.is(substituteArguments(text, raw, opts), want, `${text} with ${raw}`);
+  assert.is(substituteArguments('${CLAUDE_SKILL_DIR}', '', { ...opts, skill: true }), '/p/s');
+  // named arguments share the indices; a missing one is empty; not before [ or a word character
+  const named = { names: ['table', 'column'] };
+  assert.is(substituteArguments('$table.$column|$tables|$table[0]|$1', 'users', named), 'users.|$tables|$table[0]|$1');
+  assert.is(substituteArguments('$column \\$column', 'a b', named), 'b $column');
+  // "ARGUMENTS: …" appended only when no reference was filled (an unfilled $N does not count)
   assert.is(substituteArguments('no refs', 'a b', { appendIfUnused: true }), 'no refs\n\nARGUMENTS: a b');
-  assert.is(substituteArguments('no refs', '', { appendIfUnused: true }), 'no refs');
-  // One pass: argument text that looks like a reference is not substituted again.
-  assert.is(substituteArguments('$ARGUMENTS[0] $1', '$1 x'), '$1 x');
+  assert.is(substituteArguments('only $3', 'a b', { appendIfUnused: true }), 'only $3\n\nARGUMENTS: a b');
+  assert.is(substituteArguments('$1', 'a b', { appendIfUnused: true }), 'b');
+  assert.is(substituteArguments('no refs', '  ', { appendIfUnused: true }), 'no refs');
+  assert.is(substituteArguments('\\$1', 'a b', { appendIfUnused: true }), '$1\n\nARGUMENTS: a b');
+});
+
+test('pastedValue and fillsAny', () => {
+  assert.is(pastedValue('!a b! c!d `!e` !`f`'), '\\!a b! c!d ` !e` \\! `f`');
+  assert.is(pastedValue('x ${CLAUDE_SESSION_ID}', { sessionId: 'S' }), 'x S');
+  assert.ok(fillsAny([{ kind: 'positional', index: 1 }], 2));
+  assert.not.ok(fillsAny([{ kind: 'positional', index: 2 }], 2));
+  assert.ok(fillsAny([{ kind: 'named', index: 5 }], 0));
+  assert.ok(fillsAny([{ kind: 'arguments', index: null }], 0));
 });
 
 test('argumentOptionsFrom: frontmatter convention and named arguments', () => {
@@ -103,8 +187,11 @@ const CONTEXTS: [string, string[], string, string[]][] = [
   ['echo "${X:-$ARGUMENTS}"', ['$ARGUMENTS double/scalar -> ${CMDC_ARGUMENTS}'], 'echo "${X:-${CMDC_ARGUMENTS}}"', []],
   ['f() { echo "$1"; }', ['$1 double/fields -> ${CMDC_ARGV[1]-$1}'], 'f() { echo "${CMDC_ARGV[1]-$1}"; }', ['argument-in-function']],
   ['echo x # uses $1', ['$1 comment/scalar -> null'], 'echo x # uses $1', []],
-  ['echo \\$1 $$ARGUMENTS', ['$1 other/fields -> null', '$ARGUMENTS other/fields -> null'], 'echo \\$1 $$ARGUMENTS', ['argument-unrewritable', 'argument-unrewritable']],
-  ['echo "${1:-d}" ${ARGUMENTS} "$@" $#', [], 'echo "${1:-d}" ${ARGUMENTS} "$@" $#', ['argument-not-substituted', 'argument-not-substituted', 'argument-not-substituted', 'argument-not-substituted']],
+  // `\$1` reaches bash as `$1` (the client drops the backslash)
+  ['echo \\$1 "\\$ARGUMENTS" \'\\$0\' $$ARGUMENTS', ['\\$ other/fields -> $', '\\$ other/fields -> $', '\\$ other/fields -> $', '$ARGUMENTS other/fields -> null'], 'echo $1 "$ARGUMENTS" \'$0\' $$ARGUMENTS', ['argument-unrewritable']],
+  ["cat <<'E'\n\\$1 costs $5\nE", ['\\$ other/scalar -> $', '$5 heredoc-quoted/scalar -> ${CMDC_ARGV[5]-\\$5}'], 'cat <<E\n\\$1 costs ${CMDC_ARGV[5]-\\$5}\nE', []],
+  ["cat <<'E'\n\\$1 only\nE", ['\\$ other/scalar -> $'], "cat <<'E'\n$1 only\nE", []],
+  ['echo "${1:-d}" ${ARGUMENTS} "$@" $#', [], 'echo "${1:-d}" ${ARGUMENTS} "$@" $#', ['argument-not-substituted', 'argument-not-substituted', 'positional-parameters-empty', 'positional-parameters-empty']],
   ['f() { echo "${1:-d}" "$@"; }', [], 'f() { echo "${1:-d}" "$@"; }', []],
   ['echo "${CLAUDE_SESSION_ID}" $CLAUDE_SESSION_ID', ['${CLAUDE_SESSION_ID} double/fields -> ${CMDC_SESSION_ID}'], 'echo "${CMDC_SESSION_ID}" $CLAUDE_SESSION_ID', ['argument-not-substituted']],
   ['for a in $ARGUMENTS; do echo "$a"; done', ['$ARGUMENTS unquoted/fields -> "${CMDC_ARGV[@]}"'], 'for a in "${CMDC_ARGV[@]}"; do echo "$a"; done', ['argument-unquoted']],

@@ -184,7 +184,7 @@ test('never throws on odd input', () => {
   }
 });
 
-test('`!` pre-commands: inline in prose and ```! fences, in document order, with the step that holds them', () => {
+test('`!` pre-commands: matched as text (after a line start or a blank, spanning lines, in any fence), and ```! fences', () => {
   const text = [
     '## Context',
     '- Status: !`git status --short`',
@@ -195,13 +195,14 @@ test('`!` pre-commands: inline in prose and ```! fences, in document order, with
     '```',
     '',
     '```bash',
-    'echo "!`not prose`"',
+    'echo "!`not after a blank`" !`date +%s`',
     '```',
     '',
     '````markdown',
-    'Example: !`never run`',
+    'Example: !`run too`',
     '````',
-    'Then: !`date`',
+    'Then: !`printf "%s\\n" a',
+    'b`',
   ].join('\n');
   const md = parseCommandMarkdown(text, 'p.md');
   assert.equal(
@@ -209,47 +210,16 @@ test('`!` pre-commands: inline in prose and ```! fences, in document order, with
     [
       [false, 'git status --short', 2, 11, 2, 32, 0],
       [true, 'git log -3', 6, 1, 7, 4, 0],
-      [false, 'date', 16, 7, 16, 14, 2],
+      [false, 'date +%s', 10, 29, 10, 40, 1],
+      [false, 'run too', 14, 10, 14, 20, 2],
+      [false, 'printf "%s\\n" a\nb', 16, 7, 17, 3, 2],
     ],
   );
   const first = md.steps[0] as AgentStep;
   assert.is(first.text.slice(md.preCommands[1]!.textStart, md.preCommands[1]!.textEnd), '```!\ngit log -3\n```');
-  assert.equal(stepsInOrder(md).map((s) => s.kind), ['pre', 'pre', 'agent', 'bash', 'pre', 'agent']);
-});
-
-// Usage-example fences (issue 9 item 6): [heading, code, expected reason or null for a step]
-const EXAMPLES: [string | null, string, string | null][] = [
-  ['Examples', '/errors --since 1h\n/errors --summary', 'slash-command lines'],
-  [null, '/create-plan "Add dark mode" --complexity 3', 'slash-command lines'],
-  ['Run it', '# typical calls\n/git:commit "fix: x"\n\n/review-pr 42', 'slash-command lines'],
-  [null, '$ /research "How do CLIs persist state?"\n$ npm test', 'prompt lines'],
-  ['Usage', 'bash .claude/scripts/lint.sh --all', 'usage heading'],
-  ['Example usage', 'cmdc state list', 'usage heading'],
-  ['3. Usage examples:', 'node bin/x.mjs --help', 'usage heading'],
-  // steps
-  ['Usage', 'python scripts/run.py "$ARGUMENTS"', null],
-  ['Examples', 'echo "YOUR_TOPIC_HERE" > /tmp/topic.txt', null],
-  ['Block 1: Setup', '/usr/bin/env bash -c true', null],
-  ['Block 1: Setup', '/errors --since 1h\necho done', null],
-  ['Setup', 'set -e\nsource lib.sh', null],
-  ['Examples of failures', 'grep -c x f', null],
-];
-
-test('usage-example fences are not steps: classified, kept in the prose, listed', () => {
-  for (const [heading, code, want] of EXAMPLES) {
-    const text = `# /x\n\n## Block 0: Start\n\n\`\`\`bash\necho start\n\`\`\`\n\n${heading === null ? '' : `## ${heading}\n\n`}\`\`\`bash\n${code}\n\`\`\`\n`;
-    const md = parseCommandMarkdown(text, 'x.md');
-    const what = `${heading} / ${JSON.stringify(code)}`;
-    assert.is(md.examples[0]?.reason ?? null, want, what);
-    assert.is(bash(md.steps).length, want === null ? 2 : 1, what);
-    if (want !== null) {
-      // the fence stays in the prose after it, which is documentation, not an instruction
-      const after = agents(md.steps).at(-1)!;
-      assert.ok(after.text.includes(code.split('\n').find((l) => l.trim() && !l.startsWith('#'))!), what);
-      assert.ok(after.onlyHeadings, what);
-      assert.is(md.examples[0]!.line, text.split('\n').indexOf(code.split('\n')[0]!) + 1, what);
-    }
-  }
+  const block = md.steps[1] as { code: string };
+  assert.is(block.code.slice(md.preCommands[2]!.textStart, md.preCommands[2]!.textEnd), '!`date +%s`');
+  assert.equal(stepsInOrder(md).map((s) => s.kind), ['pre', 'pre', 'agent', 'pre', 'bash', 'pre', 'pre', 'agent']);
 });
 
 test('commandNameFor / commandInfoFor: commands, namespaces, skills', () => {

@@ -77,6 +77,46 @@ const BINDINGS: [string, string[], string[]][] = [
   // ... one the prose asks to fill is a placeholder, quoted or not
   ['Replace <path> with the report file.\n\n' + fence('echo "<path>"'), ['<path> 4:7 double set CMDC_SET_PATH | Replace <path> with the report file.'], []],
   ['Use the plan file as <plan>.\n\n' + fence("cat '<plan>'"), ["<plan> 4:6 single set CMDC_SET_PLAN | Use the plan file as <plan>."], []],
+  // issue 10 item 8: the real /revise — the hint's words contain the placeholder's, and the prose
+  // ties it to the user's input; either is enough to bind it to the arguments
+  [
+    '---\nargument-hint: <revision-description-with-plan-path>\n---\n' +
+      'Replace YOUR_REVISION_DESCRIPTION_HERE with the actual revision description from the user.\n\n' +
+      fence('REVISION_DESCRIPTION="YOUR_REVISION_DESCRIPTION_HERE"'),
+    ['YOUR_REVISION_DESCRIPTION_HERE 7:23 double arguments CMDC_ARGUMENTS | Replace YOUR_REVISION_DESCRIPTION_HERE with the actual revision description from the user.'],
+    [],
+  ],
+  [
+    '---\nargument-hint: <revision-description-with-plan-path>\n---\n' + fence('echo "YOUR_REVISION_DESCRIPTION_HERE"'),
+    ['YOUR_REVISION_DESCRIPTION_HERE 5:7 double arguments CMDC_ARGUMENTS | null'],
+    [],
+  ],
+  [
+    'Replace YOUR_FEATURE_HERE with the feature description from the user.\n\n' + fence('F="YOUR_FEATURE_HERE"'),
+    ['YOUR_FEATURE_HERE 4:4 double arguments CMDC_ARGUMENTS | Replace YOUR_FEATURE_HERE with the feature description from the user.'],
+    [],
+  ],
+  [
+    'Set TOPIC_PLACEHOLDER_HERE to what the user typed after the command.\n\n' + fence("T='TOPIC_PLACEHOLDER_HERE'"),
+    ["TOPIC_PLACEHOLDER_HERE 4:4 single arguments CMDC_ARGUMENTS | Set TOPIC_PLACEHOLDER_HERE to what the user typed after the command."],
+    [],
+  ],
+  [
+    '---\nargument-hint: <plan-path> <notes>\n---\n' + fence('cat "YOUR_PLAN_PATH_HERE"; echo "YOUR_EXTRA_NOTES_HERE"'),
+    ['YOUR_PLAN_PATH_HERE 5:6 double arguments CMDC_ARGV[0] | null', 'YOUR_EXTRA_NOTES_HERE 5:34 double arguments CMDC_ARGV[1] | null'],
+    [],
+  ],
+  // the hint names it (its words are among the hint's) even when the prose speaks of a choice; with no hint match, a choice is --set
+  [
+    '---\nargument-hint: <path-with-options>\n---\nReplace YOUR_OPTIONS_HERE with the options you choose.\n\n' + fence('x "YOUR_OPTIONS_HERE"'),
+    ['YOUR_OPTIONS_HERE 7:4 double arguments CMDC_ARGUMENTS | Replace YOUR_OPTIONS_HERE with the options you choose.'],
+    [],
+  ],
+  [
+    '---\nargument-hint: <file>\n---\nReplace YOUR_BRANCH_HERE with a branch name you pick.\n\n' + fence('git switch "YOUR_BRANCH_HERE"'),
+    ['YOUR_BRANCH_HERE 7:13 double set CMDC_SET_BRANCH | Replace YOUR_BRANCH_HERE with a branch name you pick.'],
+    [],
+  ],
 ];
 
 test('binding rules', () => {

@@ -47,6 +47,7 @@ export function analyse(text: string, file: string): FileAnalysis {
       convention: opts.convention,
       names: opts.names,
       explicitConvention: opts.explicit,
+      skill: info?.layout === 'skill',
     });
     diagnostics.push(...a.diagnostics);
     blocks.push({ block, ast: a.file, code: a.code, uses: a.uses });

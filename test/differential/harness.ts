@@ -29,6 +29,8 @@ import { translateBlock } from '../../compiler/translate/index.js';
 import { decode } from '../../runtime/lang/bytes.js';
 import { bashToolCommand, hasInputRedirect, type Profile } from '../../runtime/lang/profile.js';
 import { blockLines, blockShellOptions, claudeShellPath } from '../../runtime/runner/profile.js';
+import { pastedValue, splitArguments, substituteArguments } from '../../runtime/lang/arguments.js';
+import { rewriteArgumentRefs } from '../../compiler/arguments.js';
 
 export interface Row {
   name: string;
@@ -48,6 +50,14 @@ export interface Row {
    * a fix that makes it identical fails until the marker is removed.
    */
   pending?: string;
+  /**
+   * The argument string typed after `/name`. The oracle runs the text Claude Code makes of the
+   * block (runtime/lang/arguments.ts substituteArguments: `$N` zero-based under claude-code,
+   * only `$ARGUMENTS`… under script, whose positional parameters are the words); the compiled
+   * block has its references rewritten (compiler/arguments.ts) and gets the values as data, as
+   * the runner gives them. Equal whenever the argument does not break the block's quoting.
+   */
+  arguments?: string;
 }
 
 export interface Outcome {
@@ -129,6 +139,22 @@ function rowStdin(row: Row, profile: Profile): string | Buffer {
   return profile === 'claude-code' && !hasInputRedirect(row.bash) ? '' : row.stdin ?? '';
 }
 
+const SESSION = 'sess-1';
+
+/** The block as the oracle runs it: with `arguments`, the text Claude Code makes of it. */
+function oracleText(row: Row, profile: Profile, dir: string): string {
+  if (row.arguments === undefined) return row.bash;
+  return substituteArguments(row.bash, row.arguments, {
+    convention: profile === 'script' ? 'positional' : 'zero-based', sessionId: SESSION, projectDir: dir, effort: '',
+    ...(profile === 'script' ? { pasted: false } : {}),
+  });
+}
+
+/** The positional parameters a row runs with (script): its `args`, or the words of its `arguments`. */
+function rowArgs(row: Row): string[] {
+  return row.arguments !== undefined ? splitArguments(row.arguments) : row.args ?? [];
+}
+
 /** Run one row in real bash in `dir` (stdio are files, as on the compiled side). */
 export function runBash(row: Row, dir: string, o: TableOptions = {}): Outcome {
   const profile = o.profile ?? 'script';
@@ -149,9 +175,10 @@ export function runBash(row: Row, dir: string, o: TableOptions = {}): Outcome {
   const fe = fs.openSync(base + '.berr', 'w');
   let r;
   try {
+    const text = oracleText(row, profile, dir);
     const [cmd, argv] = profile === 'claude-code'
-      ? [claudeShellPath(env), ['-c', bashToolCommand(row.bash, { cwdFile })]]
-      : ['bash', ['--norc', '--noprofile', '-c', row.bash, 'bash', ...(row.args ?? [])]];
+      ? [claudeShellPath(env), ['-c', bashToolCommand(text, { cwdFile })]]
+      : ['bash', ['--norc', '--noprofile', '-c', text, 'bash', ...rowArgs(row)]];
     r = spawnSync(cmd, argv, { cwd: dir, env, stdio: [fi, fo, fe], timeout: timeoutMs(o), killSignal: 'SIGKILL' });
   } finally {
     fs.closeSync(fi); fs.closeSync(fo); fs.closeSync(fe);
@@ -170,14 +197,19 @@ export function runBash(row: Row, dir: string, o: TableOptions = {}): Outcome {
 }
 
 /** Compile rows into one module; returns the module text and per-row island counts. */
-export function compileRows(rows: Row[]): { module: string; islands: number[]; codes: string[] } {
+export function compileRows(rows: Row[], profile: Profile = 'script'): { module: string; islands: number[]; codes: string[] } {
   const imports = new Set<string>(['runBlock', 'createShell']);
   const fns: string[] = [];
   const islands: number[] = [];
   const codes: string[] = [];
   rows.forEach((row, i) => {
-    const parsed = parseBash(row.bash, { file: 'bash' });
+    let parsed = parseBash(row.bash, { file: 'bash' });
     const ctx = createContext({ file: 'bash', source: row.bash });
+    if (parsed.ast && row.arguments !== undefined) {
+      const convention = profile === 'script' ? 'positional' : 'zero-based';
+      const r = rewriteArgumentRefs(parsed.ast, { file: 'bash', block: { code: row.bash, line: 1, indents: [0] }, convention, explicitConvention: true });
+      parsed = { ...parsed, ast: r.file };
+    }
     let body: string;
     if (!parsed.ast) {
       body = `await sh.at(1).island(${JSON.stringify(row.bash)});`;
@@ -200,13 +232,14 @@ ${fns.join('\n\n')}
 
 const rows = [${rows.map((_, i) => `row${i}`).join(', ')}];
 // argv: spec file, first row to run. One JSON line per finished row goes to fd 3 (the watchdog).
-const spec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as { dir: string; env: Record<string, string>; shell: Record<string, unknown>; vars: string[] }[];
+const spec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as { dir: string; env: Record<string, string>; shell: Record<string, unknown>; argv?: string[]; vars: string[] }[];
 for (let i = Number(process.argv[3] ?? 0); i < rows.length; i++) {
   const s = spec[i]!;
   const o = s.dir + '.out', e = s.dir + '.err', inp = s.dir + '.in';
   const fo = fs.openSync(o, 'w'), fe = fs.openSync(e, 'w'), fi = fs.openSync(inp, 'r');
   const t0 = performance.now();
   const sh = createShell({ ...s.shell, env: s.env, cwd: s.dir, stdin: fi, stdout: fo, stderr: fe, source: { file: 'bash' } });
+  if (s.argv) sh.vars.ensure('CMDC_ARGV').value = s.argv;
   const r = await runBlock(rows[i]!, sh);
   const ms = performance.now() - t0;
   fs.closeSync(fo); fs.closeSync(fe); fs.closeSync(fi);
@@ -225,8 +258,19 @@ process.exit(0);
 
 type TsResult = Outcome & { i: number; ms: number; error?: string };
 
-function rowShell(row: Row, profile: Profile): Record<string, unknown> {
-  return blockShellOptions(profile, { env: baseEnv(row.env), argv: row.args ?? [], scriptName: 'bash', lines: blockLines(row.bash) });
+function rowShell(row: Row, profile: Profile, dir: string): Record<string, unknown> {
+  return blockShellOptions(profile, { env: baseEnv(row.env), argv: rowArgs(row), scriptName: 'bash', lines: blockLines(oracleText(row, profile, dir)) });
+}
+
+/** What the runner adds for a row with `arguments`: the reserved variables, values pasted as the client pastes them (claude-code). */
+function rowArguments(row: Row, profile: Profile, dir: string): { env: Record<string, string>; argv?: string[] } {
+  if (row.arguments === undefined) return { env: {} };
+  const raw = row.arguments.trim();
+  const paste = (v: string) => (profile === 'claude-code' ? pastedValue(v, { sessionId: SESSION, projectDir: dir }) : v);
+  return {
+    env: { CMDC_ARGUMENTS: paste(raw), CMDC_SESSION_ID: SESSION, CMDC_PROJECT_DIR: dir, CMDC_EFFORT: '' },
+    argv: splitArguments(raw).map(paste),
+  };
 }
 
 /**
@@ -287,7 +331,7 @@ export async function runTable(all: Row[], o: TableOptions = {}): Promise<Compar
       seed(dirs[i]!, row.files);
       return runBash(row, dirs[i]!, o);
     });
-    const { module, islands, codes } = compileRows(rows);
+    const { module, islands, codes } = compileRows(rows, profile);
     const modFile = path.join(work, 'table.ts');
     const bundle = path.join(work, 'table.mjs');
     fs.writeFileSync(modFile, module);
@@ -303,7 +347,8 @@ export async function runTable(all: Row[], o: TableOptions = {}): Promise<Compar
     const spec = rows.map((row, i) => {
       seed(dirs[i]!, row.files);
       fs.writeFileSync(dirs[i] + '.in', rowStdin(row, profile));
-      return { dir: dirs[i]!, env: baseEnv(row.env), shell: rowShell(row, profile), vars: row.vars ?? [] };
+      const a = rowArguments(row, profile, dirs[i]!);
+      return { dir: dirs[i]!, env: { ...baseEnv(row.env), ...a.env }, shell: rowShell(row, profile, dirs[i]!), ...(a.argv ? { argv: a.argv } : {}), vars: row.vars ?? [] };
     });
     const specFile = path.join(work, 'spec.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));

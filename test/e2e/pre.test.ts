@@ -85,7 +85,7 @@ test('`!` lines before the first block: their outputs open the first agent promp
   const expected =
     'Output of the `!` commands in src/ctx.md outside this step, run before this prompt:\n\n' +
     '$ echo BRANCH-OUT   (src/ctx.md:7)\nBRANCH-OUT\n\n' +
-    '$ printf "%s" "${CMDC_ARGUMENTS}"   (src/ctx.md:8)\na b\n\n' +
+    '$ printf "%s" "$ARGUMENTS"   (src/ctx.md:8)\na b\n\n' +
     '$ echo FENCE-1\n  echo FENCE-2   (src/ctx.md:11)\nFENCE-1\nFENCE-2\n\n' +
     'Now write the summary.\n';
   assert.ok(prompt.startsWith(expected), prompt);
@@ -100,7 +100,7 @@ test('`!` lines with no agent step in the command: nothing extra is printed', ()
 
 test('prePreamble: empty without pre-commands; "(no output)" for a silent one', () => {
   assert.is(prePreamble('x.md', []), '');
-  const step = { kind: 'pre' as const, line: 4, endLine: 4, agent: null, start: 0, end: 0, command: 'true' };
+  const step = { kind: 'pre' as const, line: 4, endLine: 4, agent: null, start: 0, end: 0, text: 'true', command: 'true', variable: 'CMDC_PRE_1' };
   assert.ok(prePreamble('x.md', [{ step, output: '' }]).includes('$ true   (x.md:4)\n(no output)\n\n'));
 });
 

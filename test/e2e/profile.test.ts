@@ -12,7 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { buildSync } from 'esbuild';
 import { compile } from '../../compiler/index.js';
@@ -49,13 +49,39 @@ const FILES: Record<string, string> = {
   ], 'argument-convention: positional'),
 };
 
+// `!` commands (notes §5)
+FILES['bang.md'] = [
+  '---', 'description: bang lines', '---', '',
+  'Context: !`echo ctx: $ARGUMENTS; echo to-stderr >&2; echo back`',
+  'Quiet: !`printf "\\n\\n  \\n"`',
+  'Blank-led: !`printf "\\n\\nx  \\n\\n"`',
+  '', '```!', 'mkdir -p moved && cd moved', '```', '',
+  '```bash', 'echo "block in: ${PWD##*/}; said: !`echo inline-out`"', '```', '',
+  'Summarize.', '',
+].join('\n');
+FILES['bang-parallel.md'] = [
+  '---', 'description: two bang lines that wait for each other', '---', '',
+  '- !`touch a; while [ ! -e b ]; do sleep 0.02; done; echo A`',
+  '- !`touch b; while [ ! -e a ]; do sleep 0.02; done; echo B`',
+  '', '```bash', 'echo block', '```', '',
+].join('\n');
+FILES['bang-fails.md'] = ['---', 'description: a failing bang line', '---', '', 'Now: !`echo partial; false`', '', '```bash', 'echo block-ran', '```', ''].join('\n');
+FILES['bang-slow.md'] = ['---', 'description: a slow bang line', '---', '', 'Now: !`sleep 20`', '', '```bash', 'echo block-ran', '```', ''].join('\n');
+
+// prompts: "ARGUMENTS: …" when the text fills no reference; a skill's base directory
+FILES['noref.md'] = ['---', 'description: no argument reference', '---', '', '```bash', 'echo "$2 is missing"', '```', '', 'Do the thing.', ''].join('\n');
+FILES['skills/demo/SKILL.md'] = ['---', 'description: a skill', '---', '', '```bash', 'echo "dir: ${CLAUDE_SKILL_DIR}" | sed "s|$PWD|P|"', '```', '', 'Use ${CLAUDE_SKILL_DIR} and $0.', ''].join('\n');
+
 const BUNDLES: Record<string, string> = {};
 
 test.before(() => {
   const src = join(TMP, 'src');
   mkdirSync(src, { recursive: true });
   mkdirSync(GEN, { recursive: true });
-  for (const [f, text] of Object.entries(FILES)) writeFileSync(join(src, f), text);
+  for (const [f, text] of Object.entries(FILES)) {
+    mkdirSync(dirname(join(src, f)), { recursive: true });
+    writeFileSync(join(src, f), text);
+  }
   const c = compile(Object.keys(FILES).map((f) => join(src, f)), { root: TMP, outDir: GEN, runtimeEntry: join(ROOT, 'runtime/index.ts') });
   assert.not.ok(c.failed, JSON.stringify(c.diagnostics));
   const entries: string[] = [];
@@ -179,6 +205,60 @@ test('the argument loop of issue 10 terminates under both profiles', () => {
   // a script file: $1 is the positional parameter, the loop reads the options
   const s = cmd('loop-script', ['--', '--command', 'x', 'y']);
   assert.is(s.stdout, 'CMD=x 0\n', s.stderr);
+});
+
+test('`!` lines: run at invocation, arguments pasted raw (claude-code), output cut and merged, a cd persists, in-block output as data', () => {
+  fresh();
+  const r = cmd('bang', ['--agent-cmd', 'cat > prompt.txt', '--arguments', 'a; echo INJECTED']);
+  assert.is(r.status, 0, r.stderr);
+  // the block sees the `cd` of the ```! fence, and the output of its own `!` line
+  assert.is(r.stdout, 'block in: moved; said: inline-out\n');
+  const prompt = readFileSync(join(PROJ, 'moved', 'prompt.txt'), 'utf8');
+  // (the prose before the first block is no agent step: its outputs open the first prompt)
+  assert.ok(prompt.includes('(src/bang.md:5)\nctx: a\nINJECTED\nto-stderr\nback\n'), prompt);
+  assert.ok(prompt.includes('(src/bang.md:6)\n(Bash completed with no output)\n'), prompt);
+  assert.ok(prompt.includes('(src/bang.md:7)\nx\n'), prompt);
+  // under script the argument is data
+  fresh();
+  const s = cmd('bang', ['--profile', 'script', '--agent-cmd', 'cat > prompt.txt', '--arguments', 'a; echo INJECTED']);
+  assert.is(s.status, 0, s.stderr);
+  // (unquoted $ARGUMENTS is one field per word: the words of `a; echo INJECTED` are just `a`)
+  const sp = readFileSync(join(PROJ, 'prompt.txt'), 'utf8');
+  assert.ok(sp.includes('(src/bang.md:5)\nctx: a\nto-stderr\nback\n') && !sp.includes('INJECTED\n'), sp);
+});
+
+test('`!` lines run in parallel (two that wait for each other finish)', () => {
+  fresh();
+  const r = cmd('bang-parallel', [], { BASH_DEFAULT_TIMEOUT_MS: '10000' });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, 'block\n');
+});
+
+test('a failing or timed-out `!` line stops the command before any block, with the client\'s message', () => {
+  fresh();
+  const r = cmd('bang-fails', []);
+  assert.is(r.status, 1);
+  assert.is(r.stdout, '');
+  assert.is(r.stderr, 'Shell command failed for pattern "!`echo partial; false`": exit code 1: partial\n');
+  fresh();
+  const t = cmd('bang-slow', [], { BASH_DEFAULT_TIMEOUT_MS: '300' });
+  assert.is(t.status, 1);
+  assert.is(t.stdout, '');
+  assert.match(t.stderr, /^Shell command failed for pattern "!`sleep 20`": Command timed out after 0s\n$/);
+});
+
+test('prompts: "ARGUMENTS: …" appended when the text fills no reference; a skill starts with its directory', () => {
+  fresh();
+  const r = cmd('noref', ['--agent-cmd', 'cat > prompt.txt', 'x', 'y']);
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, ' is missing\n');
+  assert.match(readFileSync(join(PROJ, 'prompt.txt'), 'utf8'), /^Do the thing\.\n\nARGUMENTS: x y\n/);
+  fresh();
+  const k = cmd('demo', ['--agent-cmd', 'cat > prompt.txt', 'first']);
+  assert.is(k.status, 0, k.stderr);
+  assert.is(k.stdout, `dir: ${join(PROJ, 'src/skills/demo')}\n`.replace(PROJ, 'P'));
+  const prompt = readFileSync(join(PROJ, 'prompt.txt'), 'utf8');
+  assert.ok(prompt.startsWith(`Base directory for this skill: ${join(PROJ, 'src/skills/demo')}\n\nUse ${join(PROJ, 'src/skills/demo')} and first.\n`), prompt);
 });
 
 test.run();

@@ -295,7 +295,7 @@ test('a block that is a template fails at run time with the located diagnostic',
   assert.match(r.stderr, /\.claude\/commands\/template-block\.md:8:1: error\[block-is-template\]: bash block 1 is prose/);
 });
 
-test('`!` in an agent step: runs before the prompt, with $ARGUMENTS as data; output in the prompt; resume keeps args', () => {
+test('`!` in an agent step: runs at invocation; claude-code pastes the argument raw (as the client), script passes it as data; output in the prompt; resume keeps args', () => {
   const src = join(TMP, 'src');
   mkdirSync(src, { recursive: true });
   writeFileSync(
@@ -328,7 +328,22 @@ test('`!` in an agent step: runs before the prompt, with $ARGUMENTS as data; out
     `import { command } from './pre-demo.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/runner/run.ts'))};\nawait run(command, process.argv);\n`,
   );
   entries.set('pre-demo', join(GEN, 'pre-demo.entry.ts'));
-  const r = run('pre-demo', [T]);
+  // claude-code (the default): the `!` line gets the text pasted raw, as the client does, so
+  // T's `$(touch SENTINEL)` runs there; the blocks still get it as data
+  rmSync(PROJ, { recursive: true, force: true });
+  mkdirSync(PROJ, { recursive: true });
+  const cc = spawnSync(process.execPath, [...TSX, join(GEN, 'pre-demo.entry.ts'), T], {
+    cwd: PROJ,
+    encoding: 'utf8',
+    env: { PATH: `${BIN}:${process.env.PATH}`, HOME: TMP, CLAUDE_PROJECT_DIR: PROJ, CMDC_OWNER: 'wild' },
+    timeout: 60_000,
+  });
+  assert.is(cc.status, 0, cc.stderr);
+  assert.is(readFileSync(join(PROJ, 'first.txt'), 'utf8'), T);
+  assert.match(cc.stdout, /Status: PRE-OUT\n/);
+  assert.ok(existsSync(join(PROJ, 'SENTINEL')));
+  // script: data everywhere
+  const r = run('pre-demo', ['--profile', 'script', T]);
   ok(r, 'pre-demo');
   assert.is(readFileSync(join(PROJ, 'first.txt'), 'utf8'), T);
   assert.is(readFileSync(join(PROJ, 'pre-saw.txt'), 'utf8'), T);
