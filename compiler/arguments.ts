@@ -96,7 +96,7 @@ export function argumentOptionsFrom(frontmatter: Record<string, unknown>, fallba
   const rawNames = frontmatter.arguments;
   let names: string[] = [];
   if (Array.isArray(rawNames)) names = rawNames.filter((n): n is string => typeof n === 'string');
-  else if (typeof rawNames === 'string') names = rawNames.split(/[\s,]+/);
+  else if (typeof rawNames === 'string') names = rawNames.split(/\s+/); // whitespace-split, as the client does
   names = names.map((n) => n.trim().replace(/^\$/, '')).filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n) && n !== 'ARGUMENTS');
   if (names.length === 0 && fallback.names) names = [...fallback.names];
   return { convention, names, explicit: fmConvention !== null || fallback.convention !== undefined };

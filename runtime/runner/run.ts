@@ -508,7 +508,7 @@ class Runner {
         hold(inst);
         if (step.kind === 'bash') {
           if (inst) store.verify(inst);
-          const env = this.blockEnv(a, cwd);
+          const env = this.blockEnv(a);
           if (inst) {
             // The instance this run belongs to: discovery can use it instead of guessing.
             env.CMDC_WORKFLOW_ID = inst.id;
@@ -621,7 +621,7 @@ class Runner {
   }
 
   /** The environment of a block or `!` command: the process's, with the reserved variables set by the runner only. */
-  private blockEnv(a: RunArguments, cwd: string): NodeJS.ProcessEnv {
+  private blockEnv(a: RunArguments): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = a.profile === 'claude-code' ? claudeCodeEnv(this.io.env, { session: a.session }) : { ...this.io.env };
     if (a.profile === 'claude-code' && this.io.env.CLAUDE_PROJECT_DIR) {
       // The Bash tool has no CLAUDE_PROJECT_DIR: the blocks' state library would fall back to
@@ -636,7 +636,6 @@ class Runner {
     env[PROJECT_DIR_VAR] = a.project;
     env[EFFORT_VAR] = this.io.env.CLAUDE_EFFORT ?? '';
     for (const [k, v] of Object.entries(a.sets)) env[`${SET_VAR_PREFIX}${k}`] = v;
-    void cwd;
     return env;
   }
 
@@ -673,7 +672,7 @@ class Runner {
     const pres = this.command.steps.map((s, j) => [s, j] as const).filter((x): x is readonly [PreStep, number] => x[0].kind === 'pre');
     if (!pres.length) return { cwd };
     const timeoutMs = preTimeoutMs(this.io.env);
-    const env = this.blockEnv(a, cwd);
+    const env = this.blockEnv(a);
     const argvDecl = `${ARGV_VAR}=(${a.argv.map(singleQuote).join(' ')})\n`;
     const results = await Promise.all(
       pres.map(([p]) =>

@@ -166,7 +166,9 @@ test('argumentOptionsFrom: frontmatter convention and named arguments', () => {
   assert.equal(argumentOptionsFrom({}, { convention: 'positional' }), { convention: 'positional', names: [], explicit: true });
   assert.equal(argumentOptionsFrom({ 'argument-convention': 'zero-based' }, { convention: 'positional' }).convention, 'zero-based');
   assert.equal(argumentOptionsFrom({ arguments: ['table', '$column', 'bad name', 7] }).names, ['table', 'column']);
-  assert.equal(argumentOptionsFrom({ arguments: 'a, b c' }).names, ['a', 'b', 'c']);
+  // a string is split on whitespace only (as the client does): `a,` is not a name
+  assert.equal(argumentOptionsFrom({ arguments: 'a, b c' }).names, ['b', 'c']);
+  assert.equal(argumentOptionsFrom({ arguments: 'x  y\tz' }).names, ['x', 'y', 'z']);
 });
 
 // [block, uses as "text quoting/role -> replacement", rewritten code, diagnostic ids]

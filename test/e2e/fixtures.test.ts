@@ -1,9 +1,17 @@
 /**
  * Differential test of every fixture command: the compiled module, run by the real CLI
- * (`run()` in runtime/runner/run.ts, agent steps answered by an empty replay), against the command's
- * bash blocks run in real bash, one `bash -c` process per block, as a standalone bash process runs
- * it (see bashBlockText: `$0` = the .md path, lines = .md lines; the working directory carries
- * over, nothing else),
+ * (`run()` in runtime/runner/run.ts, bundled with esbuild, agent steps answered by an empty
+ * replay), against the command's bash blocks run in real bash, one process per block, under the
+ * module's execution profile:
+ *  - claude-code (the default): each block as Claude Code runs it — the client's text
+ *    (runtime/lang/arguments.ts substituteArguments on the argument string, then the model's
+ *    placeholder edits) in the Bash tool's wrapper (runtime/lang/profile.ts bashToolCommand:
+ *    `eval '<block>' < /dev/null && pwd -P >| <file>`, `$0` the shell, the Bash tool's
+ *    environment), the working directory carried only when the block saved one, reset when
+ *    outside the project;
+ *  - script (files declaring `argument-convention: positional`): as a standalone bash process
+ *    (see bashBlockText: `$0` = the .md path, lines = .md lines; the working directory carries
+ *    over, nothing else);
  * with the state libraries from runtime/lib/*.sh installed where the blocks `source` them
  * (`$CLAUDE_PROJECT_DIR/.claude/lib/{core,workflow}/`). Both runs get the same arguments, the
  * same environment, /dev/null as stdin and the same fresh project directory (same path), and
@@ -27,15 +35,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { compile } from '../../compiler/index.js';
 import { parseCommandMarkdown } from '../../compiler/markdown.js';
+import { buildSync } from 'esbuild';
+import { substituteArguments } from '../../runtime/lang/arguments.js';
+import { bashToolCommand, type Profile } from '../../runtime/lang/profile.js';
+import { claudeCodeEnv, claudeShellPath } from '../../runtime/runner/profile.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-/** tsx's loader by absolute URL: the runs happen in temp dirs where `tsx` does not resolve. */
-const TSX = ['--import', import.meta.resolve('tsx')];
 const FIXTURES = join(ROOT, 'test/fixtures/commands');
 const TMP = mkdtempSync(join(tmpdir(), 'cmdc-diff-'));
 const PROJ = join(TMP, 'proj');
@@ -47,6 +57,7 @@ const OUT = join(TMP, 'out');
  * `<report-path>` replaced by its value; the compiled side receives the value as data).
  */
 interface Case {
+  /** The arguments: words under script; joined by spaces, the string typed after /name under claude-code. */
   args?: string[];
   sets?: Record<string, string>;
   substitute?: Record<string, string>;
@@ -71,6 +82,7 @@ function bashQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+const SESSION = 'fixtures-session-1';
 const baseEnv = (): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
   HOME: join(TMP, 'home'),
@@ -78,6 +90,7 @@ const baseEnv = (): NodeJS.ProcessEnv => ({
   LC_ALL: 'C.UTF-8',
   TZ: 'UTC',
   CLAUDE_PROJECT_DIR: PROJ,
+  CLAUDE_CODE_SESSION_ID: SESSION,
   CMDC_OWNER: 'differential-test',
 });
 
@@ -174,6 +187,47 @@ export function bashBlockText(code: string, line: number, cwdFile: string): stri
   return `${head}${'\n'.repeat(line - 1)}${code}${code.endsWith('\n') ? '' : '\n'}exit $?\n`;
 }
 
+/** The blocks as Claude Code's Bash tool runs them (claude-code profile). */
+function runBashTool(file: string, c: Case): Outcome {
+  freshProject();
+  const md = parseCommandMarkdown(readFileSync(file, 'utf8'), file);
+  const raw = (c.args ?? []).join(' ');
+  // The runner keeps cmdc's library on the project's state and log directories (it sets
+  // CMDC_STATE_DIR / CMDC_LOG_DIR when CLAUDE_PROJECT_DIR is known, since the Bash tool has no
+  // CLAUDE_PROJECT_DIR); the reference gets the same, so the comparison is about bash.
+  const env = { ...claudeCodeEnv(baseEnv(), { session: SESSION }), CMDC_STATE_DIR: join(PROJ, '.claude/tmp'), CMDC_LOG_DIR: join(PROJ, '.claude/data/logs') };
+  const cwdFile = join(TMP, 'cwd');
+  let cwd = PROJ;
+  let stdout = '';
+  let stderr = '';
+  let status = 0;
+  for (const step of md.steps) {
+    if (step.kind !== 'bash') continue;
+    // the client's substitution, then what the model does with a placeholder: edits the text
+    let code = substituteArguments(step.code, raw, { sessionId: SESSION, projectDir: PROJ, effort: '' });
+    for (const [token, value] of Object.entries(c.substitute ?? {})) code = code.split(token).join(value);
+    rmSync(cwdFile, { force: true });
+    const r = spawnSync(claudeShellPath(env), ['-c', bashToolCommand(code, { cwdFile })], {
+      cwd,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+    if (r.error) throw r.error;
+    stdout += r.stdout;
+    stderr += r.stderr;
+    status = r.status ?? 128;
+    if (existsSync(cwdFile)) {
+      const saved = readFileSync(cwdFile, 'utf8').trim();
+      const rel = relative(realpathSync(PROJ), saved);
+      cwd = rel.startsWith('..') ? PROJ : saved;
+    }
+    if (status !== 0) break;
+  }
+  return { stdout: normalise(stdout), stderr: normalise(stderr), status, state: readState(false), errors: readErrors(false) };
+}
+
 function runBash(file: string, scriptName: string, c: Case): Outcome {
   freshProject();
   const md = parseCommandMarkdown(readFileSync(file, 'utf8'), file);
@@ -205,12 +259,15 @@ function runBash(file: string, scriptName: string, c: Case): Outcome {
   return { stdout: normalise(stdout), stderr: normalise(stderr), status, state: readState(false), errors: readErrors(false) };
 }
 
-function runCompiled(name: string, c: Case): Outcome {
+function runCompiled(name: string, c: Case, profile: Profile): Outcome {
   freshProject();
-  const entry = join(OUT, `${name}.entry.ts`);
+  const entry = join(OUT, `${name}.entry.mjs`);
   const replay = join(TMP, 'replay.json');
   writeFileSync(replay, JSON.stringify({ default: '' }));
-  const r = spawnSync(process.execPath, [...TSX, entry, '--agent-replay', replay, ...Object.entries(c.sets ?? {}).flatMap(([k, v]) => ['--set', `${k}=${v}`]), '--', ...(c.args ?? [])], {
+  // claude-code: the string typed after /name; script: the words
+  const args = profile === 'claude-code' ? ['--arguments', (c.args ?? []).join(' ')] : ['--', ...(c.args ?? [])];
+  const sets = Object.entries(c.sets ?? {}).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+  const r = spawnSync(process.execPath, [entry, '--agent-replay', replay, ...sets, ...args], {
     cwd: PROJ,
     env: baseEnv(),
     encoding: 'utf8',
@@ -229,27 +286,37 @@ function runCompiled(name: string, c: Case): Outcome {
 
 /** fixture file -> the .md path the compiled module names itself by (its scriptName, `$0`). */
 const SOURCES = new Map<string, string>();
+/** fixture file -> the execution profile its module runs under. */
+const PROFILE = new Map<string, Profile>();
 const results: { name: string; same: boolean; ms: [number, number] }[] = [];
 
 test.before(() => {
   assert.is(spawnSync('bash', ['-c', 'exit 7']).status, 7, 'bash must be installed');
-  const r = compile(
-    fixtures.map((f) => join(FIXTURES, f)),
-    // the reference runs each block as a standalone `bash -c` script: the script profile
-    { root: ROOT, outDir: OUT, profile: 'script' },
-  );
+  const r = compile(fixtures.map((f) => join(FIXTURES, f)), { root: ROOT, outDir: OUT });
   mkdirSync(OUT, { recursive: true });
   writeFileSync(join(OUT, 'package.json'), '{"type":"module"}\n');
+  const entries: string[] = [];
   for (const x of r.results) {
     assert.ok(x.code, `${x.file} compiles`);
     writeFileSync(x.outFile, x.code!);
     const name = x.outFile.split('/').pop()!.replace(/\.ts$/, '');
     SOURCES.set(x.file.split('/').pop()!, x.file);
+    PROFILE.set(x.file.split('/').pop()!, /\bprofile: 'script'/.test(x.code!) ? 'script' : 'claude-code');
+    const entry = join(OUT, `${name}.entry.ts`);
     writeFileSync(
-      join(OUT, `${name}.entry.ts`),
+      entry,
       `import { command } from './${name}.js';\nimport { run } from ${JSON.stringify(join(ROOT, 'runtime/runner/run.ts'))};\nawait run(command, process.argv);\n`,
     );
+    entries.push(entry);
   }
+  // one esbuild bundle per command: bare node starts in ~0.1 s, tsx in ~0.5 s
+  buildSync({
+    entryPoints: entries, outdir: OUT, outExtension: { '.js': '.mjs' }, bundle: true, platform: 'node', format: 'esm',
+    target: 'node20', logLevel: 'error', absWorkingDir: ROOT,
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    // islands source the bash libraries: this checkout's runtime/lib (as cmdc build does)
+    define: { __CMDC_LIB_DIR__: JSON.stringify(join(ROOT, 'runtime/lib') + '/') },
+  });
 });
 
 test.after(() => {
@@ -262,10 +329,11 @@ test.after(() => {
 for (const f of fixtures) {
   test(`${f}: compiled run = bash run`, () => {
     const c = CASES[f] ?? {};
+    const profile = PROFILE.get(f)!;
     const t0 = performance.now();
-    const want = runBash(join(FIXTURES, f), SOURCES.get(f)!, c);
+    const want = profile === 'claude-code' ? runBashTool(join(FIXTURES, f), c) : runBash(join(FIXTURES, f), SOURCES.get(f)!, c);
     const t1 = performance.now();
-    const got = runCompiled(f.replace(/\.md$/, ''), c);
+    const got = runCompiled(f.replace(/\.md$/, ''), c, profile);
     const t2 = performance.now();
     // Guard against a vacuous pass: every fixture prints in its first block, so a silent bash run
     // means the blocks never got past `source .../state-persistence.sh` (library missing).
@@ -281,7 +349,7 @@ for (const f of fixtures) {
 }
 
 test('broken-placeholder.md without a value: the compiled run refuses, naming the token and its .md line', () => {
-  const got = runCompiled('broken-placeholder', {});
+  const got = runCompiled('broken-placeholder', {}, 'claude-code');
   assert.is(got.status, 2);
   assert.is(got.stdout, '');
   assert.match(got.stderr, 'refusing to run block 2 (Block 2: Verify report, test/fixtures/commands/broken-placeholder.md:25)');
