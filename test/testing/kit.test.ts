@@ -100,7 +100,7 @@ test('stubs replace only external programs: a function or builtin of the same na
 });
 
 test('first block: a new instance from the arguments; files it writes; the error path', async () => {
-  const r = await testBlock(research, '1a', { arguments: 'Fast "state files"', files: { '.claude/tmp/reports/001_old.md': 'x' } });
+  const r = await testBlock(research, '1a', { arguments: 'Fast state files', files: { '.claude/tmp/reports/001_old.md': 'x' } });
   assert.is(r.status, 0, r.stderr);
   assert.is(r.state.TOPIC, 'Fast state files');
   assert.match(r.stdout, /Report: \.claude\/tmp\/reports\/002_fast_state_files\.md/);
@@ -121,14 +121,18 @@ test('research block 2 verifies the report the agent wrote', async () => {
   assert.match(missing.stderr, /the report was not written: r\.md/);
 });
 
-test('profiles: default the command\'s; claude-code ignores set -e and gives no positional parameters', async () => {
-  assert.is(implement.profile, 'script');
-  const script = await testBlock(implement, '1a', { args: ['plan.md'], files: { 'plan.md': plan } });
+test('profiles: default the command\'s (claude-code); the argument text reaches $0, a run without it is refused', async () => {
+  assert.is(implement.profile, 'claude-code');
+  const cc = await testBlock(implement, '1a', { args: ['plan.md'], files: { 'plan.md': plan } });
+  assert.is(cc.status, 0, cc.stderr);
+  assert.is(cc.state.PLAN_FILE, 'plan.md');
+  const script = await testBlock(implement, '1a', { args: ['plan.md'], files: { 'plan.md': plan }, profile: 'script' });
+  assert.is(script.status, 0, script.stderr);
   assert.is(script.state.PLAN_FILE, 'plan.md');
-  const cc = await testBlock(implement, '1a', { args: ['plan.md'], files: { 'plan.md': plan }, profile: 'claude-code' });
-  // under Claude Code's Bash tool $1 is empty: the block reports its usage error
-  assert.is(cc.status, 1);
-  assert.match(cc.stderr, /usage: \/implement <plan-file>/);
+  // no argument text: the block reports its usage error under either profile
+  const none = await testBlock(implement, '1a', { files: { 'plan.md': plan } });
+  assert.is(none.status, 1);
+  assert.match(none.stderr, /usage: \/implement <plan-file>/);
 });
 
 test('cwd, env and keep; the caller\'s cwd, environment, exit code and state dir are untouched', async () => {
@@ -240,7 +244,7 @@ test('renderPrompt: the agent step as the runner renders it, for snapshots', () 
     'Implement the open tasks of phase CURRENT_PHASE of the plan in PLAN_FILE (both are in the\n' +
       'workflow state below). Change only what the tasks ask for, then mark each finished task in the\n' +
       'plan file by turning `- [ ]` into `- [x]`. If CURRENT_PHASE is `none`, there is nothing to do.\n\n' +
-      '---\ncommand: /implement (commands/implement.md:128)\nworkflow id: implement_0000000000000000000\n' +
+      '---\ncommand: /implement (commands/implement.md:127)\nworkflow id: implement_0000000000000000000\n' +
       'state:\nCURRENT_PHASE="2"\nPLAN_FILE="plan.md"\n',
   );
   assert.match(renderPrompt(research, 1, { TOPIC: 'x', REPORT_PATH: 'r.md' }), /^Research TOPIC/);
