@@ -5,7 +5,7 @@
  * Builtins read and write through these; runtime/shell/exec.ts wires them to child processes.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
+import { fdWriter } from './os-pipe.js';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { decode, encode } from '../lang/bytes.js';
@@ -183,14 +183,7 @@ export class Reader {
     this.osFd = p.readNb;
     this.done = false;
     this.piped = p.read;
-    const sock = new net.Socket({ fd: p.write, readable: false, writable: true });
-    sock.on('error', () => undefined);
-    const write = (b: Buffer) => new Promise<boolean>((resolve) => {
-      if (sock.destroyed) return resolve(false);
-      if (sock.write(b)) return resolve(true);
-      sock.once('drain', () => resolve(true));
-      sock.once('close', () => resolve(false));
-    });
+    const { sock, write } = fdWriter(p.write);
     void (async () => {
       if (pending.length && !(await write(pending))) return;
       for (;;) {

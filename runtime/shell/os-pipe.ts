@@ -7,6 +7,7 @@
  * and unlinked once their ends are open.
  */
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -100,4 +101,20 @@ export class PipeFactory {
     this.dir = null;
     this.free = [];
   }
+}
+
+/**
+ * A writer over a pipe's write end `fd` that keeps to the reader's pace: `write` resolves true once
+ * the bytes are taken (after `drain` when the pipe is full), false when the reader has gone.
+ */
+export function fdWriter(fd: number): { sock: net.Socket; write: (b: Buffer) => Promise<boolean> } {
+  const sock = new net.Socket({ fd, readable: false, writable: true });
+  sock.on('error', () => undefined);
+  const write = (b: Buffer) => new Promise<boolean>((resolve) => {
+    if (sock.destroyed) return resolve(false);
+    if (sock.write(b)) return resolve(true);
+    sock.once('drain', () => resolve(true));
+    sock.once('close', () => resolve(false));
+  });
+  return { sock, write };
 }

@@ -10,7 +10,7 @@
  * (`wait $!`) waits for it.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
+import { fdWriter } from './os-pipe.js';
 import type { Shell } from './shell.js';
 import type { Body } from './words.js';
 import { Channel, type Fd, type Reader } from './io.js';
@@ -133,14 +133,7 @@ function serveFifo(pathFd: number, reader: Reader, o: { closed: () => boolean; b
     later(() => eofs(w !== null ? 1 : Math.min(ms * 2, 200)), ms);
   };
   const copy = async (w: number) => {
-    const sock = new net.Socket({ fd: w, readable: false, writable: true });
-    sock.on('error', () => undefined);
-    const write = (b: Buffer) => new Promise<boolean>((resolve) => {
-      if (sock.destroyed) return resolve(false);
-      if (sock.write(b)) return resolve(true);
-      sock.once('drain', () => resolve(true));
-      sock.once('close', () => resolve(false));
-    });
+    const { sock, write } = fdWriter(w);
     await reader.pump(write);
     if (sock.destroyed) o.broken();
     else await new Promise<void>((resolve) => {
