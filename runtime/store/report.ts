@@ -76,7 +76,7 @@ function fsReport(e: Errno): Report | undefined {
     case 'EPERM':
       return {
         message: `permission denied: ${path}${op}`,
-        fix: `make it writable by you (ls -ld ${path}; chmod u+rwX), or point CMDC_STATE_DIR / CMDC_LOG_DIR at a directory you own`,
+        fix: `make it readable and writable by you (ls -ld ${path}; chmod u+rwX), or point CMDC_STATE_DIR / CMDC_LOG_DIR at a directory you own`,
         exitCode: EXIT.noPerm,
         internal: false,
       };

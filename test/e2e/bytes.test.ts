@@ -3,7 +3,7 @@
  * come out exactly as they went in (runtime/lang/bytes.ts surrogate escapes inside, the same
  * bytes outside): through the argv of a real process, a state file written by the TS runtime or
  * by cmdc's bash library and read by the other, the next block's `source`, and the JSON run
- * record. (A block's own output of such bytes is the interpreter's part: fidelity-words' rows.) A
+ * record. Each block also prints the value (printf to stdout, echo to stderr): the same bytes come out. A
  * command file with such bytes is refused with a located diagnostic (compiler/source-bytes.ts).
  */
 import { test } from 'uvu';
@@ -38,6 +38,7 @@ source "$CLAUDE_PROJECT_DIR/.claude/lib/core/state-persistence.sh"
 WORKFLOW_ID=$(generate_unique_workflow_id bytes)
 init_workflow_state "$WORKFLOW_ID" >/dev/null
 append_workflow_state A "$1"
+printf '%s' "$1"
 \`\`\`
 
 ## Block 2: Use
@@ -46,6 +47,7 @@ append_workflow_state A "$1"
 source "$CLAUDE_PROJECT_DIR/.claude/lib/core/state-persistence.sh"
 source "$CMDC_STATE_FILE"
 append_workflow_state B "$A"
+printf '[%s]' "$A"; echo "$A" >&2
 \`\`\`
 `;
 
@@ -71,8 +73,9 @@ test('an argument with invalid UTF-8 reaches the state file, the next block and 
   for (const v of VARIANTS) {
     rmSync(PROJ, { recursive: true, force: true });
     mkdirSync(PROJ, { recursive: true });
-    const r1 = spawnSync('bash', ['-c', `exec "$1" "$2" --block 1 "$(printf '${octal(v)}')"`, 'bash', process.execPath, BUNDLE], { cwd: PROJ, encoding: 'utf8', env: ENV });
-    assert.is(r1.status, 0, r1.stderr);
+    const r1 = spawnSync('bash', ['-c', `exec "$1" "$2" --block 1 "$(printf '${octal(v)}')"`, 'bash', process.execPath, BUNDLE], { cwd: PROJ, env: ENV });
+    assert.is(r1.status, 0, String(r1.stderr));
+    assert.equal([...r1.stdout], [...v], "the block's printf '%s' \"$1\" wrote the argument's bytes");
     const file = readdirSync(STATE).find((f) => /^workflow_bytes_.*\.sh$/.test(f))!;
     const st = loadState(join(STATE, file));
     assert.equal([...encode(st.vars.A!)], [...v], 'the state file holds the bytes');
@@ -83,8 +86,10 @@ test('an argument with invalid UTF-8 reaches the state file, the next block and 
     const id = file.slice('workflow_'.length, -'.sh'.length);
     const rec = JSON.parse(readFileSync(join(STATE, '.cmdc', 'runs', `${id}.json`), 'utf8')) as { args: string[] };
     assert.equal([...encode(rec.args[0]!)], [...v], 'the run record holds the bytes');
-    const r2 = spawnSync(process.execPath, [BUNDLE, '--block', '2'], { cwd: PROJ, encoding: 'utf8', env: ENV });
-    assert.is(r2.status, 0, r2.stderr);
+    const r2 = spawnSync(process.execPath, [BUNDLE, '--block', '2'], { cwd: PROJ, env: ENV });
+    assert.is(r2.status, 0, String(r2.stderr));
+    assert.equal([...r2.stdout], [...Buffer.concat([Buffer.from('['), v, Buffer.from(']')])], 'block 2 printed the value from state byte for byte');
+    assert.ok(r2.stderr.includes(Buffer.concat([v, Buffer.from('\n')])), 'echo to stderr kept the bytes');
     assert.equal([...encode(loadState(join(STATE, file)).vars.B!)], [...v], 'block 2 read the bytes back and wrote them again');
   }
 });
