@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import { bundleCommand } from '../helpers/command-bundle.js';
-import { bundleCli } from '../helpers/cli-bundle.js';
+import { bundleCli, othersCanReach } from '../helpers/cli-bundle.js';
 import { reportError } from '../../runtime/store/report.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -106,7 +106,8 @@ function assertOneLine(r: { status: number | null; stderr: string }, status: num
 
 test.before(() => {
   BUNDLE = readable(bundleCommand('fail', SOURCE));
-  CLI = readable(bundleCli());
+  // the children (nobody) cannot load packages from a checkout they cannot reach (a 0700 dir)
+  CLI = readable(bundleCli({ selfContained: ROOTUSER && !othersCanReach(ROOT) }));
   // an entry whose command is broken in a way no input explains: an internal error
   const dir = join(TMP, 'broken');
   mkdirSync(dir);
@@ -123,7 +124,8 @@ test.before(() => {
 });
 test.after(() => {
   rmSync(TMP, { recursive: true, force: true });
-  rmSync(CLI, { force: true });
+  // the self-contained CLI is a directory of chunks of its own
+  rmSync(CLI.includes('cmdc-cli-') ? dirname(CLI) : CLI, { recursive: true, force: true });
 });
 
 test('state directory not writable (EACCES): 77, the directory and the fix', () => {
@@ -133,7 +135,7 @@ test('state directory not writable (EACCES): 77, the directory and the fix', () 
   own(ro);
   chmodSync(ro, 0o555);
   const r = run([BUNDLE, '--block', '1'], { CMDC_STATE_DIR: join(ro, 'state') });
-  assertOneLine(r, 77, new RegExp(`/fail: permission denied: .*ro/state \\(mkdir\\)\\n  make it writable`));
+  assertOneLine(r, 77, new RegExp(`/fail: permission denied: .*ro/state \\(mkdir\\)\\n  make it readable and writable`));
 });
 
 test('state file not writable: 77, the file', () => {
