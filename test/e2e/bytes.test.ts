@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleCommand } from '../helpers/command-bundle.js';
+import { childEnv } from '../helpers/child-env.js';
 import { compile } from '../../compiler/index.js';
 import { lintPaths } from '../../cli/lint.js';
 import { formatDiagnostic } from '../../compiler/diagnostics.js';
@@ -65,7 +66,7 @@ test.before(() => {
 });
 test.after(() => rmSync(TMP, { recursive: true, force: true }));
 
-const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: TMP, CLAUDE_PROJECT_DIR: PROJ, CMDC_OWNER: 'bytes-test', NO_COLOR: '1', CMDC_GC: '0' };
+const ENV = childEnv({ home: TMP, project: PROJ, owner: 'bytes-test' }, { CMDC_GC: '0' });
 /** printf's octal escapes for `b` (bash builds the raw argument: Node cannot pass non-UTF-8 argv). */
 const octal = (b: Buffer) => [...b].map((x) => `\\${x.toString(8).padStart(3, '0')}`).join('');
 

@@ -19,6 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import { bundleCommand } from '../helpers/command-bundle.js';
 import { bundleCli, othersCanReach } from '../helpers/cli-bundle.js';
+import { childEnv } from '../helpers/child-env.js';
 import { reportError } from '../../runtime/store/report.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -80,7 +81,7 @@ function run(args: string[], env: Record<string, string> = {}) {
     cwd: PROJ,
     encoding: 'utf8',
     ...as,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: TMP, CLAUDE_PROJECT_DIR: PROJ, CMDC_OWNER: 'fail-test', CMDC_LOG_DIR: join(PROJ, 'log'), NO_COLOR: '1', ...env },
+    env: childEnv({ home: TMP, project: PROJ, owner: 'fail-test' }, { CMDC_LOG_DIR: join(PROJ, 'log'), ...env }),
     timeout: 120_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

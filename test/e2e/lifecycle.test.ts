@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleCommand } from '../helpers/command-bundle.js';
 import { bundleCli } from '../helpers/cli-bundle.js';
+import { childEnv } from '../helpers/child-env.js';
 import { createState } from '../../runtime/store/state.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'cmdc-life-'));
@@ -59,15 +60,7 @@ echo "end"
 
 let BUNDLE = '';
 let CLI = '';
-const env = (extra: Record<string, string> = {}) => ({
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: TMP,
-  CLAUDE_PROJECT_DIR: PROJ,
-  CMDC_OWNER: 'life-session',
-  CMDC_LOG_DIR: join(TMP, 'log'),
-  NO_COLOR: '1',
-  ...extra,
-});
+const env = (extra: Record<string, string> = {}) => childEnv({ home: TMP, project: PROJ, owner: 'life-session' }, { CMDC_LOG_DIR: join(TMP, 'log'), ...extra });
 const node = (args: string[], extra: Record<string, string> = {}) => {
   const r = spawnSync(process.execPath, args, { cwd: PROJ, encoding: 'utf8', env: env(extra), timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

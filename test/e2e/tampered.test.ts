@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleCommand } from '../helpers/command-bundle.js';
 import { bundleCli } from '../helpers/cli-bundle.js';
+import { childEnv } from '../helpers/child-env.js';
 import { parseBash } from '../../compiler/parse.js';
 import { createContext } from '../../compiler/context.js';
 import { translateBlock } from '../../compiler/translate/index.js';
@@ -83,15 +84,7 @@ const PAYLOADS: Record<string, string> = {
 
 let BUNDLE = '';
 let CLI = '';
-const env = (extra: Record<string, string> = {}) => ({
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: TMP,
-  CLAUDE_PROJECT_DIR: PROJ,
-  CMDC_OWNER: 'tamper-test',
-  CMDC_LOG_DIR: join(TMP, 'log'),
-  NO_COLOR: '1',
-  ...extra,
-});
+const env = (extra: Record<string, string> = {}) => childEnv({ home: TMP, project: PROJ, owner: 'tamper-test' }, { CMDC_LOG_DIR: join(TMP, 'log'), ...extra });
 const node = (args: string[]) => spawnSync(process.execPath, args, { cwd: PROJ, encoding: 'utf8', env: env(), timeout: 120_000 });
 
 function fresh(): void {
