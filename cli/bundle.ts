@@ -76,7 +76,7 @@ export function runtimeDefines(root: string, compilerFile: string, libDir = join
 }
 
 /** esbuild options of the compiler bundle (compiler/dynamic.ts and mvdan-sh, one ESM file). */
-function compilerBuildOptions(root: string, outFile: string) {
+export function compilerBuildOptionsFor(root: string, outFile: string) {
   return {
     entryPoints: [join(root, 'compiler', 'dynamic.ts')],
     absWorkingDir: root,
@@ -96,7 +96,7 @@ function compilerBuildOptions(root: string, outFile: string) {
 
 /** Build the compiler bundle (synchronously: test harnesses build one per run). */
 export function bundleCompilerSync(root: string, outFile: string): void {
-  buildSync({ ...compilerBuildOptions(resolve(root), outFile), write: true });
+  buildSync({ ...compilerBuildOptionsFor(resolve(root), outFile), write: true });
 }
 
 /** The command entry names under `<root>/<commandsDir>` (files `*.ts`), sorted. */
@@ -159,7 +159,7 @@ export async function bundleCommands(opts: BundleOptions): Promise<BundledEntry[
   }
   let compiler: Uint8Array | null = null;
   if (built.length) {
-    const r = await build({ ...compilerBuildOptions(cmdc, compilerFile), write: false });
+    const r = await build({ ...compilerBuildOptionsFor(cmdc, compilerFile), write: false });
     const file = r.outputFiles.find((f) => f.path.endsWith('.mjs'));
     if (!file) throw new BundleError(`compiler/dynamic.ts: esbuild produced no output`);
     compiler = file.contents;

@@ -17,6 +17,8 @@ const subcommands: Record<string, () => Promise<{ register(p: Command): void }>>
   check: () => import('./check.js'),
   watch: () => import('./watch.js'),
   build: () => import('./build.js'),
+  run: () => import('./run.js'),
+  list: () => import('./run.js'),
   lint: () => import('./lint.js'),
   validate: () => import('./validate.js'),
 };

@@ -118,6 +118,12 @@ export interface CommandModule<S = Record<string, string | undefined>> {
   source: string;
   frontmatter: Record<string, unknown>;
   /**
+   * How the user re-runs this command, for the commands the runner prints (resume, next block,
+   * --help), e.g. `npx cmdc run hello`; set by `cmdc run` (cli/run-cache.mjs). Default: the
+   * entry script (`npx tsx commands/x.ts`, `node .cmdc/bin/x.mjs`).
+   */
+  entry?: string;
+  /**
    * How blocks run (runtime/lang/profile.ts): `claude-code` (the default: as Claude Code's Bash
    * tool runs them) or `script` (standalone bash scripts); `--profile` overrides it at run time.
    */

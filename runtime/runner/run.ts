@@ -180,6 +180,7 @@ export function parseArgv(argv: readonly string[]): ParsedArgs {
  * from a `cmdc build` bundle (the runtime is then inside the main script itself), else tsx.
  */
 function entryCommand(command: CommandModule<unknown>, cwd: string): string {
+  if (command.entry) return command.entry;
   const script = process.argv[1];
   if (script && import.meta.url === pathToFileURL(script).href) {
     const rel = relative(cwd, script);

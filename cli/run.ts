@@ -1,0 +1,237 @@
+/**
+ * `cmdc run <name|path.md> [runner options] [--] [arguments...]` (the cache-miss path) and
+ * `cmdc list`. The hit path is cli/run-cache.mjs, run by cli/bin/cmdc.mjs before tsx is loaded;
+ * here, under tsx, a command missing from the cache is compiled (compiler/index.ts) and bundled
+ * with the runtime and its runner by esbuild into the project's cache, then run from there, the
+ * same way a hit runs it. A name that resolves to nothing is one line listing the near names.
+ */
+import { build } from 'esbuild';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Command } from 'commander';
+import writeFileAtomic from 'write-file-atomic';
+import { compile } from '../compiler/index.js';
+import { formatDiagnostics } from '../compiler/diagnostics.js';
+import { commandInfoFor, parseCommandMarkdown } from '../compiler/markdown.js';
+import { makeCmdcDir } from '../runtime/store/ignore.js';
+import { COMPILER_BUNDLE, compilerBuildOptionsFor, forbiddenInputs, runtimeDefines } from './bundle.js';
+import { CMDC_ROOT, bundleFor, cmdcVersion, projectRoot, resolveCommand, runBundle, runCacheDir, type ResolvedCommand } from './run-cache.mjs';
+
+/** Cache directories of other cmdc versions unused for this long are removed on a miss. */
+const STALE_MS = 60 * 60 * 1000;
+
+const BANNER = "import { createRequire as __cmdcCreateRequire } from 'node:module';\nconst require = __cmdcCreateRequire(import.meta.url);";
+
+export class RunError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A command or skill of the project. */
+export interface ProjectCommand extends ResolvedCommand {
+  kind: 'command' | 'skill';
+}
+
+/** The project's commands (`.claude/commands/**.md`, `a/b.md` as `a:b`), skills and `commands/*.md`, by name. */
+export function projectCommands(root: string): ProjectCommand[] {
+  const out = new Map<string, ProjectCommand>();
+  const add = (c: ProjectCommand) => {
+    if (!out.has(c.name)) out.set(c.name, c);
+  };
+  const walk = (dir: string, ns: string[]) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const p = join(dir, n);
+      if (statSync(p, { throwIfNoEntry: false })?.isDirectory()) walk(p, [...ns, n]);
+      else if (n.endsWith('.md')) add({ kind: 'command', name: [...ns, n.slice(0, -3)].join(':'), file: p, rel: relative(root, p).split(sep).join('/') });
+    }
+  };
+  walk(join(root, '.claude', 'commands'), []);
+  const skills = join(root, '.claude', 'skills');
+  for (const n of existsSync(skills) ? readdirSync(skills).sort() : []) {
+    const p = join(skills, n, 'SKILL.md');
+    if (existsSync(p)) add({ kind: 'skill', name: n, file: p, rel: relative(root, p).split(sep).join('/') });
+  }
+  const own = join(root, 'commands');
+  for (const n of existsSync(own) ? readdirSync(own).sort() : []) {
+    const p = join(own, n);
+    if (n.endsWith('.md') && commandInfoFor(relative(root, p)) !== null) add({ kind: 'command', name: n.slice(0, -3), file: p, rel: relative(root, p).split(sep).join('/') });
+  }
+  return [...out.values()];
+}
+
+/** Levenshtein distance. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** The names closest to `name` (distance ≤ max(2, a third of its length), or sharing a prefix), nearest first. */
+export function nearNames(name: string, names: readonly string[]): string[] {
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return names
+    .map((n) => ({ n, d: editDistance(name, n) }))
+    .filter(({ n, d }) => d <= limit || n.startsWith(name) || name.startsWith(n))
+    .sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : 1))
+    .slice(0, 5)
+    .map(({ n }) => n);
+}
+
+/** The one-line error for a name that resolves to nothing. */
+export function unknownCommandMessage(name: string, root: string): string {
+  const all = projectCommands(root).map((c) => c.name);
+  const near = nearNames(name, all);
+  const hint = near.length ? `; did you mean ${near.join(', ')}?` : all.length ? `; the project has: ${all.slice(0, 10).join(', ')}` : '; the project has no .claude/commands, .claude/skills or commands/';
+  return `cmdc run: no command '${name}' in ${root} (looked in .claude/commands, .claude/skills, commands/)${hint}`;
+}
+
+/** Remove the run caches of other cmdc versions not used for STALE_MS. */
+function removeStale(keep: string): void {
+  const parent = dirname(keep);
+  for (const n of existsSync(parent) ? readdirSync(parent) : []) {
+    const p = join(parent, n);
+    if (!n.startsWith('run-') || p === keep) continue;
+    try {
+      if (Date.now() - statSync(p).mtimeMs > STALE_MS) rmSync(p, { recursive: true, force: true });
+    } catch {
+      /* another process removed it */
+    }
+  }
+}
+
+/**
+ * Compile `resolved` and bundle it (generated module + runtime + runner) into `bundleFile`, with
+ * the compiler bundle next to it for bash text met at run time. Throws RunError with the located
+ * diagnostics when the command does not compile.
+ */
+export async function compileToCache(root: string, resolved: ResolvedCommand, version: string, bundleFile: string): Promise<void> {
+  const dir = runCacheDir(root, version);
+  const result = compile([resolved.file], { root, outDir: dir, runtimeEntry: join(CMDC_ROOT, 'runtime', 'index.ts') });
+  const r = result.results[0];
+  if (result.failed || !r || r.code === null) {
+    const color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
+    const text = formatDiagnostics(result.diagnostics, (f) => (f === r?.file ? r.source : undefined), { color });
+    throw new RunError(`${text}\ncmdc run: ${resolved.rel} does not compile`, 1);
+  }
+  const compilerFile = join(dir, COMPILER_BUNDLE);
+  const runner = JSON.stringify(join(CMDC_ROOT, 'runtime', 'runner', 'run.ts'));
+  const out = await build({
+    stdin: { contents: `${r.code}\nexport { run } from ${runner};\n`, resolveDir: dir, loader: 'ts', sourcefile: `${resolved.name}.ts` },
+    absWorkingDir: CMDC_ROOT,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    banner: { js: BANNER },
+    define: runtimeDefines(CMDC_ROOT, compilerFile),
+    metafile: true,
+    write: false,
+    outfile: bundleFile,
+    logLevel: 'silent',
+    legalComments: 'none',
+  });
+  const bad = forbiddenInputs(out.metafile);
+  if (bad.length) throw new RunError(`cmdc run: ${resolved.rel}: the bundle pulls in compiler code: ${bad.slice(0, 5).join(', ')}`, 70);
+  const file = out.outputFiles.find((f) => f.path.endsWith('.mjs'));
+  if (!file) throw new RunError(`cmdc run: ${resolved.rel}: esbuild produced no output`, 70);
+  const fresh = !existsSync(dir);
+  makeCmdcDir(dir);
+  if (fresh) removeStale(dir);
+  if (!existsSync(compilerFile)) {
+    const c = await build({ ...compilerBuildOptionsFor(CMDC_ROOT, compilerFile), write: false });
+    const cf = c.outputFiles.find((f) => f.path.endsWith('.mjs'));
+    if (cf) await writeFileAtomic(compilerFile, Buffer.from(cf.contents), { mode: 0o644 });
+  }
+  await writeFileAtomic(bundleFile, Buffer.from(file.contents), { mode: 0o644 });
+}
+
+/** `cmdc run` past the cache: resolve (or list), compile on a miss, run. Returns the exit status. */
+export async function runMiss(argv: readonly string[], cwd = process.cwd()): Promise<number> {
+  const [name, ...args] = argv;
+  const root = projectRoot(cwd);
+  if (!name || name === '--list-commands') return listCommands(root);
+  const resolved = resolveCommand(root, name, cwd);
+  if (!resolved) throw new RunError(unknownCommandMessage(name, root), 2);
+  const t0 = performance.now();
+  const version = cmdcVersion();
+  const b = bundleFor(root, resolved, version);
+  if (!existsSync(b.file)) {
+    await compileToCache(root, resolved, version, b.file);
+    if (process.env.CMDC_RUN_REPORT) process.stderr.write(`cmdc run: compiled ${resolved.rel} (${Math.round(performance.now() - t0)} ms)\n`);
+  }
+  return runBundle(b.file, name, args);
+}
+
+/** `cmdc list`: name, kind, argument hint, description, and whether each compiles cleanly. */
+export function listCommands(root: string, write = (s: string) => void process.stdout.write(s)): number {
+  const cmds = projectCommands(root);
+  if (!cmds.length) {
+    write(`no commands in ${root} (.claude/commands, .claude/skills, commands/)\n`);
+    return 0;
+  }
+  const result = compile(
+    cmds.map((c) => c.file),
+    { root, outDir: join(root, '.cmdc', 'cache', 'list'), runtimeEntry: join(CMDC_ROOT, 'runtime', 'index.ts') },
+  );
+  const errors = new Map<string, number>();
+  for (const d of result.diagnostics) if (d.severity === 'error') errors.set(d.file, (errors.get(d.file) ?? 0) + 1);
+  const rows = cmds.map((c) => {
+    let fm: Record<string, unknown> = {};
+    try {
+      fm = parseCommandMarkdown(readFileSync(c.file, 'utf8'), c.rel).frontmatter;
+    } catch {
+      /* shown as not compiling */
+    }
+    const hint = typeof fm['argument-hint'] === 'string' ? fm['argument-hint'] : '';
+    const desc = typeof fm.description === 'string' ? fm.description : '';
+    const n = errors.get(c.rel) ?? 0;
+    return [c.name, c.kind, hint, n ? `${n} error${n === 1 ? '' : 's'}` : 'ok', desc, c.rel];
+  });
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) write(`${r.slice(0, 4).map((c, i) => c.padEnd(widths[i]!)).join('  ')}  ${r[4]}  (${r[5]})\n`.replace(/ +\n/, '\n'));
+  return 0;
+}
+
+/** `cmdc run ...` from cli/bin/cmdc.mjs after a cache miss (`argv`: after `run`). Sets process.exitCode. */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  try {
+    process.exitCode = await runMiss(argv);
+  } catch (e) {
+    if (!(e instanceof RunError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = e.exitCode;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('Run a command or skill of this project by name (compiled into .cmdc/cache on first use)')
+    .argument('[name]', 'command name (x, ns:x, a skill) or path of a .md file; none: list the commands')
+    .argument('[args...]', 'runner options (--block N, --resume, --list, --help, --agent-cmd, --set, --profile) and arguments')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async () => {
+      await runCli(process.argv.slice(process.argv.indexOf('run') + 1));
+    });
+  program
+    .command('list')
+    .description("List the project's commands and skills: argument hint, whether each compiles, description")
+    .action(() => {
+      process.exitCode = listCommands(projectRoot(process.cwd()));
+    });
+}
