@@ -47,7 +47,7 @@ const FORBIDDEN = [/node_modules[\\/]mvdan-sh[\\/]/, /node_modules[\\/]ts-morph[
  * CommonJS dependencies bundled into ESM call esbuild's `__require` shim, which needs a real
  * `require` in scope for Node built-ins.
  */
-const BANNER = "import { createRequire as __cmdcCreateRequire } from 'node:module';\nconst require = __cmdcCreateRequire(import.meta.url);";
+export const BANNER = "import { createRequire as __cmdcCreateRequire } from 'node:module';\nconst require = __cmdcCreateRequire(import.meta.url);";
 
 export class BundleError extends Error {}
 

@@ -1,27 +1,23 @@
 /**
  * `cmdc run <name|path.md> [runner options] [--] [arguments...]` (the cache-miss path) and
- * `cmdc list`. The hit path is cli/run-cache.mjs, run by cli/bin/cmdc.mjs before tsx is loaded;
+ * `cmdc list`. The hit path is cli/run-hit.mjs, run by cli/bin/cmdc.mjs before tsx is loaded;
  * here, under tsx, a command missing from the cache is compiled (compiler/index.ts) and bundled
  * with the runtime and its runner by esbuild into the project's cache, then run from there, the
  * same way a hit runs it. A name that resolves to nothing is one line listing the near names.
  */
 import { build } from 'esbuild';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
-import { compile } from '../compiler/index.js';
+import { compile, runtimeSpecifier } from '../compiler/index.js';
 import { formatDiagnostics } from '../compiler/diagnostics.js';
 import { commandInfoFor, parseCommandMarkdown } from '../compiler/markdown.js';
-import { makeCmdcDir } from '../runtime/store/ignore.js';
-import { COMPILER_BUNDLE, compilerBuildOptionsFor, forbiddenInputs, runtimeDefines } from './bundle.js';
-import { CMDC_ROOT, bundleFor, cmdcVersion, projectRoot, resolveCommand, runBundle, runCacheDir, type ResolvedCommand } from './run-cache.mjs';
+import { prepareCacheDir, runKey, runPaths, runVersion, type RunPaths } from '../runtime/code/cache.js';
+import { BANNER, compilerBuildOptionsFor, forbiddenInputs, runtimeDefines } from './bundle.js';
+import { CMDC_ROOT, isPath, projectRoot, resolveCommand, runBundle, type ResolvedCommand } from './run-hit.mjs';
 
-/** Cache directories of other cmdc versions unused for this long are removed on a miss. */
-const STALE_MS = 60 * 60 * 1000;
-
-const BANNER = "import { createRequire as __cmdcCreateRequire } from 'node:module';\nconst require = __cmdcCreateRequire(import.meta.url);";
-
+/** The command's file could not be read or compiled, or esbuild failed: the message says which. */
 export class RunError extends Error {
   constructor(
     message: string,
@@ -93,70 +89,67 @@ export function nearNames(name: string, names: readonly string[]): string[] {
 
 /** The one-line error for a name that resolves to nothing. */
 export function unknownCommandMessage(name: string, root: string): string {
+  if (isPath(name)) return `cmdc run: no such file: ${name}`;
   const all = projectCommands(root).map((c) => c.name);
   const near = nearNames(name, all);
   const hint = near.length ? `; did you mean ${near.join(', ')}?` : all.length ? `; the project has: ${all.slice(0, 10).join(', ')}` : '; the project has no .claude/commands, .claude/skills or commands/';
   return `cmdc run: no command '${name}' in ${root} (looked in .claude/commands, .claude/skills, commands/)${hint}`;
 }
 
-/** Remove the run caches of other cmdc versions not used for STALE_MS. */
-function removeStale(keep: string): void {
-  const parent = dirname(keep);
-  for (const n of existsSync(parent) ? readdirSync(parent) : []) {
-    const p = join(parent, n);
-    if (!n.startsWith('run-') || p === keep) continue;
-    try {
-      if (Date.now() - statSync(p).mtimeMs > STALE_MS) rmSync(p, { recursive: true, force: true });
-    } catch {
-      /* another process removed it */
-    }
-  }
-}
-
 /**
- * Compile `resolved` and bundle it (generated module + runtime + runner) into `bundleFile`, with
- * the compiler bundle next to it for bash text met at run time. Throws RunError with the located
- * diagnostics when the command does not compile.
+ * Compile `resolved` (text `bytes`) into the cache: the generated module (with the libraries it
+ * sources, and the runner re-exported) is written to `paths.module` and bundled from there with
+ * the runtime by esbuild into `paths.bundle`, with the compiler bundle next to it for bash text
+ * met at run time. Throws RunError with the located diagnostics when the command does not compile.
  */
-export async function compileToCache(root: string, resolved: ResolvedCommand, version: string, bundleFile: string): Promise<void> {
-  const dir = runCacheDir(root, version);
-  const result = compile([resolved.file], { root, outDir: dir, runtimeEntry: join(CMDC_ROOT, 'runtime', 'index.ts') });
+export async function compileToCache(root: string, resolved: ResolvedCommand, bytes: Buffer, paths: RunPaths): Promise<void> {
+  const result = compile([resolved.file], {
+    root,
+    outDir: paths.dir,
+    runtimeEntry: join(CMDC_ROOT, 'runtime', 'index.ts'),
+  });
   const r = result.results[0];
   if (result.failed || !r || r.code === null) {
     const color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
     const text = formatDiagnostics(result.diagnostics, (f) => (f === r?.file ? r.source : undefined), { color });
     throw new RunError(`${text}\ncmdc run: ${resolved.rel} does not compile`, 1);
   }
-  const compilerFile = join(dir, COMPILER_BUNDLE);
-  const runner = JSON.stringify(join(CMDC_ROOT, 'runtime', 'runner', 'run.ts'));
-  const out = await build({
-    stdin: { contents: `${r.code}\nexport { run } from ${runner};\n`, resolveDir: dir, loader: 'ts', sourcefile: `${resolved.name}.ts` },
-    absWorkingDir: CMDC_ROOT,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    banner: { js: BANNER },
-    define: runtimeDefines(CMDC_ROOT, compilerFile),
-    metafile: true,
-    write: false,
-    outfile: bundleFile,
-    logLevel: 'silent',
-    legalComments: 'none',
-  });
+  // cached under the key of the bytes read before: never code compiled from other bytes
+  if (r.source !== bytes.toString('utf8')) throw new RunError(`cmdc run: ${resolved.rel} changed while it was compiled; run it again`, 75);
+  prepareCacheDir(root, paths.dir);
+  const runner = runtimeSpecifier(paths.dir, join(CMDC_ROOT, 'runtime', 'runner', 'run.ts'));
+  await writeFileAtomic(paths.module, `${r.code}\nexport { run } from '${runner}';\n`);
+  let out;
+  try {
+    out = await build({
+      entryPoints: [paths.module],
+      absWorkingDir: CMDC_ROOT,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      banner: { js: BANNER },
+      define: runtimeDefines(CMDC_ROOT, paths.compiler),
+      metafile: true,
+      write: false,
+      outfile: paths.bundle,
+      logLevel: 'silent',
+      legalComments: 'none',
+    });
+  } catch (e) {
+    throw new RunError(`cmdc run: ${resolved.rel}: esbuild failed: ${e instanceof Error ? e.message : String(e)}`, 70);
+  }
   const bad = forbiddenInputs(out.metafile);
   if (bad.length) throw new RunError(`cmdc run: ${resolved.rel}: the bundle pulls in compiler code: ${bad.slice(0, 5).join(', ')}`, 70);
   const file = out.outputFiles.find((f) => f.path.endsWith('.mjs'));
   if (!file) throw new RunError(`cmdc run: ${resolved.rel}: esbuild produced no output`, 70);
-  const fresh = !existsSync(dir);
-  makeCmdcDir(dir);
-  if (fresh) removeStale(dir);
-  if (!existsSync(compilerFile)) {
-    const c = await build({ ...compilerBuildOptionsFor(CMDC_ROOT, compilerFile), write: false });
+  if (!existsSync(paths.compiler)) {
+    const c = await build({ ...compilerBuildOptionsFor(CMDC_ROOT, paths.compiler), write: false });
     const cf = c.outputFiles.find((f) => f.path.endsWith('.mjs'));
-    if (cf) await writeFileAtomic(compilerFile, Buffer.from(cf.contents), { mode: 0o644 });
+    if (cf) await writeFileAtomic(paths.compiler, Buffer.from(cf.contents), { mode: 0o644 });
   }
-  await writeFileAtomic(bundleFile, Buffer.from(file.contents), { mode: 0o644 });
+  // the bundle last: its presence is what a hit looks for
+  await writeFileAtomic(paths.bundle, Buffer.from(file.contents), { mode: 0o644 });
 }
 
 /** `cmdc run` past the cache: resolve (or list), compile on a miss, run. Returns the exit status. */
@@ -167,13 +160,18 @@ export async function runMiss(argv: readonly string[], cwd = process.cwd()): Pro
   const resolved = resolveCommand(root, name, cwd);
   if (!resolved) throw new RunError(unknownCommandMessage(name, root), 2);
   const t0 = performance.now();
-  const version = cmdcVersion();
-  const b = bundleFor(root, resolved, version);
-  if (!existsSync(b.file)) {
-    await compileToCache(root, resolved, version, b.file);
-    if (process.env.CMDC_RUN_REPORT) process.stderr.write(`cmdc run: compiled ${resolved.rel} (${Math.round(performance.now() - t0)} ms)\n`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(resolved.file);
+  } catch (e) {
+    throw new RunError(`cmdc run: cannot read ${resolved.rel}: ${(e as Error).message}`, 1);
   }
-  return runBundle(b.file, name, args);
+  const paths = runPaths(root, runVersion(CMDC_ROOT), runKey(resolved.rel, resolved.name, bytes));
+  if (!existsSync(paths.bundle)) {
+    await compileToCache(root, resolved, bytes, paths);
+    if (process.env.CMDC_RUN_REPORT) process.stderr.write(`cmdc run: compiled ${resolved.rel} (${Math.round(performance.now() - t0)} ms)\n`);
+  } else if (process.env.CMDC_RUN_REPORT) process.stderr.write(`cmdc run: cache hit ${resolved.rel} (under tsx)\n`);
+  return runBundle(paths.bundle, resolved.name, args);
 }
 
 /** `cmdc list`: name, kind, argument hint, description, and whether each compiles cleanly. */
