@@ -4,10 +4,12 @@
  */
 import { runDiscoveryBench } from './discovery.js';
 import { runPerBlockBench } from './perblock.js';
+import { runTypedBench } from './typed.js';
 
 const benches: Record<string, () => unknown> = {
   discovery: () => runDiscoveryBench(),
   perblock: () => runPerBlockBench(),
+  typed: () => runTypedBench(),
 };
 
 const wanted = process.argv.slice(2);

@@ -30,3 +30,5 @@ export {
 } from './store/state-machine.js';
 export type { State as MachineState, WorkflowType, WorkflowTypeSpec, Machine, MachineVars } from './store/state-machine.js';
 export { registerStateLibrary } from './statelib/index.js';
+export { typed, $, Cmd, Typed, Workflow, vars, ref, isRef, zxQuote } from './typed/index.js';
+export type { TypedScope, Ref, Text, Vars, Arg, Appendable } from './typed/index.js';

@@ -1,0 +1,51 @@
+/**
+ * The typed tier's runtime: what a typed block (emitted by compiler/typed, or a ```ts block
+ * written by hand) has in scope, all bound to the block's shell `sh`:
+ *
+ *   const { $, v, ts, wf } = typed<State>(sh, stateKinds);
+ *   await ts.top(63).run($`grep -c ${'^## Phase'} ${v.PLAN_FILE}`.quiet());
+ *   await wf.top(73).append({ COMMAND_NAME: v.COMMAND_NAME, PLAN_FILE: v.PLAN_FILE });
+ *   const { PLAN_FILE } = wf.view();
+ *   if (ts.top(49).is(v.USER_ARGS.value === '')) await ts.at(50).echo('usage…', 2);
+ *   const head = await ts.capture($`git rev-parse HEAD`);
+ *
+ * - `$` (./cmd.ts): a tagged template with zx's word rules and zx's quoting when printed. It is
+ *   not zx's own `$`: zx hands a command *string* to a new shell per call, owns stdio as Node
+ *   streams and throws on a non-zero exit, while a command here must go through the shell's
+ *   exec-handler chain (test stubs see its argv), write through the shell's fd table (ordering
+ *   with builtins' writes), and leave `$?`/errexit/ERR to the shell; zx's import also costs a
+ *   per-block process ~100 ms (bench/typed.ts measures both).
+ * - `v` (./vars.ts): `v.NAME` is `"$NAME"`: a word for the statements, a string in TS.
+ * - `ts` (./typed.ts): the statements (run, capture, text, echo, set, is), each the exact
+ *   tier's statement underneath.
+ * - `wf` (./workflow.ts): typed state of the instance (`append`, `view`), keys checked against
+ *   the command's `State`.
+ */
+import type { Shell } from '../shell/shell.js';
+import type { StateKind } from '../lang/state-types.js';
+import { $ } from './cmd.js';
+import { Typed } from './typed.js';
+import { vars, type Vars } from './vars.js';
+import { Workflow } from './workflow.js';
+
+export { $, Cmd } from './cmd.js';
+export type { Arg, Stage } from './cmd.js';
+export { Typed } from './typed.js';
+export { Workflow } from './workflow.js';
+export type { Appendable } from './workflow.js';
+export { vars, ref, readVar, isRef } from './vars.js';
+export type { Ref, Text, Vars } from './vars.js';
+export { zxQuote } from './quote.js';
+
+/** Everything a typed block uses, bound to `sh`. */
+export interface TypedScope<S extends object> {
+  readonly $: typeof $;
+  readonly v: Vars;
+  readonly ts: Typed;
+  readonly wf: Workflow<S>;
+}
+
+/** The typed scope of the block running on `sh` (`kinds`: the command's `stateKinds`). */
+export function typed<S extends object = Record<string, string>>(sh: Shell, kinds: Readonly<Record<string, StateKind>> = {}): TypedScope<S> {
+  return { $, v: vars(sh), ts: new Typed(sh), wf: new Workflow<S>(sh, kinds) };
+}

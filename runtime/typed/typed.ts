@@ -1,0 +1,91 @@
+/**
+ * The typed tier's statements on a block's shell: each one is the exact tier's statement
+ * (runtime/shell/shell.ts) with a TypeScript surface, so bash semantics are not re-implemented
+ * here. `ts.at(line)` / `ts.top(line)` mark the statement as `sh.at` / `sh.top` do; then:
+ *
+ *   await ts.top(63).run($`grep -c x ${v.F}`)        a command (or pipeline) as bash runs it
+ *   await ts.top(63).set({ T: ts.text($`date`) })     `T=$(date)` (status = the substitution's)
+ *   const out = await ts.capture($`git rev-parse HEAD`) `$(…)` as a string, trailing newlines cut
+ *   await ts.top(79).echo(`Plan: ${v.PLAN_TITLE}`, 2) `echo "…" >&2`
+ *   if (ts.top(49).is(v.USER_ARGS.value === '')) …   `[ -z "$USER_ARGS" ]` as a TS condition
+ */
+import type { Shell } from '../shell/shell.js';
+import { cmdsub, r, type AssignValue, type Body, type Part } from '../shell/words.js';
+import type { Cmd } from './cmd.js';
+import type { Text } from './vars.js';
+
+export class Typed {
+  /** The .md line of the current statement (as given to at/top). */
+  line = 0;
+
+  constructor(readonly sh: Shell) {}
+
+  /** Mark a statement nested in a compound command (as `sh.at`). */
+  at(line: number): this {
+    this.line = line;
+    this.sh.at(line);
+    return this;
+  }
+
+  /** Mark a top-level statement of the block (as `sh.top`). */
+  top(line: number): this {
+    this.line = line;
+    this.sh.top(line);
+    return this;
+  }
+
+  /** The bodies of a command's stages, each marked with the statement's line. */
+  private bodies(cmd: Cmd): Body[] {
+    const line = this.line;
+    return cmd.stages.map((s) => (sh: Shell) => sh.at(line).cmd(s.words, ...s.redirs));
+  }
+
+  /** Run `cmd` as bash runs the same words: its status is `$?`, `set -e` and the ERR trap apply. */
+  run(cmd: Cmd): Promise<number> {
+    const bodies = this.bodies(cmd);
+    if (bodies.length === 1) {
+      const s = cmd.stages[0]!;
+      return this.sh.cmd(s.words, ...s.redirs);
+    }
+    return this.sh.pipe(...bodies);
+  }
+
+  /** `$(cmd)` as a word part (for {@link set}): run when the statement expands it. */
+  text(cmd: Cmd): Part {
+    const bodies = this.bodies(cmd);
+    return cmdsub(bodies.length === 1 ? bodies[0]! : (sh) => sh.pipe(...bodies));
+  }
+
+  /** `$(cmd)` now: its output without trailing newlines; `$?` is its status. */
+  async capture(cmd: Cmd): Promise<string> {
+    const bodies = this.bodies(cmd);
+    const out = await this.sh.commandSubst(bodies.length === 1 ? bodies[0]! : (sh) => sh.pipe(...bodies));
+    return out.replace(/\0/g, '').replace(/\n+$/, '');
+  }
+
+  /** `echo "text"` (to fd 2 with `>&2`): the shell's echo, written where its fd points. */
+  echo(text: Text, fd: 1 | 2 = 1): Promise<number> {
+    return fd === 2 ? this.sh.cmd(['echo', text], r('>&', '2')) : this.sh.cmd(['echo', text]);
+  }
+
+  /** `K=v …` (a statement of assignments; values are literals, Refs or `ts.text(…)`). */
+  set(vars: Readonly<Record<string, Text | Part>>): Promise<number> {
+    return this.sh.assign(vars as Readonly<Record<string, AssignValue>>);
+  }
+
+  /**
+   * A `[ … ]` test computed in TypeScript (`[ -z "$X" ]` → `v.X.value === ''`): sets `$?`,
+   * PIPESTATUS and `$_` as the test builtin would and returns whether it held. For conditions
+   * (`if`, `&&`, `||`), where `set -e` and the ERR trap do not apply.
+   */
+  is(holds: boolean): boolean {
+    const sh = this.sh;
+    if (sh.aborting) return false;
+    const st = holds ? 0 : 1;
+    sh.lastSubStatus = null;
+    sh.status = st;
+    sh.pipestatus = [st];
+    sh.lastArg = ']';
+    return holds;
+  }
+}
