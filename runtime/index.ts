@@ -6,7 +6,7 @@ import './shell/debugger-guard.js';
 export { Shell, createShell, runBlock, registerLibrary, LibraryRegistry, defaultLibraries } from './shell/shell.js';
 export { ExitSignal, ReturnSignal, LoopSignal } from './shell/signals.js';
 export type { BlockFn, BlockResult, CreateShellOptions, ShellOpts, StdioSpec, CondExpr } from './shell/shell.js';
-export { w, glob, dq, param, sub, len, slice, repl, keys, indirect, cmdsub, procsub, arith, tilde, brace, arr, elem, r, env } from './shell/words.js';
+export { w, glob, dq, param, sub, len, slice, repl, keys, indirect, names, cmdsub, procsub, arith, tilde, brace, arr, elem, r, env } from './shell/words.js';
 export type { Body, Word, WordLike, Part, Redir, Mod, AssignValue } from './shell/words.js';
 export type { Builtin } from './shell/builtins/index.js';
 export type { ExecHandler, ExecContext, ExecNext } from './shell/exec-handler.js';

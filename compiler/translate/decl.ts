@@ -16,8 +16,8 @@ export function declClause(d: A.DeclClause, s: A.Stmt, ctx: Context): Code {
   const rs = redirects(s.redirs, ctx);
   const opts = d.opts.map(litOpt);
   const variant = d.variant === 'nameref' ? 'declare -n' : d.variant;
-  if (d.variant === 'nameref' || opts.some((o) => o === null || /n/.test(o ?? ''))) {
-    throw new NeedIsland(`${d.variant} with dynamic or -n options`, d);
+  if (opts.some((o) => o === null)) {
+    throw new NeedIsland(`${d.variant} with dynamic options`, d);
   }
   if (d.words.length || rs.length) {
     // dynamic arguments: the builtin parses NAME=value at run time (arrays cannot be expressed)

@@ -117,7 +117,7 @@ export function unaryTest(sh: Shell, op: string, x: string): boolean {
       }
       return sh.getValue(x) !== undefined;
     }
-    case '-R': return false;
+    case '-R': return !!sh.vars.lookupRaw(x)?.nameref;
     case '-o': {
       const o = sh.opts as unknown as Record<string, boolean>;
       return !!o[x];

@@ -39,6 +39,10 @@ export interface ExpandEnv extends ArithEnv {
   getVar(name: string): string | undefined;
   /** The full value (array, assoc or scalar) of a variable. */
   getValue(name: string): VarValue | undefined;
+  /** Every variable's name, sorted (`${!prefix*}`). */
+  variableNames(): string[];
+  /** The name a `declare -n` reference refers to (`${!ref}`); undefined for other variables. */
+  namerefTarget(name: string): string | undefined;
   /** A variable with its attributes (`${x@A}`, `${x@a}`); undefined when none. */
   variable(name: string): Var | undefined;
   /** `${x:=v}`, `${A[i]:=v}` (index resolved: an associative key or an integer). */
@@ -262,15 +266,18 @@ function varTransform(sh: ExpandEnv, spec: ParamSpec, op: string, looked: Looked
 async function paramExpand(sh: ExpandEnv, spec: ParamSpec, quoted: boolean): Promise<ParamResult> {
   const name = spec.name;
   if (spec.indirect) {
+    // `${!ref}` of a `declare -n` reference is the name it refers to
+    const ref = sh.namerefTarget(name);
+    if (ref !== undefined && !spec.op && !spec.length && spec.index === null) return { v: ref, list: null };
     const target = sh.getVar(name);
-    if (target === undefined || target === '') {
-      if (sh.opts.nounset) fatal(sh, `${name}: invalid indirect expansion`);
-      return null;
-    }
+    if (target === undefined) abort(sh, `${name}: invalid indirect expansion`);
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$/s.exec(target);
     if (!m && !/^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])$/.test(target)) abort(sh, `${target}: invalid variable name`);
-    const inner: ParamSpec = { ...spec, indirect: false, name: m ? m[1]! : target, index: m ? m[2]! : null };
+    const inner: ParamSpec = { ...spec, indirect: false, name: m ? m[1]! : target, index: m ? m[2]! : null, via: `!${name}` };
     return paramExpand(sh, inner, quoted);
+  }
+  if (spec.names) {
+    return { v: sh.variableNames().filter((n) => n.startsWith(name) && sh.getValue(n) !== undefined), list: spec.names };
   }
   if (spec.keys) {
     return { v: indices(sh.getValue(name)), list: spec.index === '*' ? '*' : '@' };
@@ -329,7 +336,7 @@ async function paramExpand(sh: ExpandEnv, spec: ParamSpec, quoted: boolean): Pro
       // "${A[@]}" of an unset array is not an error (bash ≥ 4.4)
     } else {
       const ix = spec.index === null ? '' : `[${typeof spec.index === 'string' ? spec.index : await expandString(sh, spec.index)}]`;
-      fatal(sh, `${/^[0-9]+$/.test(name) ? '$' : ''}${name}${ix}: unbound variable`, 127);
+      fatal(sh, `${spec.via ?? `${/^[0-9]+$/.test(name) ? '$' : ''}${name}${ix}`}: unbound variable`, 127);
     }
   }
   const unset = v === undefined;

@@ -576,7 +576,46 @@ export class Shell implements ExpandEnv {
     }
     if (/^[1-9][0-9]*$/.test(name)) return this.positional[Number(name) - 1];
     if (name === 'PIPESTATUS') return String(this.pipestatus[0] ?? 0);
-    return scalar(this.vars.lookup(name)?.value);
+    const r = this.deref(name);
+    if (r === null) return undefined;
+    if (r !== name) return r.includes('[') ? this.elementOf(r) : this.getVar(r);
+    return scalar(this.vars.lookupRaw(name)?.value);
+  }
+
+  /**
+   * The name a `declare -n` reference designates (`name` itself when none; maybe `a[i]`);
+   * null, after bash's warning, when the chain is circular.
+   */
+  deref(name: string): string | null {
+    const r = this.vars.resolve(name);
+    if (r === null) this.error(`warning: ${name}: circular name reference`);
+    return r;
+  }
+
+  variableNames(): string[] {
+    return this.vars.names();
+  }
+
+  /** The target name of `name` when it is a `declare -n` reference (for `${!ref}`). */
+  namerefTarget(name: string): string | undefined {
+    const v = this.vars.lookupRaw(name);
+    return v?.nameref && typeof v.value === 'string' ? v.value : undefined;
+  }
+
+  /** The value of an element named as text (`a[1]`, `m[k]`), as a reference to it reads it. */
+  private elementOf(ref: string): string | undefined {
+    const m = /^([^[]+)\[([\s\S]*)\]$/.exec(ref);
+    if (!m) return this.getVar(ref);
+    const v = this.vars.lookup(m[1]!);
+    if (m[2] === '@' || m[2] === '*') return elements(v?.value).join(' ');
+    const key = this.subscript(v, m[2]!);
+    const val = v?.value;
+    if (val instanceof Map) return val.get(key);
+    if (Array.isArray(val)) {
+      const i = Number(key);
+      return val[i < 0 ? val.length + i : i];
+    }
+    return key === '0' ? val : undefined;
   }
 
   /** The full value (array or scalar) of a variable. */
@@ -588,6 +627,8 @@ export class Shell implements ExpandEnv {
     if (name === 'BASH_VERSINFO') return BASH_VERSINFO.slice();
     if (name === 'DIRSTACK') return [this.cwd, ...this.dirStack];
     if (name === '@' || name === '*') return this.positional.slice();
+    const r = this.deref(name);
+    if (r !== null && r !== name) return r.includes('[') ? this.elementOf(r) : this.getValue(r);
     const v = this.vars.lookup(name);
     if (v) return v.value;
     const s = this.getVar(name);
@@ -659,6 +700,13 @@ export class Shell implements ExpandEnv {
    * variable is readonly or the index is out of range (after bash's message).
    */
   setVar(name: string, value: string, opts: { append?: boolean; index?: string } = {}): boolean {
+    const r = this.deref(name);
+    if (r === null) return false;
+    if (r !== name) {
+      const m = /^([^[]+)\[([\s\S]*)\]$/.exec(r);
+      if (!m) return this.setVar(r, value, opts);
+      if (opts.index === undefined) return this.setVar(m[1]!, value, { ...opts, index: this.subscript(this.vars.lookup(m[1]!), m[2]!) });
+    }
     if (!this.checkWritable(name)) return false;
     const v = this.vars.ensure(name);
     if (this.opts.allexport) v.exported = true;
@@ -709,6 +757,9 @@ export class Shell implements ExpandEnv {
 
   /** Assign an indexed array (or append to it). */
   setArray(name: string, values: string[], append = false): boolean {
+    const r = this.deref(name);
+    if (r === null) return false;
+    if (!r.includes('[')) name = r;
     if (!this.checkWritable(name)) return false;
     const v = this.vars.ensure(name);
     if (this.opts.allexport) v.exported = true;
@@ -725,8 +776,17 @@ export class Shell implements ExpandEnv {
     return true;
   }
 
-  /** `unset name` / `unset 'name[subscript]'`. */
-  unsetVar(name: string): boolean {
+  /** `unset name` / `unset 'name[subscript]'` (`raw`: `unset -n`, a reference itself). */
+  unsetVar(name: string, raw = false): boolean {
+    if (raw) {
+      if (!this.vars.unset(name, true)) {
+        this.error(`unset: ${name}: cannot unset: readonly variable`);
+        return false;
+      }
+      return true;
+    }
+    const r = this.deref(name);
+    if (r !== null && r !== name && r.includes('[')) name = r;
     const m = /^([^[]+)\[([\s\S]*)\]$/.exec(name);
     if (m) {
       const v = this.vars.lookup(m[1]!);
@@ -1112,7 +1172,11 @@ export class Shell implements ExpandEnv {
         else if (o.startsWith('+')) for (const c of o.slice(1)) unflags.add(c);
       }
       if (variant === 'readonly') flags.add('r');
-      if (variant === 'export') flags.add('x');
+      if (variant === 'export') {
+        // `export -n`: no longer exported (not a reference)
+        if (flags.delete('n')) unflags.add('x');
+        else flags.add('x');
+      }
       const isLocal = variant === 'local' || ((variant === 'declare' || variant === 'typeset') && this.funcNames.length > 0 && !flags.has('g'));
       if (variant === 'local' && this.funcNames.length === 0) {
         this.error('local: can only be used in a function');
@@ -1134,6 +1198,13 @@ export class Shell implements ExpandEnv {
           this.error(`${variant}: ${name}: readonly variable`);
           status = 1;
           continue;
+        }
+        if (flags.has('n') || unflags.has('n')) {
+          const st = await this.declRef(variant!, name, value, isLocal, flags, unflags);
+          if (st !== null) {
+            status ||= st;
+            continue;
+          }
         }
         let v: Var;
         if (isLocal) v = this.vars.declareLocal(name);
@@ -1174,6 +1245,54 @@ export class Shell implements ExpandEnv {
       this.pipestatus = [status];
       return this.done(status);
     });
+  }
+
+  /**
+   * `declare -n ref=name` / `declare +n ref`: the reference variable itself (never followed).
+   * Returns the status, or null when `+n` leaves a value to assign as usual.
+   */
+  private async declRef(variant: string, name: string, value: AssignValue, isLocal: boolean, flags: Set<string>, unflags: Set<string>): Promise<number | null> {
+    let v: Var | undefined = isLocal ? undefined : flags.has('g') ? this.vars.global.get(name) : this.vars.lookupRaw(name);
+    let target: string | undefined;
+    if (flags.has('n') && value !== null) {
+      if (typeof value === 'object' && (value.t === 'arr' || value.t === 'elem')) {
+        this.error(`${variant}: ${name}: reference variable cannot be an array`);
+        return 1;
+      }
+      target = await this.str(value);
+      if (target === '') {
+        this.error(`${variant}: \`${target}': not a valid identifier`);
+        return 1;
+      }
+      if (!/^[A-Za-z_][A-Za-z0-9_]*(\[[\s\S]*\])?$/.test(target)) {
+        this.error(`${variant}: \`${target}': invalid variable name for name reference`);
+        return 1;
+      }
+      if (target === name && !isLocal) {
+        this.error(`${variant}: ${name}: nameref variable self references not allowed`);
+        return 1;
+      }
+    }
+    if (v?.readonly && (target !== undefined || unflags.has('n'))) {
+      this.error(`${variant}: ${name}: readonly variable`);
+      return 1;
+    }
+    if (isLocal) v = this.vars.declareLocal(name);
+    else if (!v) {
+      v = { value: undefined };
+      this.vars.global.set(name, v);
+    }
+    if (unflags.has('n')) {
+      delete v.nameref;
+      if (value !== null) return null;
+    } else {
+      v.nameref = true;
+      if (target !== undefined) v.value = target;
+      if (Array.isArray(v.value) || v.value instanceof Map) v.value = undefined;
+    }
+    if (flags.has('r')) v.readonly = true;
+    if (flags.has('x')) v.exported = true;
+    return 0;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1311,7 +1430,10 @@ export class Shell implements ExpandEnv {
         const r = await this.loop(async () => {
           if (i >= items.length) return false;
           // a readonly loop variable: bash reports it and ends the loop with status 1
-          if (!this.setVar(name, items[i++]!)) bad = true;
+          const ref = this.vars.lookupRaw(name);
+          // a reference as loop variable refers to each word in turn
+          if (ref?.nameref) ref.value = items[i++]!;
+          else if (!this.setVar(name, items[i++]!)) bad = true;
           return !bad;
         }, body);
         return bad ? (this.status = 1) : r;

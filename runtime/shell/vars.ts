@@ -21,7 +21,12 @@ export interface Var {
   upper?: boolean;
   /** `declare -a x` / `declare -A m` with no value yet (`declare -p` shows no `=()`). */
   unassigned?: boolean;
+  /** `declare -n`: the value is the name (maybe `a[i]`) this variable refers to. */
+  nameref?: boolean;
 }
+
+/** How many references bash follows before calling a chain circular. */
+const NAMEREF_MAX = 8;
 
 function cloneValue(v: VarValue | undefined): VarValue | undefined {
   if (v === undefined || typeof v === 'string') return v;
@@ -54,8 +59,33 @@ export class Vars {
     return new Vars(g, frames);
   }
 
-  /** The variable visible under `name` (innermost frame first). */
+  /**
+   * The variable visible under `name`, references followed (a reference to an array element
+   * gives the reference itself: the shell resolves those with `resolve`).
+   */
   lookup(name: string): Var | undefined {
+    const r = this.resolve(name);
+    return this.lookupRaw(r === null || r.includes('[') ? name : r);
+  }
+
+  /**
+   * The name `name` designates after following `declare -n` references (dynamic scope at each
+   * step): `name` itself when it is no reference (or one with no target yet), possibly `a[i]`;
+   * null when the chain is circular.
+   */
+  resolve(name: string): string | null {
+    let n = name;
+    for (let i = 0; i <= NAMEREF_MAX; i++) {
+      const v = this.lookupRaw(n);
+      if (!v?.nameref || typeof v.value !== 'string' || v.value === '') return n;
+      n = v.value;
+      if (n.includes('[')) return n;
+    }
+    return null;
+  }
+
+  /** The variable visible under `name` itself (a reference is not followed). */
+  lookupRaw(name: string): Var | undefined {
     for (let i = this.frames.length - 1; i >= 0; i--) {
       const v = this.frames[i]!.get(name);
       if (v) return v;
@@ -65,10 +95,12 @@ export class Vars {
 
   /** The variable for `name`, created (in the global table) when absent. */
   ensure(name: string): Var {
-    let v = this.lookup(name);
+    const r = this.resolve(name);
+    const target = r === null || r.includes('[') ? name : r;
+    let v = this.lookupRaw(target);
     if (!v) {
       v = { value: undefined };
-      this.global.set(name, v);
+      this.global.set(target, v);
     }
     return v;
   }
@@ -87,7 +119,12 @@ export class Vars {
     return v;
   }
 
-  unset(name: string): boolean {
+  /** `unset name` (through references; `raw`: `unset -n`, the reference itself). */
+  unset(name: string, raw = false): boolean {
+    if (!raw) {
+      const r = this.resolve(name);
+      if (r !== null && !r.includes('[')) name = r;
+    }
     for (let i = this.frames.length - 1; i >= 0; i--) {
       const f = this.frames[i]!;
       const v = f.get(name);
@@ -95,6 +132,7 @@ export class Vars {
         if (v.readonly) return false;
         // bash keeps an unset local shadowing the outer variable
         v.value = undefined;
+        delete v.nameref;
         return true;
       }
     }

@@ -45,6 +45,10 @@ export interface ParamSpec {
   indirect: boolean;
   /** `${!A[@]}` */
   keys: boolean;
+  /** `${!prefix*}` / `${!prefix@}`: the names of the variables starting with `name` */
+  names: '*' | '@' | null;
+  /** How an error names the parameter when it is not `name` (`!ref` for `${!ref}`). */
+  via?: string;
   /** `${x:off:len}` (arithmetic words) */
   slice: { offset: Word; length: Word | null } | null;
   /** `${x/pat/rep}` */
@@ -157,7 +161,7 @@ function spec(ref: ParamRef, extra: Partial<ParamSpec> = {}): ParamSpec {
     index = ref.index;
   }
   return {
-    name, index, op: null, arg: null, length: false, indirect: false, keys: false,
+    name, index, op: null, arg: null, length: false, indirect: false, keys: false, names: null,
     slice: null, repl: null, ...extra,
   };
 }
@@ -197,8 +201,18 @@ export function keys(name: string): Part {
 }
 
 /** `${!ref}` */
-export function indirect(name: string): Part {
+export function indirect(name: string | Part): Part {
+  if (typeof name !== 'string') {
+    // `${!x<op>…}`: the operator applies to the variable `x` names
+    if (name.t !== 'param') throw new Error('indirect: not a parameter expansion');
+    return { t: 'param', spec: { ...name.spec, indirect: true } };
+  }
   return { t: 'param', spec: spec(name, { indirect: true }) };
+}
+
+/** `${!prefix*}` / `${!prefix@}`: names of the set variables starting with the prefix. */
+export function names(prefix: string, mode: '*' | '@'): Part {
+  return { t: 'param', spec: spec(prefix, { names: mode }) };
 }
 
 /** `$(...)` / backquotes. */

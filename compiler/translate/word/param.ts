@@ -93,11 +93,12 @@ export function paramExp(p: A.ParamExp, ctx: Context, inDq = false): string {
   if (p.width) throw new NeedIsland('${%x}', p);
   const name = ref(p, ctx);
   if (p.excl) {
-    if (p.names) throw new NeedIsland('${!prefix*}', p);
+    if (p.names) return `${ctx.use('names')}(${q(p.param)}, ${q(p.names)})`;
     if (p.index && p.index.kind === 'Word' && (p.index.src === '@' || p.index.src === '*')) {
       return `${ctx.use('keys')}(${q(`${p.param}[${p.index.src}]`)})`;
     }
-    if (p.length || p.slice || p.repl || p.exp) throw new NeedIsland('indirect expansion with an operator', p);
+    if (p.length) throw new NeedIsland('${#!x}', p);
+    if (p.slice || p.repl || p.exp) return `${ctx.use('indirect')}(${paramExp({ ...p, excl: false }, ctx, inDq)})`;
     return `${ctx.use('indirect')}(${name})`;
   }
   if (p.length) return `${ctx.use('len')}(${name})`;

@@ -24,6 +24,7 @@ export function attrLetters(v: Var, { readonly = true } = {}): string {
   if (Array.isArray(v.value)) a += 'a';
   if (v.value instanceof Map) a += 'A';
   if (v.integer) a += 'i';
+  if (v.nameref) a += 'n';
   if (readonly && v.readonly) a += 'r';
   if (v.exported) a += 'x';
   if (v.lower) a += 'l';
@@ -106,7 +107,7 @@ function printDecls(sh: Shell, variant: string, names: string[], flags: string):
   let status = 0;
   const list = names.length ? names : sh.vars.names();
   for (const n of list) {
-    const v = sh.vars.lookup(n);
+    const v = sh.vars.lookupRaw(n);
     if (!v) {
       if (names.length) {
         sh.error(`${variant === 'local' ? 'declare' : variant}: ${n}: not found`);

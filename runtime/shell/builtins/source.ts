@@ -21,6 +21,7 @@ import type { LibraryEntry, Shell } from '../shell.js';
 import { ReturnSignal } from '../signals.js';
 import type { LoadedCode } from '../code.js';
 import { decode } from '../../lang/bytes.js';
+import { readFdPath } from '../procsub.js';
 
 /** Find `f` as bash does: a name with a slash as is; else on PATH, then in the cwd. */
 function resolveFile(sh: Shell, f: string): string | null {
@@ -47,6 +48,9 @@ export async function source(sh: Shell, args: string[], name: string): Promise<n
     return 2;
   }
   const f = args[0]!;
+  // `source <(…)`, `source /dev/stdin`: an fd of the shell itself, read to its end
+  const piped = await readFdPath(sh, f);
+  if (piped) return runSourced(sh, f, await sh.loadCode(decode(piped), { kind: 'source', file: f, path: f }), args.slice(1));
   const file = resolveFile(sh, f);
   if (!file) {
     // cmdc's own library where a command expects it installed but it is not: cmdc provides it
