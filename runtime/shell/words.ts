@@ -46,7 +46,7 @@ export interface ParamSpec {
   /** `${!A[@]}` */
   keys: boolean;
   /** `${!prefix*}` / `${!prefix@}`: the names of the variables starting with `name` */
-  names: '*' | '@' | null;
+  names?: '*' | '@' | null;
   /** How an error names the parameter when it is not `name` (`!ref` for `${!ref}`). */
   via?: string;
   /** `${x:off:len}` (arithmetic words) */
