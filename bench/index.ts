@@ -5,11 +5,13 @@
 import { runDiscoveryBench } from './discovery.js';
 import { runPerBlockBench } from './perblock.js';
 import { runTypedBench } from './typed.js';
+import { runRunBench } from './run.js';
 
 const benches: Record<string, () => unknown> = {
   discovery: () => runDiscoveryBench(),
   perblock: () => runPerBlockBench(),
   typed: () => runTypedBench(),
+  run: () => runRunBench(),
 };
 
 const wanted = process.argv.slice(2);
