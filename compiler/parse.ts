@@ -70,6 +70,7 @@ export function parseBash(text: string, opts: ParseOptions): ParseResult {
   try {
     return { ast: new Converter(src, map, mv.syntax).file(raw), diagnostics: [] };
   } catch (e) {
+    if (e instanceof BashRejects) return { diagnostics: [parseError({ file: opts.file, ...e.pos }, e.message)] };
     return { diagnostics: [parserInternalError(map.location(0, 0), describe(e))] };
   }
 }
@@ -319,8 +320,42 @@ function op<T>(table: Record<number, T>, n: unknown, what: string): T {
 // ---------------------------------------------------------------------------------------------
 // Conversion
 
+function walkTest(e: A.TestExpr, f: (e: A.TestExpr) => void): void {
+  f(e);
+  if (e.kind === 'BinaryTest') {
+    walkTest(e.x, f);
+    walkTest(e.y, f);
+  } else if (e.kind === 'UnaryTest' || e.kind === 'ParenTest') walkTest(e.x, f);
+}
+
 /** A node the converter cannot read; caught per statement (→ Unsupported). */
 class ConversionError extends Error {}
+
+/** Text mvdan-sh accepts but bash rejects as a syntax error (the whole block is one then). */
+class BashRejects extends Error {
+  constructor(readonly pos: A.Pos, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * bash reads `@(…)` style patterns in `[[ ]]` only on the right of `==`, `!=`, `=` and `=~`: an
+ * extended glob on a left side (or alone) wants a binary operator, anywhere else it is an error.
+ */
+function checkExtGlobs(e: A.TestExpr): void {
+  const ext = (w: A.TestExpr) => (w.kind === 'Word' ? w.parts.find((p) => p.kind === 'ExtGlob') : undefined);
+  const at = (w: A.TestExpr): A.Pos => {
+    const p = ext(w)!;
+    return { line: p.pos.line, col: p.pos.col + 1 };
+  };
+  const binary = "unexpected token `(', conditional binary operator expected";
+  const syntax = "syntax error in conditional expression: unexpected token `('";
+  if (e.kind === 'Word' && ext(e)) throw new BashRejects(at(e), binary);
+  if (e.kind === 'UnaryTest' && ext(e.x)) throw new BashRejects(at(e.x), syntax);
+  if (e.kind !== 'BinaryTest' || e.op === '&&' || e.op === '||') return;
+  if (ext(e.x)) throw new BashRejects(at(e.x), binary);
+  if (!['==', '!=', '=', '=~'].includes(e.op) && ext(e.y)) throw new BashRejects(at(e.y), syntax);
+}
 
 interface Span {
   start: number;
@@ -472,8 +507,11 @@ class Converter {
         return { kind: 'FuncDecl', ...b, name: this.lit(c.Name), keyword: !!c.RsrvWord, body: this.stmt(c.Body) };
       case 'DeclClause':
         return this.declClause(c, b);
-      case 'TestClause':
-        return { kind: 'TestClause', ...b, expr: this.test(c.X) };
+      case 'TestClause': {
+        const expr = this.test(c.X);
+        walkTest(expr, checkExtGlobs);
+        return { kind: 'TestClause', ...b, expr };
+      }
       case 'ArithmCmd':
         return { kind: 'ArithmCmd', ...b, expr: this.arithOrEmpty(c.X, this.span(c).end) };
       case 'LetClause':

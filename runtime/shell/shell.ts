@@ -1234,7 +1234,7 @@ export class Shell implements ExpandEnv {
           v.readonly = false;
           delete v.unassigned;
           // `v` is what lookup(name) now finds (declared in the innermost frame or global)
-          const ok = await this.assignOne(key, value);
+          const ok = await this.declValue(key, value, flags.has('a') || flags.has('A'));
           v.readonly = wasRo;
           if (!ok) status = 1;
         } else if (variant === 'export' && v.value === undefined && !isLocal) {
@@ -1245,6 +1245,21 @@ export class Shell implements ExpandEnv {
       this.pipestatus = [status];
       return this.done(status);
     });
+  }
+
+  /**
+   * A declaration's value: `declare -a a='(x y)'` (a quoted compound value for an array
+   * declaration, as bash takes it) is the array assignment `a=(x y)`; anything else as usual.
+   */
+  private async declValue(key: string, value: AssignValue, array: boolean): Promise<boolean> {
+    if (!array || value === null || key.includes('[') || (typeof value === 'object' && (value.t === 'arr' || value.t === 'elem'))) {
+      return this.assignOne(key, value);
+    }
+    const s = await this.str(value);
+    if (!/^\([\s\S]*\)$/.test(s)) return this.setVar(key.replace(/\+$/, ''), s, { append: key.endsWith('+') });
+    const code = await this.loadCode(`${key}=${s}`, { kind: 'eval' });
+    await code.run(this);
+    return this.status === 0;
   }
 
   /**
