@@ -75,7 +75,7 @@ export function runVersion(cmdcRoot) {
       for (const n of names) visit(join(abs, n), `${rel}/${n}`);
     } else h.update(`${rel}\0${st.size}\0${Math.trunc(st.mtimeMs)}\0`);
   };
-  for (const p of ['compiler', 'runtime', 'package.json']) visit(join(cmdcRoot, p), p);
+  for (const p of ['cli', 'compiler', 'runtime', 'package.json']) visit(join(cmdcRoot, p), p);
   return h.digest('hex');
 }
 
@@ -91,13 +91,17 @@ export function runBundleFile(projectDir, version, key) {
 
 // ----------------------------------------------------------------------------------------------
 
-/** The command line that re-runs a command (printed by the runner for resume / next block). */
+/**
+ * The command line that re-runs a command (printed by the runner for resume / next block):
+ * `name` as the user gave it (a path stays the path: the command's own name may not resolve).
+ */
 export function entryFor(name) {
   return /^[A-Za-z0-9_./:@%+=,-]+$/.test(name) ? `npx cmdc run ${name}` : `npx cmdc run '${name.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
- * Run a bundle: its `command` with the runner it contains. `args` are the user's (runner options
+ * Run a bundle: its `command` with the runner it contains, `name` as the user gave it (for the
+ * commands it prints). `args` are the user's (runner options
  * and arguments); process.argv is reshaped to `[node, script, ...args]` so that the runner reads
  * the arguments' exact bytes (runtime/runner/argv.ts takes them from the tail). `loaded` is
  * called once the bundle (whose runtime guards SIGUSR1 from its first import) is loaded.
@@ -131,6 +135,6 @@ export async function tryRunCached(argv, cwd = process.cwd(), loaded = () => {})
   const file = runBundleFile(root, runVersion(CMDC_ROOT), runKey(resolved.rel, resolved.name, bytes));
   if (!existsSync(file)) return false;
   if (process.env.CMDC_RUN_REPORT) process.stderr.write(`cmdc run: cache hit ${resolved.rel} (${(performance.now() - t0).toFixed(1)} ms to find)\n`);
-  process.exitCode = await runBundle(file, resolved.name, args, loaded);
+  process.exitCode = await runBundle(file, name, args, loaded);
   return true;
 }

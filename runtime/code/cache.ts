@@ -19,8 +19,9 @@
  * - the cache is an optimisation: any error reading or writing it is a miss, never a failure.
  * - `cmdc run`: key = sha256 of the command's path relative to the project, its name and its
  *   bytes (an edited or renamed command is a miss); version = runVersion(cmdc's root): where cmdc
- *   lives and the path, size and mtime of every compiler/runtime source and its package.json (a
- *   stat walk, ~4 ms: a hit pays it on every run; content changes move the mtime).
+ *   lives and the path, size and mtime of every file under its cli/, compiler/, runtime/ and of
+ *   its package.json (a stat walk of a few ms: a hit pays it on every run; an edit moves the
+ *   mtime).
  *   cli/run-hit.mjs reads this layout in plain JavaScript for the hit path (no tsx, no
  *   compiler); test/unit/run-cache.test.ts asserts both agree.
  */
@@ -109,7 +110,7 @@ export function prepareCacheDir(projectDir: string, dir: string): void {
 }
 
 /** The sources of cmdc (relative to its root) a `cmdc run` bundle is built from. */
-export const RUN_VERSION_PATHS = ['compiler', 'runtime', 'package.json'];
+export const RUN_VERSION_PATHS = ['cli', 'compiler', 'runtime', 'package.json'];
 
 /**
  * The version of the cmdc at `cmdcRoot` for `cmdc run` bundles: its location (bundles name its

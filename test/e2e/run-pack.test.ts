@@ -166,6 +166,30 @@ test('--block 1 then --block 2 (owner discovery): state passed between the block
   assert.is(b2b.stdout.trim(), 'block 2: goodbye ann (no greeting)', b2b.out);
 });
 
+test('a cache hit loads neither tsx nor the compiler (every resolved module traced); a miss does load them', () => {
+  const trace = (name: string, args: readonly string[]) => {
+    const file = join(TMP, `trace-${name}.txt`);
+    const bin = join(PROJECT, 'node_modules', 'cmdc', 'cli', 'bin', 'cmdc.mjs');
+    const r = sh(process.execPath, ['--import', join(ROOT, 'test', 'helpers', 'load-trace.mjs'), bin, 'run', ...args], PROJECT, {
+      CMDC_OWNER: newOwner(),
+      CMDC_RUN_REPORT: '1',
+      CMDC_LOAD_TRACE: file,
+    });
+    assert.is(r.status, 0, r.out);
+    return { r, urls: readFileSync(file, 'utf8').split('\n').filter(Boolean) };
+  };
+  const loadsTsxOrCompiler = (u: string) => /node_modules\/(tsx|ts-morph|@ts-morph|mvdan-sh|typescript)\/|\/cmdc\/compiler\/|cmdc-compiler\.mjs|\.ts$/.test(u);
+  const hit = trace('hit', ['hello', '--block', '1', 'tom']);
+  assert.is(cacheMarker(hit.r.stderr), 'hit', hit.r.stderr);
+  assert.ok(hit.urls.some((u) => u.endsWith('.mjs') && u.includes('/.cmdc/cache/run-')), hit.urls.join('\n'));
+  assert.equal(hit.urls.filter(loadsTsxOrCompiler), []);
+  writeFileSync(join(PROJECT, '.claude', 'skills', 'shout', 'SKILL.md'), `${SHOUT}\n`);
+  const miss = trace('miss', ['shout', 'x']);
+  assert.is(cacheMarker(miss.r.stderr), 'compiled', miss.r.stderr);
+  assert.ok(miss.urls.some((u) => /node_modules\/tsx\//.test(u)), miss.urls.join('\n'));
+  assert.ok(miss.urls.some((u) => /\/cmdc\/compiler\/index\.ts$/.test(u)), miss.urls.join('\n'));
+});
+
 test('a skill runs by its name', () => {
   const r = cmdc(['run', 'shout', 'hey', 'you']);
   assert.is(r.status, 0, r.out);

@@ -26,7 +26,7 @@ function project(files: Record<string, string>, name = `p${Math.random().toStrin
 
 test('the hit path computes the version, key and bundle path runtime/code/cache.ts defines', () => {
   assert.is(hit.runVersion(hit.CMDC_ROOT), runVersion(hit.CMDC_ROOT));
-  const fake = project({ 'compiler/a.ts': 'x', 'runtime/b/c.ts': 'y', 'package.json': '{}' });
+  const fake = project({ 'cli/x.mjs': 'w', 'compiler/a.ts': 'x', 'runtime/b/c.ts': 'y', 'package.json': '{}', 'test/t.ts': 'z' });
   const v = runVersion(fake);
   assert.is(hit.runVersion(fake), v);
   for (const [rel, name, text] of [
@@ -42,8 +42,8 @@ test('the hit path computes the version, key and bundle path runtime/code/cache.
   }
 });
 
-test('the version changes with a source edit, a new file, package.json and the location; the key with path, name and bytes', () => {
-  const fake = project({ 'compiler/a.ts': 'x', 'runtime/b/c.ts': 'y', 'package.json': '{}' });
+test('the version changes with a source edit (same size too), a new file, package.json, cli/; not with files outside the package; the key with path, name and bytes', () => {
+  const fake = project({ 'cli/x.mjs': 'w', 'compiler/a.ts': 'x', 'runtime/b/c.ts': 'y', 'package.json': '{}', 'test/t.ts': 'z' });
   const v0 = runVersion(fake);
   writeFileSync(join(fake, 'runtime/b/c.ts'), 'yy');
   const v1 = runVersion(fake);
@@ -57,8 +57,13 @@ test('the version changes with a source edit, a new file, package.json and the l
   const v3 = runVersion(fake);
   assert.is.not(v3, v2);
   writeFileSync(join(fake, 'package.json'), '{"version":"2"}');
-  assert.is.not(runVersion(fake), v3);
-  assert.is.not(runVersion(`${fake}/`), runVersion(fake.replace(/\/$/, '') + '-other'));
+  const v4 = runVersion(fake);
+  assert.is.not(v4, v3);
+  writeFileSync(join(fake, 'cli/run.ts'), '');
+  const v5 = runVersion(fake);
+  assert.is.not(v5, v4);
+  writeFileSync(join(fake, 'test/other.ts'), ''); // not part of cmdc's package
+  assert.is(runVersion(fake), v5);
   const b = Buffer.from('echo hi');
   const k = runKey('.claude/commands/a.md', 'a', b);
   assert.is.not(runKey('.claude/commands/b.md', 'a', b), k);
