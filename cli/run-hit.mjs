@@ -73,7 +73,7 @@ export function runVersion(cmdcRoot) {
         return;
       }
       for (const n of names) visit(join(abs, n), `${rel}/${n}`);
-    } else h.update(`${rel}\0${st.size}\0${Math.trunc(st.mtimeMs)}\0`);
+    } else h.update(`${rel}\0${st.size}\0${Math.trunc(st.mtimeMs)}\0${Math.trunc(st.ctimeMs)}\0`);
   };
   for (const p of ['cli', 'compiler', 'runtime', 'package.json']) visit(join(cmdcRoot, p), p);
   return h.digest('hex');

@@ -17,6 +17,20 @@ import { prepareCacheDir, runKey, runPaths, runVersion, type RunPaths } from '..
 import { BANNER, compilerBuildOptionsFor, forbiddenInputs, runtimeDefines } from './bundle.js';
 import { CMDC_ROOT, isPath, projectRoot, resolveCommand, runBundle, type ResolvedCommand } from './run-hit.mjs';
 
+const RUN_USAGE = `Usage: cmdc run <name|path.md> [runner options] [--] [arguments...]
+
+  <name>: .claude/commands/<name>.md (ns:name: .claude/commands/ns/name.md), then
+  .claude/skills/<name>/SKILL.md, then commands/<name>.md, from the project root (git top
+  level, else the nearest directory holding .claude/); a name ending in .md or holding a / is a path.
+  Compiled into <project>/.cmdc/cache on first use and whenever the file changes.
+
+  Runner options: --block N [--workflow-id ID], --resume [ID], --list, --agent-cmd CMD,
+  --agent-replay FILE, --set NAME=VALUE, --profile claude-code|script, --arguments RAW;
+  cmdc run <name> --help shows the command's own help.
+  cmdc run (no name), cmdc list: the project's commands and skills.
+  CMDC_RUN_REPORT=1: say on stderr whether the run was a cache hit or compiled.
+`;
+
 /** The command's file could not be read or compiled, or esbuild failed: the message says which. */
 export class RunError extends Error {
   constructor(
@@ -156,7 +170,12 @@ export async function compileToCache(root: string, resolved: ResolvedCommand, by
 export async function runMiss(argv: readonly string[], cwd = process.cwd()): Promise<number> {
   const [name, ...args] = argv;
   const root = projectRoot(cwd);
-  if (!name || name === '--list-commands') return listCommands(root);
+  if (!name) return listCommands(root);
+  if (name === '--help' || name === '-h') {
+    process.stdout.write(RUN_USAGE);
+    return 0;
+  }
+  if (name.startsWith('-')) throw new RunError(`cmdc run: the command's name comes first (cmdc run <name> ${name} …); see cmdc run --help`, 2);
   const resolved = resolveCommand(root, name, cwd);
   if (!resolved) throw new RunError(unknownCommandMessage(name, root), 2);
   const t0 = performance.now();

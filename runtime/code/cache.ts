@@ -19,9 +19,10 @@
  * - the cache is an optimisation: any error reading or writing it is a miss, never a failure.
  * - `cmdc run`: key = sha256 of the command's path relative to the project, its name and its
  *   bytes (an edited or renamed command is a miss); version = runVersion(cmdc's root): where cmdc
- *   lives and the path, size and mtime of every file under its cli/, compiler/, runtime/ and of
- *   its package.json (a stat walk of a few ms: a hit pays it on every run; an edit moves the
- *   mtime).
+ *   lives and the path, size, mtime and ctime of every file under its cli/, compiler/, runtime/
+ *   and of its package.json (a stat walk of a few ms: a hit pays it on every run). The ctime
+ *   because npm extracts a tarball with its files' fixed mtimes: a reinstalled cmdc whose edit
+ *   kept a file's size would otherwise look unchanged.
  *   cli/run-hit.mjs reads this layout in plain JavaScript for the hit path (no tsx, no
  *   compiler); test/unit/run-cache.test.ts asserts both agree.
  */
@@ -114,8 +115,8 @@ export const RUN_VERSION_PATHS = ['cli', 'compiler', 'runtime', 'package.json'];
 
 /**
  * The version of the cmdc at `cmdcRoot` for `cmdc run` bundles: its location (bundles name its
- * bash library and compiler bundle by absolute path) and the relative path, size and mtime (ms)
- * of every file under RUN_VERSION_PATHS, walked in sorted order.
+ * bash library and compiler bundle by absolute path) and the relative path, size, mtime and
+ * ctime (ms) of every file under RUN_VERSION_PATHS, walked in sorted order.
  */
 export function runVersion(cmdcRoot: string): string {
   const h = createHash('sha256').update(cmdcRoot).update('\0');
@@ -134,7 +135,7 @@ export function runVersion(cmdcRoot: string): string {
         return;
       }
       for (const n of names) visit(join(abs, n), `${rel}/${n}`);
-    } else h.update(`${rel}\0${st.size}\0${Math.trunc(st.mtimeMs)}\0`);
+    } else h.update(`${rel}\0${st.size}\0${Math.trunc(st.mtimeMs)}\0${Math.trunc(st.ctimeMs)}\0`);
   };
   for (const p of RUN_VERSION_PATHS) visit(join(cmdcRoot, p), p);
   return h.digest('hex');

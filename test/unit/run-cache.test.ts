@@ -7,6 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runKey, runPaths, runVersion } from '../../runtime/code/cache.js';
@@ -42,15 +43,17 @@ test('the hit path computes the version, key and bundle path runtime/code/cache.
   }
 });
 
-test('the version changes with a source edit (same size too), a new file, package.json, cli/; not with files outside the package; the key with path, name and bytes', () => {
+test('the version changes with a source edit (same size and mtime too), a new file, package.json, cli/; not with files outside the package; the key with path, name and bytes', async () => {
   const fake = project({ 'cli/x.mjs': 'w', 'compiler/a.ts': 'x', 'runtime/b/c.ts': 'y', 'package.json': '{}', 'test/t.ts': 'z' });
   const v0 = runVersion(fake);
   writeFileSync(join(fake, 'runtime/b/c.ts'), 'yy');
+  const npmTime = new Date('1985-10-26T08:15:00Z'); // the mtime npm gives every file it extracts
+  utimesSync(join(fake, 'runtime/b/c.ts'), npmTime, npmTime);
   const v1 = runVersion(fake);
   assert.is.not(v1, v0);
-  const t = new Date(Date.now() + 5000);
-  writeFileSync(join(fake, 'runtime/b/c.ts'), 'zz'); // same size: the mtime moves
-  utimesSync(join(fake, 'runtime/b/c.ts'), t, t);
+  await sleep(20);
+  writeFileSync(join(fake, 'runtime/b/c.ts'), 'zz'); // same size and the same mtime: the ctime moves
+  utimesSync(join(fake, 'runtime/b/c.ts'), npmTime, npmTime);
   const v2 = runVersion(fake);
   assert.is.not(v2, v1);
   writeFileSync(join(fake, 'compiler/new.ts'), '');
