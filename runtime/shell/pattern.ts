@@ -8,10 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decode, fsPath } from '../lang/bytes.js';
 
+/** Character classes as in a UTF-8 locale (letters beyond ASCII are alpha/upper/lower; digits are 0-9). */
 const CLASSES: Record<string, string> = {
-  alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z',
-  space: ' \\t\\n\\r\\f\\v', blank: ' \\t', punct: '!-\\/:-@\\[-`{-~', xdigit: '0-9A-Fa-f',
-  word: 'a-zA-Z0-9_', cntrl: '\\x00-\\x1f\\x7f', print: '\\x20-\\x7e', graph: '\\x21-\\x7e',
+  alpha: 'a-zA-Z\\p{L}', digit: '0-9', alnum: 'a-zA-Z0-9\\p{L}', upper: 'A-Z\\p{Lu}', lower: 'a-z\\p{Ll}',
+  space: ' \\t\\n\\r\\f\\v', blank: ' \\t', punct: '!-\\/:-@\\[-`{-~\\p{P}\\p{S}', xdigit: '0-9A-Fa-f',
+  word: 'a-zA-Z0-9_\\p{L}', cntrl: '\\x00-\\x1f\\x7f', print: '\\x20-\\x7e\\u00a0-\\u{10ffff}', graph: '\\x21-\\x7e\\u00a1-\\u{10ffff}',
 };
 
 function escRe(c: string): string {

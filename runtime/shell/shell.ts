@@ -1037,12 +1037,21 @@ export class Shell implements ExpandEnv {
     // unless the function set one
     const errTrap = this.opts.errtrace ? undefined : this.traps.get('ERR');
     if (errTrap !== undefined) this.traps.delete('ERR');
+    // the RETURN trap likewise, unless functrace (set -T); one set inside runs when it returns
+    const retTrap = setOption(this, 'functrace') ? undefined : this.traps.get('RETURN');
+    if (retTrap !== undefined) this.traps.delete('RETURN');
     try {
-      await fn.body(this);
-      return this.status;
-    } catch (e) {
-      if (e instanceof ReturnSignal) return (this.status = e.status);
-      throw e;
+      let st: number;
+      try {
+        await fn.body(this);
+        st = this.status;
+      } catch (e) {
+        if (!(e instanceof ReturnSignal)) throw e;
+        st = e.status;
+      }
+      // the trap sees the status of the last command run (not the one `return` gives)
+      if (this.traps.has('RETURN')) await this.runTrap('RETURN', this.status);
+      return (this.status = st);
     } finally {
       this.positional = savedPos;
       this.vars.frames.pop();
@@ -1052,6 +1061,7 @@ export class Shell implements ExpandEnv {
       this.lineShift = savedShift;
       this.lineBase = savedBase;
       if (errTrap !== undefined && !this.traps.has('ERR')) this.traps.set('ERR', errTrap);
+      if (retTrap !== undefined && !this.traps.has('RETURN')) this.traps.set('RETURN', retTrap);
     }
   }
 

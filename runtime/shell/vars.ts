@@ -130,7 +130,12 @@ export class Vars {
       const v = f.get(name);
       if (v) {
         if (v.readonly) return false;
-        // bash keeps an unset local shadowing the outer variable
+        if (i < this.frames.length - 1) {
+          // a local of a calling function goes away: the variable it shadowed shows again
+          f.delete(name);
+          return true;
+        }
+        // bash keeps an unset local of the running function shadowing the outer variable
         v.value = undefined;
         delete v.nameref;
         return true;

@@ -261,6 +261,4 @@ export const PROC_ROWS: Row[] = [
 export const PENDING = new Set<string>([
   'coproc: cat round trip',
   'coproc: named',
-  'pipe: cat of big file into head',
-  'pipe: function in every position',
 ]);

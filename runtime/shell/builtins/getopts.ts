@@ -43,7 +43,7 @@ export function getopts(sh: Shell, args: string[]): number {
       sh.setVar(name, '?');
       sh.setVar('OPTARG', c);
     } else {
-      sh.err(`${sh.scriptName}: illegal option -- ${c}\n`);
+      if (sh.getVar('OPTERR') !== '0') sh.err(`${sh.scriptName}: illegal option -- ${c}\n`);
       sh.setVar(name, '?');
       sh.unsetVar('OPTARG');
     }
@@ -67,7 +67,7 @@ export function getopts(sh: Shell, args: string[]): number {
         sh.setVar(name, ':');
         sh.setVar('OPTARG', c);
       } else {
-        sh.err(`${sh.scriptName}: option requires an argument -- ${c}\n`);
+        if (sh.getVar('OPTERR') !== '0') sh.err(`${sh.scriptName}: option requires an argument -- ${c}\n`);
         sh.setVar(name, '?');
         sh.unsetVar('OPTARG');
       }

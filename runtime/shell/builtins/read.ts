@@ -9,6 +9,7 @@ export async function read(sh: Shell, args: string[]): Promise<number> {
   let nchars: number | null = null;
   let exact = false;
   let fd = 0;
+  let timeout: string | null = null;
   const names: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -31,7 +32,7 @@ export async function read(sh: Shell, args: string[]): Promise<number> {
         case 'N': nchars = Number(val()); exact = true; break;
         case 'u': fd = Number(val()); break;
         case 'p': val(); break;
-        case 't': val(); break;
+        case 't': timeout = val(); break;
         case 'i': val(); break;
         default:
           sh.error(`read: -${c}: invalid option`);
@@ -46,11 +47,17 @@ export async function read(sh: Shell, args: string[]): Promise<number> {
       return 1;
     }
   }
+  if (timeout !== null && !/^(\d+\.?\d*|\.\d+)$/.test(timeout)) {
+    sh.error(`read: ${timeout}: invalid timeout specification`);
+    return 1;
+  }
   const reader = sh.reader(fd);
   if (!reader) {
     sh.error(`read: ${fd}: invalid file descriptor: Bad file descriptor`);
     return 1;
   }
+  // `-t 0`: only whether input is there to read (a file, a here-document, end of file: it is)
+  if (timeout !== null && Number(timeout) === 0) return 0;
   // read the record
   let text: string;
   let ok: boolean;
@@ -107,6 +114,11 @@ export async function read(sh: Shell, args: string[]): Promise<number> {
 
   if (arrayName === null && names.length === 0) {
     sh.setVar('REPLY', str(chars));
+    return ok ? 0 : 1;
+  }
+  if (exact && arrayName === null) {
+    // `-N`: no field splitting, the first name takes every character read
+    names.forEach((n, k) => sh.setRef(n, k === 0 ? str(chars) : '', 'read'));
     return ok ? 0 : 1;
   }
   // split into fields

@@ -110,15 +110,22 @@ export async function runSourced(sh: Shell, f: string, code: LoadedCode, args: s
   sh.lineBase = 0;
   let status: number;
   try {
-    await code.run(sh);
-    status = code.native + code.islands === 0 ? 0 : sh.status;
-    if (code.syntaxError) {
-      sh.syntaxError(code.syntaxError, { kind: 'source', file: f });
-      status = 2;
+    try {
+      await code.run(sh);
+      status = code.native + code.islands === 0 ? 0 : sh.status;
+      if (code.syntaxError) {
+        sh.syntaxError(code.syntaxError, { kind: 'source', file: f });
+        status = 2;
+      }
+    } catch (e) {
+      if (!(e instanceof ReturnSignal)) throw e;
+      status = e.status;
     }
-  } catch (e) {
-    if (!(e instanceof ReturnSignal)) throw e;
-    status = e.status;
+    // the RETURN trap runs when a sourced file ends (in its frame)
+    if (sh.traps.has('RETURN')) {
+      await sh.runTrap('RETURN', sh.status);
+      sh.status = status;
+    }
   } finally {
     // an error that abandoned a line of the file ends with the file (bash: the next line runs)
     sh.aborting = false;
