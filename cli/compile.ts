@@ -8,7 +8,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { compile, writeResults, type CompileResult } from '../compiler/index.js';
+import { DEFAULT_EMIT, compile, writeResults, type CompileResult } from '../compiler/index.js';
 import { formatDiagnostics } from '../compiler/diagnostics.js';
 import { commandInfoFor } from '../compiler/markdown.js';
 import type { ArgumentConvention } from '../compiler/arguments.js';
@@ -21,6 +21,7 @@ export interface CompileCliOptions {
   json?: boolean;
   argumentConvention?: ArgumentConvention;
   profile?: string;
+  emit?: string;
 }
 
 /** The paths a command works on: the ones given, else `commands/`. */
@@ -80,7 +81,9 @@ export function printDiagnostics(result: CompileResult): void {
 /**
  * The `--stats` table: one line per file: bash blocks, statements translated natively, bash
  * islands, diagnostics, model-filled placeholders bound (to the arguments or a prose
- * instruction) / unbound, argument uses (`$ARGUMENTS`, `$N`… outside comments), `!` lines.
+ * instruction) / unbound, argument uses (`$ARGUMENTS`, `$N`… outside comments), `!` lines,
+ * simple statements emitted in the typed tier / the exact tier (and the typed share); then the
+ * typed statements by form.
  */
 export function formatStats(result: CompileResult): string {
   const rows = result.results.map((r) => [
@@ -92,17 +95,30 @@ export function formatStats(result: CompileResult): string {
     `${r.stats.placeholdersBound}/${r.stats.placeholdersUnbound}`,
     r.stats.argumentUses,
     r.stats.preCommands,
+    r.stats.typed,
+    r.stats.exact,
+    share(r.stats.typed, r.stats.exact),
   ]);
-  const head = ['file', 'blocks', 'native', 'islands', 'diagnostics', 'placeholders(bound/unbound)', 'argument-uses', '!-lines'];
+  const head = ['file', 'blocks', 'native', 'islands', 'diagnostics', 'placeholders(bound/unbound)', 'argument-uses', '!-lines', 'typed', 'exact', 'typed%'];
   const sum = (i: number) => rows.reduce((s, r) => s + Number(r[i]), 0);
   const bound = result.results.reduce((s, r) => s + r.stats.placeholdersBound, 0);
   const unbound = result.results.reduce((s, r) => s + r.stats.placeholdersUnbound, 0);
-  const total = ['total', sum(1), sum(2), sum(3), sum(4), `${bound}/${unbound}`, sum(6), sum(7)];
+  const total = ['total', sum(1), sum(2), sum(3), sum(4), `${bound}/${unbound}`, sum(6), sum(7), sum(8), sum(9), share(sum(8), sum(9))];
   const all = [head, ...rows, total].map((r) => r.map(String));
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  const forms: Record<string, number> = {};
+  for (const r of result.results) for (const [f, n] of Object.entries(r.stats.typedForms)) forms[f] = (forms[f] ?? 0) + n;
+  const formLine = Object.keys(forms).length
+    ? `\ntyped forms: ${Object.entries(forms).sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, n]) => `${f} ${n}`).join(', ')}`
+    : '';
   return all
     .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
-    .join('\n');
+    .join('\n') + formLine;
+}
+
+/** `typed / (typed + exact)` as a percentage. */
+function share(typed: number, exact: number): string {
+  return typed + exact === 0 ? '-' : `${Math.round((100 * typed) / (typed + exact))}%`;
 }
 
 export async function runCompile(paths: string[], opts: CompileCliOptions): Promise<number> {
@@ -116,7 +132,12 @@ export async function runCompile(paths: string[], opts: CompileCliOptions): Prom
     process.stderr.write(`cmdc compile: --profile: unknown profile '${opts.profile}' (use claude-code or script)\n`);
     return 2;
   }
+  if (opts.emit !== undefined && opts.emit !== 'exact' && opts.emit !== 'typed') {
+    process.stderr.write(`cmdc compile: --emit: unknown tier '${opts.emit}' (use exact or typed)\n`);
+    return 2;
+  }
   const result = compile(files, {
+    ...(opts.emit ? { emit: opts.emit } : {}),
     outDir: opts.out ?? 'generated',
     strict: opts.strict ?? false,
     root,
@@ -164,8 +185,9 @@ export function register(program: Command): void {
     .argument('[paths...]', '.md files or directories (default: commands/)')
     .option('-o, --out <dir>', 'output directory', 'generated')
     .option('--strict', 'a block that does not parse is an error instead of a bash island; lint errors (cmdc lint) fail the compile')
-    .option('--stats', 'print per file: blocks, native, islands, diagnostics, placeholders bound/unbound, argument uses, ! lines')
+    .option('--stats', 'print per file: blocks, native, islands, diagnostics, placeholders bound/unbound, argument uses, ! lines, statements per tier')
     .option('--json', 'print a JSON report on stdout instead of text')
+    .option('--emit <tier>', `exact (the interpreter's sh.* form everywhere) or typed (typed state calls, $ templates, TS conditions where proved equal to bash; exact elsewhere); default ${DEFAULT_EMIT}`)
     .option(
       '--profile <p>',
       'how blocks run when the frontmatter does not say: claude-code (default: as Claude Code\'s Bash tool) or script (standalone bash scripts)',

@@ -34,6 +34,7 @@ import { profileDiagnostics } from './profile-diagnostics.js';
 import { singleQuote } from '../runtime/lang/quote.js';
 import { profileOf, type Profile } from '../runtime/lang/profile.js';
 import { islandBlock, translateBlock } from './translate/index.js';
+import { exactTiers, translateBlockTyped } from './typed/index.js';
 import { lintSource } from './lint/index.js';
 import { readCommandSource } from './analysis/blocks.js';
 import { analyseStateFlow } from './analysis/state-flow.js';
@@ -68,7 +69,18 @@ export interface CompileOptions {
   argumentConvention?: ArgumentConvention;
   /** The execution profile when the frontmatter does not choose one (runtime/lang/profile.ts). Default claude-code. */
   profile?: Profile;
+  /**
+   * Which tier blocks are emitted in: `exact` (the interpreter's `sh.*` form everywhere) or
+   * `typed` (compiler/typed: the typed form where proved equal, exact elsewhere). Default exact.
+   */
+  emit?: EmitTier;
 }
+
+/** The emitted tier (`cmdc compile --emit`). */
+export type EmitTier = 'exact' | 'typed';
+
+/** The tier `compile` (and so `cmdc compile`, `check`, `watch`) emits when not told. */
+export const DEFAULT_EMIT: EmitTier = 'exact';
 
 export interface FileStats {
   blocks: number;
@@ -83,6 +95,11 @@ export interface FileStats {
   argumentUses: number;
   /** `!` pre-commands (inline `` !`cmd` `` and ```` ```! ```` fences). */
   preCommands: number;
+  /** Simple statements emitted in the typed tier / the exact tier (compiler/typed). */
+  typed: number;
+  exact: number;
+  /** Typed statements by form (`$ command`, `echo`, `wf.append`, …). */
+  typedForms: Record<string, number>;
 }
 
 export interface FileResult {
@@ -110,7 +127,7 @@ export interface CompileResult {
 const RUNTIME_ENTRY = 'runtime/index.ts';
 
 function emptyStats(): FileStats {
-  return { blocks: 0, native: 0, islands: 0, diagnostics: 0, placeholdersBound: 0, placeholdersUnbound: 0, argumentUses: 0, preCommands: 0 };
+  return { blocks: 0, native: 0, islands: 0, diagnostics: 0, placeholdersBound: 0, placeholdersUnbound: 0, argumentUses: 0, preCommands: 0, typed: 0, exact: 0, typedForms: {} };
 }
 
 /**
@@ -203,6 +220,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
         libraryCache,
         ...(opts.argumentConvention ? { argumentConvention: opts.argumentConvention } : {}),
         ...(opts.profile ? { profile: opts.profile } : {}),
+        emit: opts.emit ?? DEFAULT_EMIT,
       });
     } catch (e) {
       const err = e as Error;
@@ -229,6 +247,7 @@ interface CompileOneOptions {
   runtimeSpecifier: string;
   argumentConvention?: ArgumentConvention;
   profile?: Profile;
+  emit: EmitTier;
 }
 
 /**
@@ -340,7 +359,11 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
       out = islandBlock(`printf '%s\\n' ${singleQuote(message)} >&2\nexit 2`, step.line, ctx, 'block-is-template');
       island = true;
     } else if (ast) {
-      out = translateBlock(ast, ctx);
+      const tr = opts.emit === 'typed' ? translateBlockTyped(ast, ctx) : { ...translateBlock(ast, ctx), tiers: exactTiers(ast) };
+      out = tr;
+      result.stats.typed += tr.tiers.typed;
+      result.stats.exact += tr.tiers.exact;
+      for (const [f, n] of Object.entries(tr.tiers.forms)) result.stats.typedForms[f] = (result.stats.typedForms[f] ?? 0) + n;
       if (profile === 'claude-code') result.diagnostics.push(...profileDiagnostics(ast, file));
     } else {
       const reason = rewritten.diagnostics[0]?.message ?? 'the block does not parse';

@@ -33,7 +33,7 @@ export interface TranslateResult {
   stats: { native: number; islands: number };
 }
 
-function takeComments(ctx: Context, before: A.Pos | null): Code[] {
+export function takeComments(ctx: Context, before: A.Pos | null): Code[] {
   const q = ctx.comments;
   const out: Code[] = [];
   while (q.length && (before === null || q[0]!.pos.line < before.line || (q[0]!.pos.line === before.line && q[0]!.pos.col < before.col))) {

@@ -49,6 +49,11 @@ export class Cmd {
     return this.with(r('2>', '/dev/null'));
   }
 
+  /** `>/dev/null` on the last stage. */
+  silent(): Cmd {
+    return this.with(r('>', '/dev/null'));
+  }
+
   toString(): string {
     return this.stages.map((s) => s.text).join(' | ');
   }
@@ -99,4 +104,10 @@ export function $(strings: TemplateStringsArray, ...args: Arg[]): Cmd {
   if (words.length === 0) throw new Error('$`…`: empty command');
   const wordLikes = words.map((ps): WordLike => (ps.length === 1 && typeof ps[0] === 'string' ? ps[0] : w(...ps)));
   return new Cmd([{ words: wordLikes, redirs: [], text: shown.join(' ') }]);
+}
+
+/** A command from words given one by one (no splitting): `cmd('sm_transition', 'implement')`. */
+export function cmd(...words: (string | number | Ref)[]): Cmd {
+  const shown = words.map((x) => (isRef(x) ? `"$${x.ref}"` : zxQuote(String(x))));
+  return new Cmd([{ words: words.map((x) => (isRef(x) ? x : String(x))), redirs: [], text: shown.join(' ') }]);
 }

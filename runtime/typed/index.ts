@@ -16,10 +16,11 @@
  *   with builtins' writes), and leave `$?`/errexit/ERR to the shell; zx's import also costs a
  *   per-block process ~100 ms (bench/typed.ts measures both).
  * - `v` (./vars.ts): `v.NAME` is `"$NAME"`: a word for the statements, a string in TS.
- * - `ts` (./typed.ts): the statements (run, capture, text, echo, set, is), each the exact
- *   tier's statement underneath.
+ * - `ts` (./typed.ts): the statements (run, capture, text, echo, set, is, exit, export,
+ *   source), each the exact tier's statement underneath.
  * - `wf` (./workflow.ts): typed state of the instance (`append`, `view`), keys checked against
- *   the command's `State`.
+ *   the command's `State`; the state library's other calls as commands for `ts.run`
+ *   (`await ts.top(71).run(wf.transition('implement').silent())`).
  */
 import type { Shell } from '../shell/shell.js';
 import type { StateKind } from '../lang/state-types.js';
@@ -28,7 +29,7 @@ import { Typed } from './typed.js';
 import { vars, type Vars } from './vars.js';
 import { Workflow } from './workflow.js';
 
-export { $, Cmd } from './cmd.js';
+export { $, Cmd, cmd } from './cmd.js';
 export type { Arg, Stage } from './cmd.js';
 export { Typed } from './typed.js';
 export { Workflow } from './workflow.js';

@@ -10,7 +10,7 @@
  *   if (ts.top(49).is(v.USER_ARGS.value === '')) …   `[ -z "$USER_ARGS" ]` as a TS condition
  */
 import type { Shell } from '../shell/shell.js';
-import { cmdsub, r, type AssignValue, type Body, type Part } from '../shell/words.js';
+import { cmdsub, r, type AssignValue, type Body, type Part, type Redir } from '../shell/words.js';
 import type { Cmd } from './cmd.js';
 import type { Text } from './vars.js';
 
@@ -66,6 +66,21 @@ export class Typed {
   /** `echo "text"` (to fd 2 with `>&2`): the shell's echo, written where its fd points. */
   echo(text: Text, fd: 1 | 2 = 1): Promise<number> {
     return fd === 2 ? this.sh.cmd(['echo', text], r('>&', '2')) : this.sh.cmd(['echo', text]);
+  }
+
+  /** `exit [N]` */
+  exit(code?: Text | number): Promise<number> {
+    return this.sh.cmd(code === undefined ? ['exit'] : ['exit', typeof code === 'number' ? String(code) : code]);
+  }
+
+  /** `export NAME…` (names already assigned, or to be) */
+  export(...names: string[]): Promise<number> {
+    return this.sh.decl('export', Object.fromEntries(names.map((n) => [n, null])));
+  }
+
+  /** `source FILE [redirects]`: runs the file in this shell (a library may be cmdc's own, run in process). */
+  source(file: Text, ...redirs: Redir[]): Promise<number> {
+    return this.sh.cmd(['source', file], ...redirs);
   }
 
   /** `K=v …` (a statement of assignments; values are literals, Refs or `ts.text(…)`). */

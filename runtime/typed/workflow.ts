@@ -17,6 +17,7 @@ import { loadState } from '../store/state.js';
 import { readTypedState, writeTyped, type StateKind } from '../lang/state-types.js';
 import { currentRef } from '../statelib/util.js';
 import type { Text } from './vars.js';
+import { cmd, type Cmd } from './cmd.js';
 import { isRef } from './vars.js';
 
 /** What `append` takes for a key: its typed value, or text (a literal or a Ref). */
@@ -63,6 +64,42 @@ export class Workflow<S extends object> {
       status = typeof raw === 'string' ? await sh.cmd(['append_workflow_state', key, raw]) : await sh.cmd(['append_workflow_state_array', key, ...raw]);
     }
     return status;
+  }
+
+  // The state library's other calls, as commands for `ts.run` (run as the shell runs the name:
+  // cmdc's library in process or the project's own function):
+
+  /** `init_workflow_state ID` */
+  init(id: Text): Cmd {
+    return cmd('init_workflow_state', id);
+  }
+  /** `load_workflow_state ID [FIRST_BLOCK]` */
+  load(id: Text, first?: Text): Cmd {
+    return first === undefined ? cmd('load_workflow_state', id) : cmd('load_workflow_state', id, first);
+  }
+  /** `append_workflow_state_array KEY VALUE…` */
+  appendArray(key: keyof S & string, ...values: Text[]): Cmd {
+    return cmd('append_workflow_state_array', key, ...values);
+  }
+  /** `discover_latest_state_file PREFIX` */
+  discover(prefix: Text): Cmd {
+    return cmd('discover_latest_state_file', prefix);
+  }
+  /** `sm_init …` */
+  smInit(...args: Text[]): Cmd {
+    return cmd('sm_init', ...args);
+  }
+  /** `sm_transition STATE` */
+  transition(state: Text): Cmd {
+    return cmd('sm_transition', state);
+  }
+  /** `log_command_error COMMAND WORKFLOW_ID USER_ARGS TYPE MESSAGE SOURCE CONTEXT` */
+  logError(...args: Text[]): Cmd {
+    return cmd('log_command_error', ...args);
+  }
+  /** `setup_bash_error_trap COMMAND WORKFLOW_ID USER_ARGS` */
+  trapErrors(...args: Text[]): Cmd {
+    return cmd('setup_bash_error_trap', ...args);
   }
 
   /** The instance's state now (STATE_FILE, else WORKFLOW_ID), typed; throws when there is none. */

@@ -2,7 +2,10 @@
  * The differential table (test/differential/rows.ts) run through real bash and the compiler,
  * once per execution profile, each against its own oracle (test/differential/harness.ts):
  * `script` against `bash -c`, `claude-code` against the Bash tool's `eval` wrapper.
- * CMDC_DIFF_FILTER=<text> keeps the rows whose name contains it; CMDC_DIFF_PROFILE=<profile> one profile.
+ * Then again with the rows compiled in the typed tier (`--emit typed`, compiler/typed), only the
+ * rows that have a typed statement: both tiers must agree with bash.
+ * CMDC_DIFF_FILTER=<text> keeps the rows whose name contains it; CMDC_DIFF_PROFILE=<profile> one
+ * profile; CMDC_DIFF_TIER=exact|typed one tier.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,21 +15,25 @@ import { PROFILES } from '../../runtime/lang/profile.js';
 
 const filter = process.env.CMDC_DIFF_FILTER;
 const only = process.env.CMDC_DIFF_PROFILE;
+const tier = process.env.CMDC_DIFF_TIER;
 const rows = filter ? ROWS.filter((r) => r.name.includes(filter)) : ROWS;
 
 const runs: { profile: string; results: Compared[] }[] = [];
-for (const profile of PROFILES.filter((p) => !only || p === only)) {
-  const results = await runTable(rows, { profile });
-  runs.push({ profile, results });
+for (const [profile, emit] of PROFILES.filter((p) => !only || p === only).flatMap((p) => (['exact', 'typed'] as const).map((e) => [p, e] as const))) {
+  if (tier && tier !== emit) continue;
+  const results = await runTable(rows, { profile, emit });
+  // pending rows are known differences of the exact tier
+  if (emit === 'exact') runs.push({ profile, results });
+  const label = emit === 'exact' ? profile : `${profile}/typed`;
   const failures = results.filter((c) => !same(c) && !c.row.pending);
   const pending = results.filter((c) => c.row.pending);
   const islands = results.reduce((n, c) => n + c.islands, 0);
   const ms = results.map((c) => c.ms).sort((a, b) => a - b);
-  console.log(`differential [${profile}]: ${results.length - failures.length - pending.length}/${results.length} rows identical to bash, ${pending.length} pending; ` +
+  console.log(`differential [${label}]: ${results.length - failures.length - pending.length}/${results.length} rows identical to bash, ${pending.length} pending; ` +
     `${islands} islands; per-row median ${ms[Math.floor(ms.length / 2)]?.toFixed(2)} ms, p90 ${ms[Math.floor(ms.length * 0.9)]?.toFixed(2)} ms`);
   for (const c of results) {
     if (c.row.pending) continue;
-    test(`[${profile}] bash ≡ compiled: ${c.row.name}`, () => {
+    test(`[${label}] bash ≡ compiled: ${c.row.name}`, () => {
       if (!same(c)) assert.unreachable(show(c));
     });
   }

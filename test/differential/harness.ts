@@ -26,6 +26,7 @@ import { bundleCompilerSync, runtimeDefines } from '../../cli/bundle.js';
 import { parseBash } from '../../compiler/parse.js';
 import { createContext } from '../../compiler/context.js';
 import { translateBlock } from '../../compiler/translate/index.js';
+import { translateBlockTyped } from '../../compiler/typed/index.js';
 import { decode } from '../../runtime/lang/bytes.js';
 import { bashToolCommand, hasInputRedirect, type Profile } from '../../runtime/lang/profile.js';
 import { blockLines, blockShellOptions, claudeShellPath } from '../../runtime/runner/profile.js';
@@ -83,6 +84,11 @@ export interface TableOptions {
   profile?: Profile;
   /** Watchdog: a row with no result after this long is a `[hang]` (default 10 s, env CMDC_DIFF_ROW_TIMEOUT_MS). */
   rowTimeoutMs?: number;
+  /**
+   * The tier rows are compiled in (compiler/typed): `typed` runs only the rows that have at least
+   * one statement in the typed tier (the others would repeat the exact run). Default exact.
+   */
+  emit?: 'exact' | 'typed';
 }
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -196,12 +202,17 @@ export function runBash(row: Row, dir: string, o: TableOptions = {}): Outcome {
   return outcome;
 }
 
-/** Compile rows into one module; returns the module text and per-row island counts. */
-export function compileRows(rows: Row[], profile: Profile = 'script'): { module: string; islands: number[]; codes: string[] } {
+/**
+ * Compile rows into one module; returns the module text, per-row island counts and (typed tier)
+ * per-row counts of typed statements.
+ */
+export function compileRows(rows: Row[], profile: Profile = 'script', emit: 'exact' | 'typed' = 'exact'):
+  { module: string; islands: number[]; codes: string[]; typed: number[] } {
   const imports = new Set<string>(['runBlock', 'createShell']);
   const fns: string[] = [];
   const islands: number[] = [];
   const codes: string[] = [];
+  const typed: number[] = [];
   rows.forEach((row, i) => {
     let parsed = parseBash(row.bash, { file: 'bash' });
     const ctx = createContext({ file: 'bash', source: row.bash });
@@ -214,11 +225,13 @@ export function compileRows(rows: Row[], profile: Profile = 'script'): { module:
     if (!parsed.ast) {
       body = `await sh.at(1).island(${JSON.stringify(row.bash)});`;
       islands.push(1);
+      typed.push(0);
     } else {
-      const t = translateBlock(parsed.ast, ctx);
+      const t = emit === 'typed' ? translateBlockTyped(parsed.ast, ctx) : { ...translateBlock(parsed.ast, ctx), tiers: { typed: 0 } };
       t.imports.forEach((n) => imports.add(n));
       body = t.body;
       islands.push(t.stats.islands);
+      typed.push(t.tiers.typed);
     }
     codes.push(body);
     fns.push(`async function row${i}(sh: Shell): Promise<void> {\n${body.split('\n').map((l) => '  ' + l).join('\n')}\n}`);
@@ -228,6 +241,7 @@ export function compileRows(rows: Row[], profile: Profile = 'script'): { module:
   const module = `import { type Shell, ${[...imports].sort().join(', ')} } from ${JSON.stringify(runtime)};
 import { decode } from ${JSON.stringify(bytes)};
 import * as fs from 'node:fs';
+type State = Record<string, string>;
 ${fns.join('\n\n')}
 
 const rows = [${rows.map((_, i) => `row${i}`).join(', ')}];
@@ -253,7 +267,7 @@ for (let i = Number(process.argv[3] ?? 0); i < rows.length; i++) {
 }
 process.exit(0);
 `;
-  return { module, islands, codes };
+  return { module, islands, codes, typed };
 }
 
 type TsResult = Outcome & { i: number; ms: number; error?: string };
@@ -322,7 +336,12 @@ function runCompiled(bundle: string, specFile: string, from: number, total: numb
 export async function runTable(all: Row[], o: TableOptions = {}): Promise<Compared[]> {
   execFileSync('bash', ['-c', 'true']); // a missing bash fails here, loudly
   const profile = o.profile ?? 'script';
-  const rows = all.filter((r) => !r.profiles || r.profiles.includes(profile));
+  const emit = o.emit ?? 'exact';
+  let rows = all.filter((r) => !r.profiles || r.profiles.includes(profile));
+  if (emit === 'typed') {
+    const counts = compileRows(rows, profile, 'typed').typed;
+    rows = rows.filter((_, i) => counts[i]! > 0);
+  }
   const limit = timeoutMs(o);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cmdc-diff-'));
   try {
@@ -331,7 +350,7 @@ export async function runTable(all: Row[], o: TableOptions = {}): Promise<Compar
       seed(dirs[i]!, row.files);
       return runBash(row, dirs[i]!, o);
     });
-    const { module, islands, codes } = compileRows(rows, profile);
+    const { module, islands, codes } = compileRows(rows, profile, emit);
     const modFile = path.join(work, 'table.ts');
     const bundle = path.join(work, 'table.mjs');
     fs.writeFileSync(modFile, module);

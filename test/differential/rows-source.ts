@@ -174,6 +174,13 @@ check_vars() { local v missing=(); for v in "$@"; do if [ -z "@{!v:-}" ]; then m
     files: { 'bad.sh': 'echo a\nif then\n' },
   }),
   row('source: stray fi in a sourced file', R`. ./bad.sh || echo "failed $?"`, { files: { 'bad.sh': 'Y=2\nfi\nY=3\n' }, vars: ['Y'] }),
+  // found by the typed-tier property test (test/differential/typed.test.ts): a file not found ends
+  // a `set -e` shell at once, before the ERR trap; where set -e does not apply it is status 1
+  row('source: missing file under set -e exits before the ERR trap', `set -e; trap 'echo ERR' ERR; source missing.sh 2>/dev/null; echo after`),
+  row('source: . missing file under set -e inside a function', 'set -e; f() { . ./nope.sh; echo infunc; }; f; echo after'),
+  row('source: missing file in if, &&, ! goes on under set -e', 'set -e; if source missing.sh; then :; fi; source missing.sh && echo and; ! source missing.sh; echo after $?'),
+  row('source: missing file without set -e runs the ERR trap', `trap 'echo "ERR $?"' ERR; source missing.sh; echo after $?`),
+  row('source: a directory under set -e runs the ERR trap, then exits', `mkdir d; set -e; trap 'echo ERR' ERR; source d; echo after`),
 ];
 
 export const EVAL_ROWS: Row[] = [

@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { LibraryEntry, Shell } from '../shell.js';
-import { ReturnSignal } from '../signals.js';
+import { ExitSignal, ReturnSignal } from '../signals.js';
 import type { LoadedCode } from '../code.js';
 import { decode } from '../../lang/bytes.js';
 import { readFdPath } from '../procsub.js';
@@ -61,6 +61,8 @@ export async function source(sh: Shell, args: string[], name: string): Promise<n
       return 0;
     }
     sh.error(`${f}: No such file or directory`);
+    // bash: a file not found under an active `set -e` ends the shell at once (no ERR trap)
+    if (sh.opts.errexit && sh.errexitOff === 0 && !sh.ignoreErrexit) throw new ExitSignal(1);
     return 1;
   }
   let bytes: Buffer;
