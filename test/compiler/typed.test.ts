@@ -1,0 +1,103 @@
+/**
+ * The typed tier's emitter (compiler/typed): which statements get a typed form and which fall
+ * back to the exact tier (the equivalence rules of compiler/typed/analyze.ts), the printer's
+ * shapes and .md line map, the per-tier counts, and `cmdc compile --emit typed` on the project's
+ * commands (≥ 60% typed; block 1a of /implement appends its state in one typed call).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { resolve, join } from 'node:path';
+import { parseBash } from '../../compiler/parse.js';
+import { createContext } from '../../compiler/context.js';
+import { translateBlockTyped } from '../../compiler/typed/index.js';
+import { compile } from '../../compiler/index.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function typed(bash: string): { body: string; typed: number; exact: number; forms: Record<string, number> } {
+  const parsed = parseBash(bash, { file: 'x.md' });
+  assert.ok(parsed.ast, 'parses');
+  const ctx = createContext({ file: 'x.md', source: bash });
+  const r = translateBlockTyped(parsed.ast!, ctx);
+  return { body: r.body, typed: r.tiers.typed, exact: r.tiers.exact, forms: r.tiers.forms };
+}
+
+test('typed forms: $ commands, echo, test conditions, state appends, library calls', () => {
+  const r = typed([
+    'PLAN_TITLE=$(head -1 "$PLAN_FILE" | sed -e \'s/^# *//\')',
+    'if [ -z "$USER_ARGS" ]; then',
+    '  echo "ERROR: usage" >&2',
+    '  exit 1',
+    'fi',
+    'grep -c x "$F" 2>/dev/null',
+    'sm_transition implement >/dev/null',
+    'append_workflow_state A "$A"',
+    'append_workflow_state B "$B"',
+    'append_workflow_state C "lit"',
+    'echo "Plan: $PLAN_TITLE"',
+  ].join('\n'));
+  assert.match(r.body, /^const \{ \$, v, ts, wf \} = typed<State>\(sh\);/);
+  assert.match(r.body, /ts\.top\(1\)\.set\(\{ PLAN_TITLE: ts\.text\(\$`head -1 \$\{v\.PLAN_FILE\}`\.pipe\(\$`sed -e \$\{'s\/\^# \*\/\/'\}`\)\) \}\)/);
+  assert.match(r.body, /if \(ts\.top\(2\)\.is\(v\.USER_ARGS\.value === ''\)\) \{/);
+  assert.match(r.body, /ts\.at\(3\)\.echo\("ERROR: usage", 2\)/);
+  assert.match(r.body, /ts\.at\(4\)\.exit\(1\)/);
+  assert.match(r.body, /ts\.top\(6\)\.run\(\$`grep -c x \$\{v\.F\}`\.quiet\(\)\)/);
+  assert.match(r.body, /ts\.top\(7\)\.run\(wf\.transition\("implement"\)\.silent\(\)\)/);
+  assert.match(r.body, /wf\.top\(8\)\.append\(\{ A: v\.A, B: v\.B, C: "lit" \}\)/);
+  assert.match(r.body, /ts\.top\(11\)\.echo\(`Plan: \$\{v\.PLAN_TITLE\}`\)/);
+  assert.is(r.exact, 0);
+  assert.is(r.typed, 10);
+});
+
+test('fallbacks: what bash would split, glob, or run elsewhere stays exact', () => {
+  for (const bash of [
+    'echo $X',                      // unquoted: split + glob
+    'cat *.md',                     // glob
+    'echo -n "x"',                  // echo option
+    '[ -z "$X" ]',                  // a test as a statement: set -e / ERR apply
+    'X="$A" Y="$X"',                // a later assignment reads an earlier one
+    'ls ~/x',                       // tilde
+    'echo "${X:-d}"',               // parameter operator
+    'echo a{b,c}',                  // brace expansion
+    'X=1 cmd',                      // prefix assignment
+    'cat <<EOF\nhi\nEOF',           // heredoc
+    'f() { echo "in"; }',           // function body runs wherever it is called
+    '( echo "sub" )',               // subshell
+    'append_workflow_state "$K" v', // dynamic key
+    'helper_cmd "x"',               // a name with _ may be a library function
+  ]) {
+    const r = typed(bash);
+    assert.is(r.typed, 0, `${bash}\n${r.body}`);
+    assert.not.match(r.body, /typed</, bash);
+  }
+});
+
+test('a function the file defines is not a $ command; [ ] is not a test when [ is a function', () => {
+  assert.is(typed('grep() { :; }\ngrep x "$F"').typed, 0);
+  assert.is(typed('test() { :; }\nif [ -z "$X" ]; then :; fi').forms['[ ] test'], undefined);
+});
+
+test('appends merge only on consecutive lines, in order, without repeating a key', () => {
+  const r = typed('append_workflow_state A "$A"\n\nappend_workflow_state B "$B"\nappend_workflow_state B x');
+  assert.match(r.body, /wf\.top\(1\)\.append\(\{ A: v\.A \}\)/);
+  assert.match(r.body, /wf\.top\(3\)\.append\(\{ B: v\.B \}\)/);
+  assert.match(r.body, /wf\.top\(4\)\.append\(\{ B: "x" \}\)/);
+});
+
+test('cmdc compile --emit typed: ≥ 60% of the project commands typed; block 1a reads as typed calls', () => {
+  const files = ['commands/implement.md', 'commands/research.md'].map((f) => join(ROOT, f));
+  const r = compile(files, { root: ROOT, emit: 'typed' });
+  assert.is(r.failed, false);
+  const typedN = r.results.reduce((n, x) => n + x.stats.typed, 0);
+  const exactN = r.results.reduce((n, x) => n + x.stats.exact, 0);
+  assert.ok(typedN / (typedN + exactN) >= 0.6, `${typedN}/${typedN + exactN} typed`);
+  const impl = r.results.find((x) => x.file === 'commands/implement.md')!.code!;
+  const block1a = impl.slice(impl.indexOf('export async function block1aSetup'), impl.indexOf('export async function block1b'));
+  assert.match(block1a, /await wf\.top\(\d+\)\.append\(\{ COMMAND_NAME: v\.COMMAND_NAME, USER_ARGS: v\.USER_ARGS, PLAN_FILE: v\.PLAN_FILE/);
+  assert.match(block1a, /\$`head -1 \$\{v\.PLAN_FILE\}`/);
+  const exact = compile(files, { root: ROOT, emit: 'exact' });
+  assert.is(exact.results.reduce((n, x) => n + x.stats.typed, 0), 0);
+  assert.is(exact.results.reduce((n, x) => n + x.stats.exact, 0), typedN + exactN);
+});
+
+test.run();
