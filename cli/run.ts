@@ -10,7 +10,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
-import { compile, runtimeSpecifier } from '../compiler/index.js';
+import { compile, createLibraryCache, runtimeSpecifier } from '../compiler/index.js';
+import { createEmitter } from '../compiler/emit.js';
 import { formatDiagnostics } from '../compiler/diagnostics.js';
 import { commandInfoFor, parseCommandMarkdown } from '../compiler/markdown.js';
 import { prepareCacheDir, runKey, runPaths, runVersion, type RunPaths } from '../runtime/code/cache.js';
@@ -44,13 +45,24 @@ export class RunError extends Error {
 /** A command or skill of the project. */
 export interface ProjectCommand extends ResolvedCommand {
   kind: 'command' | 'skill';
+  /** Another file of the same name comes first in the lookup (its path): `cmdc run <name>` never runs this one. */
+  shadowedBy?: string;
 }
 
-/** The project's commands (`.claude/commands/**.md`, `a/b.md` as `a:b`), skills and `commands/*.md`, by name. */
+/**
+ * The project's commands (`.claude/commands/**.md`, `a/b.md` as `a:b`), skills and
+ * `commands/*.md`, in lookup order; a name met again is marked shadowed by the first.
+ */
 export function projectCommands(root: string): ProjectCommand[] {
-  const out = new Map<string, ProjectCommand>();
+  const out: ProjectCommand[] = [];
+  const first = new Map<string, string>();
   const add = (c: ProjectCommand) => {
-    if (!out.has(c.name)) out.set(c.name, c);
+    const before = first.get(c.name);
+    if (before) out.push({ ...c, shadowedBy: before });
+    else {
+      first.set(c.name, c.rel);
+      out.push(c);
+    }
   };
   const walk = (dir: string, ns: string[]) => {
     let names: string[];
@@ -76,7 +88,7 @@ export function projectCommands(root: string): ProjectCommand[] {
     const p = join(own, n);
     if (n.endsWith('.md') && commandInfoFor(relative(root, p)) !== null) add({ kind: 'command', name: n.slice(0, -3), file: p, rel: relative(root, p).split(sep).join('/') });
   }
-  return [...out.values()];
+  return out;
 }
 
 /** Levenshtein distance. */
@@ -104,7 +116,7 @@ export function nearNames(name: string, names: readonly string[]): string[] {
 /** The one-line error for a name that resolves to nothing. */
 export function unknownCommandMessage(name: string, root: string): string {
   if (isPath(name)) return `cmdc run: no such file: ${name}`;
-  const all = projectCommands(root).map((c) => c.name);
+  const all = projectCommands(root).filter((c) => !c.shadowedBy).map((c) => c.name);
   const near = nearNames(name, all);
   const hint = near.length ? `; did you mean ${near.join(', ')}?` : all.length ? `; the project has: ${all.slice(0, 10).join(', ')}` : '; the project has no .claude/commands, .claude/skills or commands/';
   return `cmdc run: no command '${name}' in ${root} (looked in .claude/commands, .claude/skills, commands/)${hint}`;
@@ -193,20 +205,27 @@ export async function runMiss(argv: readonly string[], cwd = process.cwd()): Pro
   return runBundle(paths.bundle, name, args);
 }
 
-/** `cmdc list`: name, kind, argument hint, description, and whether each compiles cleanly. */
+/**
+ * `cmdc list`: name, kind, argument hint, whether each compiles (`ok`, `ok, N warnings` — e.g. a
+ * block that does not parse runs as an island —, `N errors`: `cmdc run` refuses it), description.
+ */
 export function listCommands(root: string, write = (s: string) => void process.stdout.write(s)): number {
   const cmds = projectCommands(root);
   if (!cmds.length) {
     write(`no commands in ${root} (.claude/commands, .claude/skills, commands/)\n`);
     return 0;
   }
-  const result = compile(
-    cmds.map((c) => c.file),
-    { root, outDir: join(root, '.cmdc', 'cache', 'list'), runtimeEntry: join(CMDC_ROOT, 'runtime', 'index.ts') },
-  );
-  const errors = new Map<string, number>();
-  for (const d of result.diagnostics) if (d.severity === 'error') errors.set(d.file, (errors.get(d.file) ?? 0) + 1);
+  // one compile per command, as `cmdc run` compiles it (together, two commands that map to one
+  // output name would be reported as clashing); one emitter and library cache for all
+  const emitter = createEmitter();
+  const libraryCache = createLibraryCache();
   const rows = cmds.map((c) => {
+    const result = compile([c.file], { root, outDir: join(root, '.cmdc', 'cache', 'list'), runtimeEntry: join(CMDC_ROOT, 'runtime', 'index.ts'), emitter, libraryCache });
+    const count = (sev: string) => result.diagnostics.filter((d) => d.severity === sev).length;
+    const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    const errors = count('error');
+    const warnings = count('warning');
+    const status = errors || result.failed ? plural(Math.max(errors, 1), 'error') : warnings ? `ok, ${plural(warnings, 'warning')}` : 'ok';
     let fm: Record<string, unknown> = {};
     try {
       fm = parseCommandMarkdown(readFileSync(c.file, 'utf8'), c.rel).frontmatter;
@@ -215,8 +234,7 @@ export function listCommands(root: string, write = (s: string) => void process.s
     }
     const hint = typeof fm['argument-hint'] === 'string' ? fm['argument-hint'] : '';
     const desc = typeof fm.description === 'string' ? fm.description : '';
-    const n = errors.get(c.rel) ?? 0;
-    return [c.name, c.kind, hint, n ? `${n} error${n === 1 ? '' : 's'}` : 'ok', desc, c.rel];
+    return [c.name, c.kind, hint, status, desc, c.shadowedBy ? `${c.rel}; shadowed by ${c.shadowedBy}` : c.rel];
   });
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) write(`${r.slice(0, 4).map((c, i) => c.padEnd(widths[i]!)).join('  ')}  ${r[4]}  (${r[5]})\n`.replace(/ +\n/, '\n'));

@@ -128,6 +128,16 @@ test('a command that does not exist: one line naming the near names', () => {
   });
   const names = projectCommands(root).map((c) => c.name);
   assert.equal(names, ['hello', 'help', 'ns:deploy', 'research', 'implement']);
+  const shadowing = project({ '.claude/commands/x.md': 'c', '.claude/skills/x/SKILL.md': 's', 'commands/x.md': 'c', 'commands/y.md': 'c' });
+  assert.equal(
+    projectCommands(shadowing).map((c) => [c.name, c.kind, c.rel, c.shadowedBy]),
+    [
+      ['x', 'command', '.claude/commands/x.md', undefined],
+      ['x', 'skill', '.claude/skills/x/SKILL.md', '.claude/commands/x.md'],
+      ['x', 'command', 'commands/x.md', '.claude/commands/x.md'],
+      ['y', 'command', 'commands/y.md', undefined],
+    ],
+  );
   assert.equal(nearNames('helo', names), ['hello', 'help']);
   assert.equal(nearNames('reserch', names), ['research']);
   assert.equal(nearNames('ns:deplyo', names), ['ns:deploy']);
