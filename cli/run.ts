@@ -199,7 +199,13 @@ export async function runMiss(argv: readonly string[], cwd = process.cwd()): Pro
   }
   const paths = runPaths(root, runVersion(CMDC_ROOT), runKey(resolved.rel, resolved.name, bytes));
   if (!existsSync(paths.bundle)) {
-    await compileToCache(root, resolved, bytes, paths);
+    try {
+      await compileToCache(root, resolved, bytes, paths);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (e instanceof RunError || typeof code !== 'string') throw e;
+      throw new RunError(`cmdc run: cannot write the compiled ${resolved.rel} into ${paths.dir}: ${(e as Error).message}`, 73);
+    }
     if (process.env.CMDC_RUN_REPORT) process.stderr.write(`cmdc run: compiled ${resolved.rel} (${Math.round(performance.now() - t0)} ms)\n`);
   } else if (process.env.CMDC_RUN_REPORT) process.stderr.write(`cmdc run: cache hit ${resolved.rel} (under tsx)\n`);
   return runBundle(paths.bundle, name, args);

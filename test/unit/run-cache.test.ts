@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runKey, runPaths, runVersion } from '../../runtime/code/cache.js';
 import * as hit from '../../cli/run-hit.mjs';
-import { nearNames, projectCommands, unknownCommandMessage } from '../../cli/run.js';
+import { RunError, nearNames, projectCommands, runMiss, unknownCommandMessage } from '../../cli/run.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'cmdc-run-cache-'));
 
@@ -150,6 +150,24 @@ test('a command that does not exist: one line naming the near names', () => {
   assert.match(unknownCommandMessage('zzzzzz', root), 'the project has: hello, help, ns:deploy, research, implement');
   assert.match(unknownCommandMessage('x', project({ 'a.txt': '' })), 'has no .claude/commands');
   assert.match(unknownCommandMessage('nope/x.md', root), 'no such file: nope/x.md');
+});
+
+test('a cache that cannot be written is one clear line (exit 73), before anything runs; an unknown name is exit 2; an option before the name is refused', async () => {
+  const root = project({ '.claude/commands/a.md': '```bash\necho hi\n```\n', '.cmdc': 'not a directory' });
+  const fails = async (argv: string[]) => {
+    try {
+      await runMiss(argv, root);
+    } catch (e) {
+      if (e instanceof RunError) return e;
+      throw e;
+    }
+    throw new Error(`runMiss ${argv.join(' ')} did not fail`);
+  };
+  const e = await fails(['a']);
+  assert.is(e.exitCode, 73);
+  assert.match(e.message, /^cmdc run: cannot write the compiled \.claude\/commands\/a\.md into .*\.cmdc\/cache\/run-[0-9a-f]{16}: ENOTDIR/);
+  assert.is((await fails(['b'])).exitCode, 2);
+  assert.match((await fails(['--block', 'a'])).message, "the command's name comes first");
 });
 
 test.after(() => rmSync(TMP, { recursive: true, force: true }));
