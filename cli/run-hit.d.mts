@@ -15,5 +15,5 @@ export declare function runVersion(cmdcRoot: string): string;
 export declare function runKey(rel: string, name: string, bytes: Buffer): string;
 export declare function runBundleFile(projectDir: string, version: string, key: string): string;
 export declare function entryFor(name: string): string;
-export declare function runBundle(bundleFile: string, name: string, args: readonly string[], loaded?: () => void): Promise<number>;
+export declare function runBundle(bundleFile: string, name: string, args: readonly string[], root: string, loaded?: () => void): Promise<number>;
 export declare function tryRunCached(argv: readonly string[], cwd?: string, loaded?: () => void): Promise<boolean>;

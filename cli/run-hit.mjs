@@ -101,15 +101,18 @@ export function entryFor(name) {
 
 /**
  * Run a bundle: its `command` with the runner it contains, `name` as the user gave it (for the
- * commands it prints). `args` are the user's (runner options
+ * commands it prints), in project `root` (CLAUDE_PROJECT_DIR unless set). `args` are the user's (runner options
  * and arguments); process.argv is reshaped to `[node, script, ...args]` so that the runner reads
  * the arguments' exact bytes (runtime/runner/argv.ts takes them from the tail). `loaded` is
  * called once the bundle (whose runtime guards SIGUSR1 from its first import) is loaded.
  * Returns the runner's exit status.
  */
-export async function runBundle(bundleFile, name, args, loaded = () => {}) {
+export async function runBundle(bundleFile, name, args, root, loaded = () => {}) {
   const m = await import(pathToFileURL(bundleFile).href);
   loaded();
+  // the project the name was resolved in (state dir, ${CLAUDE_PROJECT_DIR}, a skill's directory),
+  // also when run from one of its subdirectories
+  process.env.CLAUDE_PROJECT_DIR ||= root;
   process.argv.splice(2, process.argv.length - 2, ...args);
   return m.run({ ...m.command, entry: entryFor(name) }, process.argv);
 }
@@ -135,6 +138,6 @@ export async function tryRunCached(argv, cwd = process.cwd(), loaded = () => {})
   const file = runBundleFile(root, runVersion(CMDC_ROOT), runKey(resolved.rel, resolved.name, bytes));
   if (!existsSync(file)) return false;
   if (process.env.CMDC_RUN_REPORT) process.stderr.write(`cmdc run: cache hit ${resolved.rel} (${(performance.now() - t0).toFixed(1)} ms to find)\n`);
-  process.exitCode = await runBundle(file, name, args, loaded);
+  process.exitCode = await runBundle(file, name, args, root, loaded);
   return true;
 }

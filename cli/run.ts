@@ -208,7 +208,7 @@ export async function runMiss(argv: readonly string[], cwd = process.cwd()): Pro
     }
     if (process.env.CMDC_RUN_REPORT) process.stderr.write(`cmdc run: compiled ${resolved.rel} (${Math.round(performance.now() - t0)} ms)\n`);
   } else if (process.env.CMDC_RUN_REPORT) process.stderr.write(`cmdc run: cache hit ${resolved.rel} (under tsx)\n`);
-  return runBundle(paths.bundle, name, args);
+  return runBundle(paths.bundle, name, args, root);
 }
 
 /**

@@ -76,8 +76,8 @@ function npx(args: readonly string[], owner = 'test:run-pack') {
   return sh('npx', ['cmdc', ...args], PROJECT, { CMDC_OWNER: owner, CMDC_RUN_REPORT: '1' });
 }
 /** The same through the installed bin directly (npx adds ~0.6 s a call): the later tests. */
-function cmdc(args: readonly string[], owner = 'test:run-pack') {
-  return sh(join(PROJECT, 'node_modules', '.bin', 'cmdc'), args, PROJECT, { CMDC_OWNER: owner, CMDC_RUN_REPORT: '1' });
+function cmdc(args: readonly string[], owner = 'test:run-pack', cwd = PROJECT) {
+  return sh(join(PROJECT, 'node_modules', '.bin', 'cmdc'), args, cwd, { CMDC_OWNER: owner, CMDC_RUN_REPORT: '1' });
 }
 const newOwner = () => `test:run-pack-${++owners}`;
 
@@ -194,6 +194,20 @@ test('a skill runs by its name', () => {
   const r = cmdc(['run', 'shout', 'hey', 'you']);
   assert.is(r.status, 0, r.out);
   assert.is(r.stdout.trim(), 'SHOUT: HEY YOU');
+});
+
+test('from a subdirectory: the same command, the same project state (block 2 run from the root finds the instance)', () => {
+  const sub = join(PROJECT, 'src', 'deep');
+  mkdirSync(sub, { recursive: true });
+  const owner = newOwner();
+  const b1 = cmdc(['run', 'hello', '--block', '1', 'sub'], owner, sub);
+  assert.is(b1.status, 0, b1.out);
+  assert.is(cacheMarker(b1.stderr), 'hit', b1.stderr);
+  assert.is(b1.stdout.trim(), 'block 1: hello sub');
+  const b2 = cmdc(['run', 'hello', '--block', '2'], owner);
+  assert.is(b2.status, 0, b2.out);
+  assert.is(b2.stdout.trim(), 'block 2: goodbye sub (no greeting)');
+  assert.is(readdirSync(sub).length, 0); // nothing of cmdc's in the subdirectory
 });
 
 test('an edited command is compiled again; a renamed one too; the old name is then unknown, with the near names', () => {
