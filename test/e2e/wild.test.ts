@@ -378,15 +378,17 @@ test('cmdc compile --stats: placeholders bound/unbound, argument uses, ! lines p
   });
   assert.is(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
-  assert.match(lines[0]!, /^file\s+blocks\s+native\s+islands\s+diagnostics\s+placeholders\(bound\/unbound\)\s+argument-uses\s+!-lines$/);
+  assert.match(lines[0]!, /^file\s+blocks\s+native\s+islands\s+diagnostics\s+placeholders\(bound\/unbound\)\s+argument-uses\s+!-lines\s+typed\s+exact\s+typed%$/);
   const row = (f: string) => lines.find((l) => l.startsWith(f + ' '))?.trim().split(/\s+/);
-  assert.equal(row('.claude/commands/commit.md')?.slice(5), ['0/0', '1', '4']);
-  assert.equal(row('.claude/commands/git/branch.md')?.slice(5), ['2/0', '0', '0']);
-  assert.equal(row('.claude/commands/unbound.md')?.slice(5), ['0/1', '0', '0']);
-  assert.equal(row('.claude/commands/review-pr.md')?.slice(5), ['0/0', '4', '0']);
-  assert.equal(row('.claude/skills/db-migrate/SKILL.md')?.slice(5), ['1/0', '0', '1']);
+  assert.equal(row('.claude/commands/commit.md')?.slice(5, 8), ['0/0', '1', '4']);
+  assert.equal(row('.claude/commands/git/branch.md')?.slice(5, 8), ['2/0', '0', '0']);
+  assert.equal(row('.claude/commands/unbound.md')?.slice(5, 8), ['0/1', '0', '0']);
+  assert.equal(row('.claude/commands/review-pr.md')?.slice(5, 8), ['0/0', '4', '0']);
+  assert.equal(row('.claude/skills/db-migrate/SKILL.md')?.slice(5, 8), ['1/0', '0', '1']);
   assert.not.ok(lines.some((l) => l.includes('reference.md')), 'skill reference docs are not commands');
-  assert.match(lines[lines.length - 1]!, /^total\s/);
+  // the table ends with the total, then the typed statements by form (typed tier: the default)
+  assert.match(lines[lines.length - 2]!, /^total\s.*\s\d+%$/);
+  assert.match(lines[lines.length - 1]!, /^typed forms: /);
   const j = spawnSync(process.execPath, [join(ROOT, 'cli/bin/cmdc.mjs'), 'compile', '.', '--out', join(TMP, 'stats-out'), '--json'], {
     cwd: WILD,
     encoding: 'utf8',
