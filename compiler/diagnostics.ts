@@ -288,6 +288,17 @@ export const restoreUnchecked = define('restore-unchecked', 'warning', (what: st
   hint: 'add `|| exit 1` (or test it in an if); `set -e` does not help under Claude Code, where a block runs inside eval in an && list',
 }));
 
+/** A type error (tsc) in the code of a ```ts cmdc block, at its .md position. */
+export const tsTypeError = define('ts-type-error', 'error', (code: number, message: string) => ({
+  message: `TS${code}: ${message}`,
+}));
+
+/** A plain ```ts fence whose code uses `sh`, `wf` or `$` as a ts block does: it stays text unless marked. */
+export const tsFenceNotAStep = define('ts-fence-not-a-step', 'info', () => ({
+  message: 'this ```ts fence reads like a ts block but is text the model reads (cmdc does not run it)',
+  hint: 'write ```ts cmdc to make it a step cmdc runs',
+}));
+
 // ---------------------------------------------------------------------------------------------
 // Ordering, counting, formatting
 

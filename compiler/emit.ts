@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { CodeBlockWriter } from 'ts-morph';
 import { escapeText, unescapeLineComment } from './escape.js';
+import { layoutUserCode, splitImports } from './ts-blocks/code.js';
 import type { AgentStep, BashStep, CommandModule, ExampleInfo, PlaceholderInfo, PreStep } from '../runtime/command.js';
 import { STATE_KIND_TYPES, type StateKind } from '../runtime/lang/state-types.js';
 
@@ -27,8 +28,33 @@ export interface EmitBashStep extends Pick<BashStep, 'kind' | 'line' | 'endLine'
   island: boolean;
 }
 
+/** A ```` ```ts cmdc ```` block: the user's code, emitted as written (compiler/ts-blocks/). */
+export interface EmitTsStep extends Pick<BashStep, 'line' | 'endLine'> {
+  kind: 'ts';
+  heading: string | null;
+  /** The code as written (container indentation removed). */
+  code: string;
+}
+
 /** Agent steps and `!` pre-commands are emitted exactly as the runtime reads them. */
-export type EmitStep = EmitBashStep | AgentStep | PreStep;
+export type EmitStep = EmitBashStep | EmitTsStep | AgentStep | PreStep;
+
+/**
+ * Where the code of a ts block landed in the module: its first line (1-based) and the columns
+ * added to each of its lines; the .md line of its first line is the step's `line`.
+ */
+export interface TsCodeMap {
+  /** Index of the ts block among the module's ts blocks. */
+  block: number;
+  /** .md line of the first code line. */
+  mdLine: number;
+  /** Index of that line among the block's code lines (after hoisted imports: their count). */
+  row: number;
+  /** Module line (1-based, header included) of the first code line. */
+  genLine: number;
+  /** Per code line: columns the module added in front of it. */
+  added: number[];
+}
 
 export interface EmitInput {
   /** Command name (file name without .md). */
@@ -167,13 +193,20 @@ export function createEmitter(): Emitter {
   return { emit: emitModule };
 }
 
-/** Build the module text for one command. */
-export function emitModule(input: EmitInput): string {
+/** Build the module text for one command; `maps` (when given) receives where each ts block's code landed. */
+export function emitModule(input: EmitInput, maps?: TsCodeMap[]): string {
   const w = new CodeBlockWriter({ indentNumberOfSpaces: 2, newLine: '\n', useSingleQuote: true });
-  const bash = input.steps.filter((s): s is EmitBashStep => s.kind === 'bash');
+  const bash = input.steps.filter((s): s is EmitBashStep | EmitTsStep => s.kind === 'bash' || s.kind === 'ts');
+  const tsCode: { marker: string; text: string; added: number[]; mdLine: number; row: number; block: number }[] = [];
+  // a ts block's leading imports are the module's (they cannot be in a function)
+  const tsImports = bash.flatMap((b, i) => {
+    if (b.kind !== 'ts') return [];
+    const { imports } = splitImports(b.code);
+    return imports ? [{ block: bash.slice(0, i).filter((x) => x.kind === 'ts').length, imports, mdLine: b.line }] : [];
+  });
   const names = blockNames(
     bash.map((b) => b.heading),
-    input.imports,
+    [...input.imports, ...(bash.some((b) => b.kind === 'ts') ? ['exit', 'tsBlock', 'tsScope'] : [])],
   );
 
   const kinds: Record<string, StateKind> = { ...(input.stateKinds ?? {}) };
@@ -183,6 +216,8 @@ export function emitModule(input: EmitInput): string {
   const typed = keys.filter((k) => kindOf(k) !== 'string');
   const types = keys.some((k) => kindOf(k) === 'json') ? [...TYPE_IMPORTS, 'Json'].sort() : TYPE_IMPORTS;
   const values = [...new Set(input.imports)].filter((n) => !types.includes(n)).sort();
+  if (bash.some((b) => b.kind === 'ts')) values.push(...['exit', 'tsBlock', 'tsScope'].filter((n) => !values.includes(n)));
+  values.sort();
   const specifiers = [...types.map((n) => `type ${n}`), ...values];
   const oneLine = `import { ${specifiers.join(', ')} } from ${lit(input.runtimeSpecifier)};`;
   if (oneLine.length <= 120) w.writeLine(oneLine);
@@ -190,6 +225,11 @@ export function emitModule(input: EmitInput): string {
     w.write('import {').newLine();
     w.indent(() => specifiers.forEach((s) => w.writeLine(`${s},`)));
     w.writeLine(`} from ${lit(input.runtimeSpecifier)};`);
+  }
+  for (const t of tsImports) {
+    const marker = `__cmdc_ts_imports_${t.block}__`;
+    tsCode.push({ marker, text: t.imports, added: t.imports.split('\n').map(() => 0), mdLine: t.mdLine, row: 0, block: t.block });
+    w.writeLine(marker);
   }
   w.blankLine();
 
@@ -210,6 +250,21 @@ export function emitModule(input: EmitInput): string {
   w.blankLine();
 
   bash.forEach((b, i) => {
+    if (b.kind === 'ts') {
+      doc(w, `${b.heading ?? `Block ${i + 1}`} (TypeScript)\n\n\`${input.source}:${b.line}-${b.endLine}\``);
+      w.write(`export async function ${names[i]!}(sh: Shell): Promise<void>`).block(() => {
+        w.writeLine('const { wf, $ } = await tsScope(sh, command);');
+        w.writeLine(`// ${escapeText(`${input.source}:${b.line}`, 'line-comment')}: \`\`\`ts cmdc, as written`);
+        const block = bash.slice(0, i).filter((x) => x.kind === 'ts').length;
+        const marker = `__cmdc_ts_block_${block}__`;
+        const split = splitImports(b.code);
+        const laid = layoutUserCode(split.body.replace(/\s+$/, ''));
+        tsCode.push({ marker, ...laid, mdLine: b.line + split.rows, row: split.rows, block });
+        w.writeLine(marker);
+      });
+      w.blankLine();
+      return;
+    }
     doc(
       w,
       `${b.heading ?? `Block ${i + 1}`}\n\n\`${input.source}:${b.line}-${b.endLine}\`` +
@@ -251,7 +306,13 @@ export function emitModule(input: EmitInput): string {
     let bashIndex = 0;
     w.indent(() => {
       for (const s of input.steps) {
-        if (s.kind === 'bash') {
+        if (s.kind === 'ts') {
+          const name = names[bashIndex++]!;
+          w.writeLine(
+            `{ kind: 'bash', lang: 'ts', name: ${lit(name)}, heading: ${lit(s.heading ?? '')}, line: ${s.line}, endLine: ${s.endLine}, ` +
+              `run: tsBlock(${name}, { source: ${lit(input.source)}, line: ${s.line}, endLine: ${s.endLine} }) },`,
+          );
+        } else if (s.kind === 'bash') {
           const name = names[bashIndex++]!;
           const needs = s.placeholders?.length ? `, placeholders: [${s.placeholders.map(lit).join(', ')}]` : '';
           w.writeLine(
@@ -273,7 +334,15 @@ export function emitModule(input: EmitInput): string {
   });
   w.write(';').newLine();
 
-  const body = '\n' + w.toString().replace(/\n*$/, '\n');
+  let body = '\n' + w.toString().replace(/\n*$/, '\n');
+  for (const c of tsCode) {
+    // the code replaces its marker line whole: its own indentation is in `text`
+    const pad = body.includes(`\n${c.marker}\n`) ? '' : '  ';
+    const at = body.indexOf(`\n${pad}${c.marker}\n`);
+    const genLine = body.slice(0, at + 1).split('\n').length + 2;
+    body = body.slice(0, at + 1) + c.text + body.slice(at + 1 + pad.length + c.marker.length);
+    maps?.push({ block: c.block, mdLine: c.mdLine, row: c.row, genLine, added: c.added });
+  }
   return headerOf(input.source, input.sourceHash, body) + body;
 }
 

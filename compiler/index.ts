@@ -23,7 +23,11 @@ import {
   type Location,
 } from './diagnostics.js';
 import { firstInvalidByte } from './source-bytes.js';
-import { createEmitter, sha256, type Emitter, type EmitInput, type EmitStep } from './emit.js';
+import { createEmitter, emitModule, sha256, type Emitter, type EmitInput, type EmitStep, type TsCodeMap } from './emit.js';
+import { appendedKeys } from './ts-blocks/code.js';
+import { looksLikeTsStep } from './ts-blocks/fence.js';
+import { typecheckTsBlocks, type TsModule } from './ts-blocks/typecheck.js';
+import { tsFenceNotAStep } from './diagnostics.js';
 import type { ExampleInfo, PlaceholderInfo, PreStep } from '../runtime/command.js';
 import { commandInfoFor, parseCommandMarkdown, stepsInOrder, type BashBlock, type CommandFileInfo, type CommandMarkdown, type PreCommand } from './markdown.js';
 import { parseBash } from './parse.js';
@@ -189,6 +193,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
   const plain = new Map<string, number>();
   for (const e of inputs) if (e.info) plain.set(e.info.name, (plain.get(e.info.name) ?? 0) + 1);
 
+  const tsModules: TsModule[] = [];
   for (const { result, md, info } of inputs) {
     const file = result.file;
     const fallback = basename(file).replace(/\.md$/i, '');
@@ -219,6 +224,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
         runtimeSpecifier: runtimeSpecifier(outDir, resolve(root, opts.runtimeEntry ?? RUNTIME_ENTRY)),
         path: resolve(root, file),
         libraryCache,
+        tsModules,
         ...(opts.argumentConvention ? { argumentConvention: opts.argumentConvention } : {}),
         ...(opts.profile ? { profile: opts.profile } : {}),
         emit: opts.emit ?? DEFAULT_EMIT,
@@ -232,6 +238,11 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
     }
     result.diagnostics.sort(compareDiagnostics);
     result.stats.diagnostics = result.diagnostics.length;
+  }
+  // ts blocks are type-checked with their module; errors point into the .md
+  if (tsModules.length) {
+    for (const d of typecheckTsBlocks(tsModules)) results.find((r) => r.file === d.file)?.diagnostics.push(d);
+    for (const r of results) r.diagnostics.sort(compareDiagnostics);
   }
   for (const r of results) r.stats.diagnostics = r.diagnostics.length;
 
@@ -249,6 +260,8 @@ interface CompileOneOptions {
   argumentConvention?: ArgumentConvention;
   profile?: Profile;
   emit: EmitTier;
+  /** Modules with ts blocks, for the type check after all files are compiled. */
+  tsModules: TsModule[];
 }
 
 /**
@@ -266,6 +279,9 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
   const steps: EmitStep[] = [];
   const stateKeys = new Set<string>();
   const arrayKeys = new Set<string>();
+  /** Keys only ts blocks append, with the kind their values' syntax gives. */
+  const tsKeys: Record<string, StateKind> = {};
+  const tsBlocks: { indents: number[]; line: number; endLine: number }[] = [];
   let dynamic = false;
   const { profile } = profileOf(md.frontmatter ?? {}, opts.profile ?? (opts.argumentConvention === 'positional' ? 'script' : undefined));
   // a script's `$N` is its positional parameter unless the file says otherwise
@@ -318,7 +334,16 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
       steps.push(emit);
       continue;
     }
+    if (step.kind === 'ts') {
+      // a step written in TypeScript: emitted as written, type-checked with the module
+      result.stats.blocks++;
+      Object.assign(tsKeys, appendedKeys(step.code));
+      tsBlocks.push({ indents: step.indents, line: step.line, endLine: step.endLine });
+      steps.push({ kind: 'ts', heading: step.heading ?? null, line: step.line, endLine: step.endLine, code: step.code });
+      continue;
+    }
     if (step.kind === 'agent') {
+      for (const f of step.fences) if (looksLikeTsStep(f.info, f.code)) result.diagnostics.push(tsFenceNotAStep({ file, line: f.fenceLine, col: f.indent + 1 }));
       const mine = pendingPre.filter((p) => p.mdStep === md.steps.indexOf(step));
       pendingPre = pendingPre.filter((p) => !mine.includes(p));
       // Section titles are not instructions, and prose before the first block is the command's
@@ -419,14 +444,14 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     return { line: e.line, endLine: Math.max(e.line, e.closed ? e.endLine - 1 : e.endLine), heading: e.heading ?? '', code: e.code };
   });
 
-  result.code = opts.emitter.emit({
+  const input: EmitInput = {
     name,
     source: file,
     frontmatter: md.frontmatter ?? {},
     steps,
     imports: [...imports],
     runtimeSpecifier: opts.runtimeSpecifier,
-    ...stateShape(file, source, opts.path, opts.libraryCache, { scalars: stateKeys, arrays: arrayKeys, dynamic }),
+    ...stateShape(file, source, opts.path, opts.libraryCache, { scalars: stateKeys, arrays: arrayKeys, dynamic }, tsKeys),
     sourceHash: sha256(source),
     profile,
     ...(placeholders.length ? { placeholders } : {}),
@@ -435,6 +460,16 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     ...(argOpts.convention !== 'zero-based' || argOpts.names.length || refs.length
       ? { arguments: { convention: argOpts.convention, names: argOpts.names, ...(refs.length ? { refs } : {}) } }
       : {}),
+  };
+  if (!tsBlocks.length) {
+    result.code = opts.emitter.emit(input);
+    return;
+  }
+  const maps: TsCodeMap[] = [];
+  result.code = emitModule(input, maps);
+  opts.tsModules.push({
+    file, outFile: result.outFile, code: result.code, maps,
+    indents: tsBlocks.map((b) => b.indents), ranges: tsBlocks.map((b) => ({ line: b.line, endLine: b.endLine })),
   });
 }
 
@@ -466,8 +501,10 @@ function stateShape(
   path: string,
   cache: LibraryCache,
   text: { scalars: ReadonlySet<string>; arrays: ReadonlySet<string>; dynamic: boolean },
+  tsKeys: Readonly<Record<string, StateKind>> = {},
 ): Pick<EmitInput, 'stateKeys' | 'stateKinds' | 'dynamicStateKeys'> {
-  const kinds: Record<string, StateKind> = {};
+  // keys only ts blocks write (the bash analyses' kinds win where both write a key)
+  const kinds: Record<string, StateKind> = { ...tsKeys };
   for (const k of text.scalars) kinds[k] = 'string';
   let dynamic = text.dynamic;
   try {

@@ -9,7 +9,9 @@
  * bash block when the first word of its info string is bash, sh or shell (any case); every
  * other fence (unlabelled, other languages, and fences nested inside a ````markdown fence,
  * which are text) stays part of the prose, and so does a bash fence that is a usage example
- * (compiler/examples.ts; listed in `examples`). Later stages (arguments, placeholders, `!` lines)
+ * (compiler/examples.ts; listed in `examples`). A fence whose info string is `ts cmdc` or
+ * `typescript cmdc` (compiler/ts-blocks/fence.ts) is a **ts block**: a step written in
+ * TypeScript, numbered with the bash blocks; a plain ```ts fence stays prose. Later stages (arguments, placeholders, `!` lines)
  * read the same steps: agent steps keep their verbatim text and the fences they contain.
  *
  * `!` pre-commands (Claude Code runs them before the prompt is sent and puts their output in
@@ -20,6 +22,7 @@
  */
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { exampleReason, type ExampleReason } from './examples.js';
+import { isTsStepInfo } from './ts-blocks/fence.js';
 import { parseDocument } from 'yaml';
 import {
   frontmatterNotMapping,
@@ -62,6 +65,16 @@ export interface BashBlock extends Fence {
   lang: string;
 }
 
+/** A ```` ```ts cmdc ```` block: a step written in TypeScript (compiler/ts-blocks/). */
+export interface TsBlock extends Fence {
+  kind: 'ts';
+  /** 0-based position among the file's blocks, bash and ts (the N of `--block '#N+1'`). */
+  ordinal: number;
+  heading: string | null;
+  headingLine: number | null;
+  lang: string;
+}
+
 /** Prose between bash blocks (an instruction for the agent), verbatim. */
 export interface AgentStep {
   kind: 'agent';
@@ -76,7 +89,7 @@ export interface AgentStep {
   fences: Fence[];
 }
 
-export type Step = BashBlock | AgentStep;
+export type Step = BashBlock | TsBlock | AgentStep;
 
 /**
  * A bash fence that shows how to invoke the command (compiler/examples.ts): not a step; its text
@@ -176,12 +189,19 @@ export function parseCommandMarkdown(text: string, file: string): CommandMarkdow
   let proseStart = fm.range ? fm.range.endLine + 1 : 1;
   let pending: Fence[] = [];
   let index = 0;
+  let ordinal = 0;
   const flushProse = (endLine: number) => {
     const step = agentStep(lines, proseStart, endLine, pending, examples);
     if (step) steps.push(step);
     pending = [];
   };
   for (const { fence, heading: h } of fences) {
+    if (fence.lang !== null && isTsStepInfo(fence.info)) {
+      flushProse(fence.fenceLine - 1);
+      steps.push({ kind: 'ts', ordinal: ordinal++, heading: h?.text ?? null, headingLine: h?.line ?? null, ...fence, lang: fence.lang });
+      proseStart = fence.endLine + 1;
+      continue;
+    }
     if (fence.lang === null || !isBashInfo(fence.info)) {
       pending.push(fence);
       continue;
@@ -193,6 +213,7 @@ export function parseCommandMarkdown(text: string, file: string): CommandMarkdow
       continue;
     }
     flushProse(fence.fenceLine - 1);
+    ordinal++;
     steps.push({ kind: 'bash', index: index++, heading: h?.text ?? null, headingLine: h?.line ?? null, ...fence, lang: fence.lang });
     proseStart = fence.endLine + 1;
   }
@@ -225,6 +246,8 @@ const INLINE_PRE = /(^|\s)!`([^`]+)`/g;
 function findPreCommands(steps: Step[]): PreCommand[] {
   const out: PreCommand[] = [];
   steps.forEach((step, index) => {
+    // a ts block is a step only cmdc runs: Claude Code never sees its text (notes §5 is about the prompt)
+    if (step.kind === 'ts') return;
     if (step.kind === 'bash') {
       out.push(...inlinePres(step.code, index, step.line, step.indents, []));
       return;

@@ -23,6 +23,12 @@ export interface BashStep {
    * `CMDC_ARGUMENTS`, `CMDC_ARGV[i]`); the runner refuses to run the block when one has no value.
    */
   placeholders?: string[];
+  /**
+   * `'ts'` for a block written in TypeScript (a ```` ```ts cmdc ```` fence): `run` is the user's
+   * code wrapped by `tsBlock` (runtime/tsblock/block.ts); it is numbered, listed and run as a
+   * bash block is. Absent for bash.
+   */
+  lang?: 'ts';
   run: (sh: Shell) => Promise<void>;
 }
 

@@ -50,6 +50,8 @@ export function readCommandSource(file: string, source: string): CommandSource {
       prose.push({ text: step.text, line: step.line, after: blocks.length });
       continue;
     }
+    // a ts block is TypeScript: the bash analyses (state flow, lint) do not read it
+    if (step.kind === 'ts') continue;
     let ast: A.File | null = null;
     try {
       ast = rewritePlaceholders(step, ph.placeholders, file).ast ?? null;
