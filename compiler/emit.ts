@@ -253,7 +253,7 @@ export function emitModule(input: EmitInput, maps?: TsCodeMap[]): string {
     if (b.kind === 'ts') {
       doc(w, `${b.heading ?? `Block ${i + 1}`} (TypeScript)\n\n\`${input.source}:${b.line}-${b.endLine}\``);
       w.write(`export async function ${names[i]!}(sh: Shell): Promise<void>`).block(() => {
-        w.writeLine('const { wf, $ } = await tsScope(sh, command);');
+        w.writeLine('const { $, v, ts, wf } = await tsScope(sh, command);');
         w.writeLine(`// ${escapeText(`${input.source}:${b.line}`, 'line-comment')}: \`\`\`ts cmdc, as written`);
         const block = bash.slice(0, i).filter((x) => x.kind === 'ts').length;
         const marker = `__cmdc_ts_block_${block}__`;

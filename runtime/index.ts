@@ -12,7 +12,7 @@ export type { Builtin } from './shell/builtins/index.js';
 export type { ExecHandler, ExecContext, ExecNext } from './shell/exec-handler.js';
 export { runIsland } from './shell/island.js';
 export { tsBlock, errorStatus, type TsBlockSource } from './tsblock/block.js';
-export { tsScope, exit, WorkflowStateError, type TsScope, type Workflow, type BoundDollar } from './tsblock/scope.js';
+export { tsScope, exit, TsWorkflow, WorkflowStateError, type TsScope } from './tsblock/scope.js';
 export { CODE_FORMAT, instantiate } from './shell/code.js';
 export type { CodeKind, CodeOrigin, CodeLoader, CompiledCode, LoadedCode } from './shell/code.js';
 export { createLoader } from './code/loader.js';

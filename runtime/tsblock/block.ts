@@ -61,7 +61,7 @@ function describe(e: unknown, where: TsBlockSource, name: string, debug: boolean
   const at = `${where.source}:${where.line}-${where.endLine}: in ${name || 'ts block'}: `;
   if (!(e instanceof Error)) return `${at}uncaught ${typeof e}: ${String(e)}\n`;
   const code = (e as { exitCode?: unknown }).exitCode;
-  if (typeof code === 'number' && !debug) {
+  if (typeof code === 'number' && 'stderr' in e && !debug) {
     // zx's ProcessOutput: its message carries a call-site line; say what failed, with the command's stderr
     const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
     return `${at}command failed with exit code ${code}${stderr ? `: ${stderr}` : ''}\n`;

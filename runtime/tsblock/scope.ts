@@ -1,44 +1,38 @@
 /**
- * What a ```` ```ts cmdc ```` block has in scope besides `sh` (its block's Shell): `wf`, the
- * command's instance state typed by the generated `State` (read: `wf.view()`, write:
- * `wf.append({ KEY: value })`, the same records `append_workflow_state` writes, so bash blocks
- * before and after see them), `$` (zx, bound to the shell's cwd and exported environment); the module also
- * imports `exit(n)` for them (ends the block with status n, as bash's `exit`).
+ * What a ```` ```ts cmdc ```` block has in scope besides `sh` (its block's Shell): the typed
+ * tier's runtime (runtime/typed/) — `$` (zx's template word rules; a command built, run by
+ * `ts.run`/`ts.capture` through the shell's own command path, so test stubs, fds and `$?`
+ * apply), `v` (`v.NAME` is `"$NAME"`), `ts` (the statements) — and `wf`, the command's instance
+ * state typed by the generated `State` (`wf.view()`, `await wf.append({ KEY: value })`: the
+ * records `append_workflow_state` writes, so bash blocks before and after see them). The module
+ * also imports `exit(n)` for the blocks (ends the block with status n, as bash's `exit`).
  *
- * The instance is the one the shell already names (`STATE_FILE`, `WORKFLOW_ID`: set when the
- * block sourced it or called `init_workflow_state`), else the one the runner runs
- * (`CMDC_STATE_FILE`), else this owner's single running instance of the command (discovery,
- * as `discover_latest_state_file`). `wf.append` on a first block with no instance creates one.
+ * A ts block starts, like every block, in a fresh shell: `wf` first finds its instance — the
+ * one the shell already names (`STATE_FILE`, `WORKFLOW_ID`: the block sourced it or called
+ * `init_workflow_state`), else the one the runner runs (`CMDC_STATE_FILE`), else this owner's
+ * single running instance of the command (as `discover_latest_state_file`) — and names it in the
+ * shell as sourcing it would. `wf.append` in a first block with no instance creates one, and
+ * uses cmdc's state library in process when the block did not source one.
  */
-import type { ProcessPromise } from 'zx/core';
 import type { Shell } from '../shell/shell.js';
 import { ExitSignal } from '../shell/signals.js';
 import type { CommandModule } from '../command.js';
-import { readTypedState, writeTypedState } from '../lang/state-types.js';
-import { WorkflowState, createState, loadState } from '../store/state.js';
+import { defaultLibraries } from '../shell/shell.js';
+import { createState } from '../store/state.js';
 import { listCandidates } from '../store/discover.js';
 import { resolveOwner } from '../store/owner.js';
 import { newWorkflowId } from '../store/ids.js';
-import { envOf, isFile, stateDirOf, v } from '../statelib/util.js';
+import { envOf, isFile, stateDirOf, v as getVar } from '../statelib/util.js';
+import { $ } from '../typed/cmd.js';
+import { Typed } from '../typed/typed.js';
+import { vars, type Vars } from '../typed/vars.js';
+import { Workflow, type Appendable } from '../typed/workflow.js';
 
-/** The instance state of a ts block, typed by the command's `State`. */
-export interface Workflow<S> {
-  /** The instance's workflow id ('' until there is an instance). */
-  readonly id: string;
-  /** Its state file ('' until there is an instance). */
-  readonly file: string;
-  /** Every key of the state file now, typed (what `source "$STATE_FILE"` would set). Empty without an instance. */
-  view(): Readonly<S>;
-  /** Append values to the state file (undefined ones are skipped); creates the instance when there is none. */
-  append(values: Partial<S>): void;
-}
-
-/** zx's `$` bound to the block's shell: its cwd and exported environment at each call. */
-export type BoundDollar = (pieces: TemplateStringsArray, ...args: unknown[]) => ProcessPromise;
-
-export interface TsScope<S> {
-  wf: Workflow<S>;
-  $: BoundDollar;
+export interface TsScope<S extends object> {
+  readonly $: typeof $;
+  readonly v: Vars;
+  readonly ts: Typed;
+  readonly wf: TsWorkflow<S>;
 }
 
 /**
@@ -49,74 +43,93 @@ export function exit(status = 0): never {
   throw new ExitSignal(status & 255);
 }
 
-/** The scope of a ts block of `command` running on `sh` (zx is imported on first use of a scope). */
-export async function tsScope<S>(sh: Shell, command: CommandModule<S>): Promise<TsScope<S>> {
-  const zx = await import('zx/core');
-  const $: BoundDollar = (pieces, ...args) =>
-    zx.$({ cwd: sh.cwd, env: sh.exportedEnv(), quiet: true, verbose: false })(pieces, ...(args as never[]));
-  return {
-    wf: workflow(sh, command),
-    $,
-  };
+/** The scope of a ts block of `command` running on `sh`. */
+export async function tsScope<S extends object>(sh: Shell, command: CommandModule<S>): Promise<TsScope<S>> {
+  return { $, v: vars(sh), ts: new Typed(sh), wf: new TsWorkflow<S>(sh, command) };
 }
 
-/** An error about the instance state of a ts block (no instance, several candidates, a refused file). */
+/** An error about the instance state of a ts block (several candidates, none to read). */
 export class WorkflowStateError extends Error {}
 
-function workflow<S>(sh: Shell, command: CommandModule<S>): Workflow<S> {
-  const kinds = command.stateKinds ?? {};
-  const locate = (): string | null => {
-    const sf = v(sh, 'STATE_FILE');
+/** The typed tier's `wf` for a block that starts with no state loaded: it finds (or makes) its instance first. */
+export class TsWorkflow<S extends object> extends Workflow<S> {
+  constructor(
+    sh: Shell,
+    private readonly command: CommandModule<S>,
+  ) {
+    super(sh, command.stateKinds ?? {});
+  }
+
+  /** The instance's workflow id ('' while there is none). */
+  get id(): string {
+    const f = this.locate();
+    return f ? idOf(f) : '';
+  }
+
+  /** Its state file ('' while there is none). */
+  get file(): string {
+    return this.locate() ?? '';
+  }
+
+  /** Every key of the state file now, typed; empty while there is no instance. */
+  override view(): Partial<S> {
+    const file = this.locate();
+    if (!file) return {};
+    this.adopt(file);
+    return super.view();
+  }
+
+  /** Append the values (undefined ones skipped) as append_workflow_state does; creates the instance when there is none. */
+  override async append(entries: Appendable<S>): Promise<number> {
+    const sh = this.sh;
+    let file = this.locate();
+    if (!file) {
+      // a first block: a new instance, as init_workflow_state makes it (exported STATE_FILE, WORKFLOW_ID)
+      const ws = createState(newWorkflowId(this.command.name), { dir: stateDirOf(sh), command: this.command.name, owner: resolveOwner(envOf(sh)).owner });
+      file = ws.path;
+      for (const [k, x] of [['STATE_FILE', ws.path], ['WORKFLOW_ID', ws.id]] as const) {
+        sh.setVar(k, x);
+        sh.vars.lookup(k)!.exported = true;
+      }
+    }
+    this.adopt(file);
+    if (!sh.funcs.has('append_workflow_state') && !sh.libBuiltins.has('append_workflow_state')) {
+      // cmdc's state library in process, as `source …/state-persistence.sh` activates it
+      const lib = defaultLibraries.findEntry('state-persistence.sh');
+      if (lib) {
+        for (const [k, b] of Object.entries(lib.builtins)) sh.libBuiltins.set(k, b);
+        lib.activate?.(sh);
+      }
+    }
+    const status = await super.append(entries);
+    if (status !== 0) throw new WorkflowStateError(`wf.append: append_workflow_state failed with status ${status} (${file})`);
+    return status;
+  }
+
+  private locate(): string | null {
+    const sh = this.sh;
+    const sf = getVar(sh, 'STATE_FILE');
     if (sf) return sf;
-    const given = v(sh, 'CMDC_STATE_FILE');
+    const given = getVar(sh, 'CMDC_STATE_FILE');
     if (given && isFile(given)) return given;
     const dir = stateDirOf(sh);
-    const wid = v(sh, 'WORKFLOW_ID') || v(sh, 'CMDC_WORKFLOW_ID');
+    const wid = getVar(sh, 'WORKFLOW_ID') || getVar(sh, 'CMDC_WORKFLOW_ID');
     if (wid && isFile(`${dir}/workflow_${wid}.sh`)) return `${dir}/workflow_${wid}.sh`;
-    const found = listCandidates({ dir, owner: resolveOwner(envOf(sh)).owner, prefix: command.name });
+    const name = this.command.name;
+    const found = listCandidates({ dir, owner: resolveOwner(envOf(sh)).owner, prefix: name });
     if (found.length === 1) return `${dir}/workflow_${found[0]!.id}.sh`;
     if (found.length > 1) {
-      throw new WorkflowStateError(`${found.length} running/paused "${command.name}" workflows belong to this owner; pass --workflow-id <id> (${found.map((c) => c.id).join(', ')})`);
+      throw new WorkflowStateError(`${found.length} running/paused "${name}" workflows belong to this owner; pass --workflow-id <id> (${found.map((c) => c.id).join(', ')})`);
     }
     return null;
-  };
-  /** Name the instance in the shell as sourcing it would, so the state library and later code agree. */
-  const adopt = (file: string): void => {
-    if (v(sh, 'STATE_FILE') !== file) sh.setVar('STATE_FILE', file);
-    const id = idOf(file);
-    if (v(sh, 'WORKFLOW_ID') !== id) sh.setVar('WORKFLOW_ID', id);
-  };
-  return {
-    get id() {
-      const f = locate();
-      return f ? idOf(f) : '';
-    },
-    get file() {
-      return locate() ?? '';
-    },
-    view(): Readonly<S> {
-      const file = locate();
-      if (!file) return {} as S;
-      adopt(file);
-      return readTypedState(loadState(file, { repair: false }), kinds) as S;
-    },
-    append(values: Partial<S>): void {
-      const raw = writeTypedState(values as Record<string, unknown>, kinds);
-      let file = locate();
-      if (!file) {
-        // a first block: a new instance, as init_workflow_state makes it (exported STATE_FILE, WORKFLOW_ID)
-        const ws = createState(newWorkflowId(command.name), { dir: stateDirOf(sh), command: command.name, owner: resolveOwner(envOf(sh)).owner });
-        file = ws.path;
-        for (const [k, x] of [['STATE_FILE', ws.path], ['WORKFLOW_ID', ws.id]] as const) {
-          sh.setVar(k, x);
-          sh.vars.lookup(k)!.exported = true;
-        }
-      }
-      adopt(file);
-      const id = idOf(file);
-      new WorkflowState({ id, path: file, dir: file.slice(0, file.lastIndexOf('/')) }).appendMany(raw);
-    },
-  };
+  }
+
+  /** Name the instance in the shell as sourcing it would (STATE_FILE, WORKFLOW_ID). */
+  private adopt(file: string): void {
+    const sh = this.sh;
+    if (getVar(sh, 'STATE_FILE') !== file) sh.setVar('STATE_FILE', file);
+    if (getVar(sh, 'WORKFLOW_ID') !== idOf(file)) sh.setVar('WORKFLOW_ID', idOf(file));
+  }
 }
 
 function idOf(file: string): string {

@@ -50,14 +50,14 @@ test('a plain ```ts fence that reads like a step gets a hint, an example does no
 });
 
 test('a type error in a ts block is reported at its .md line:col with a code frame', () => {
-  const text = ['---', 'description: x', '---', '', '## Block 1', '', '```bash', 'source "${CLAUDE_PROJECT_DIR:-$(pwd)}/.claude/lib/core/state-persistence.sh"', 'append_workflow_state "COUNT" "$((1 + 1))"', '```', '', '## Block 2', '', '- in a list:', '  ```ts cmdc', '  const { COUNT } = wf.view();', '  const n: string = COUNT;', '  wf.append({ COUNT: String(n) });', '  ```', ''].join('\n');
+  const text = ['---', 'description: x', '---', '', '## Block 1', '', '```bash', 'source "${CLAUDE_PROJECT_DIR:-$(pwd)}/.claude/lib/core/state-persistence.sh"', 'append_workflow_state "COUNT" "$((1 + 1))"', '```', '', '## Block 2', '', '- in a list:', '  ```ts cmdc', '  const { COUNT } = wf.view();', '  const n: string = COUNT;', '  const { COUNTS } = wf.view();', '  ```', ''].join('\n');
   const { r, res, frames } = compileText(text);
   assert.is(r.failed, true);
   const errs = r.diagnostics.filter((d) => d.id === 'ts-type-error');
-  // COUNT is an integer key (bash appends $((…))): a number, not a string, both ways
-  assert.equal(errs.map((d) => [d.line, d.col]), [[17, 9], [18, 15]]);
+  // COUNT is an integer key (bash appends $((…))): a number, not a string; COUNTS is no key of State
+  assert.equal(errs.map((d) => [d.line, d.col]), [[17, 9], [18, 11]]);
   assert.match(errs[0]!.message, /TS2322: Type 'number \| undefined' is not assignable to type 'string'/);
-  assert.match(errs[1]!.message, /TS2322: Type 'string' is not assignable to type 'number'/);
+  assert.match(errs[1]!.message, /TS2339: Property 'COUNTS' does not exist/);
   assert.match(frames, /virtual\.md:17:9: error\[ts-type-error\]/);
   assert.match(frames, />\s*17 \|\s+const n: string = COUNT;\n\s*\|\s+\^/);
 });
@@ -68,7 +68,7 @@ test('the module: code as written in the block function, imports hoisted, templa
   assert.is(r.failed, false, r.diagnostics.map((d) => d.message).join('\n'));
   const code = res.code!;
   assert.match(code, /\nimport \{ join \} from 'node:path';\n/);
-  assert.match(code, /export async function go\(sh: Shell\): Promise<void> \{\n  const \{ wf, \$ \} = await tsScope\(sh, command\);\n/);
+  assert.match(code, /export async function go\(sh: Shell\): Promise<void> \{\n  const \{ \$, v, ts, wf \} = await tsScope\(sh, command\);\n/);
   assert.match(code, /\n  const s = `a\n  b`;\n  if \(s\) \{\n    sh\.out\(join\('x', s\) \+ '\\n'\);\n  \}\n\}/);
   assert.match(code, /\{ kind: 'bash', lang: 'ts', name: 'go', heading: 'Go', line: 4, endLine: 10, run: tsBlock\(go, \{ source: 'test\/fixtures\/tsblocks\/virtual\.md', line: 4, endLine: 10 \}\) \}/);
 });

@@ -110,13 +110,15 @@ test('how a ts block ends: its status', async () => {
   assert.is((await testBlock(status, 3)).status, 4);
   const failed = await testBlock(status, 4);
   assert.is(failed.status, 5);
-  assert.is(failed.stderr, 'test/fixtures/tsblocks/status.md:27-28: in block4FailedCommand: command failed with exit code 5: no such thing\n');
+  assert.is(failed.stderr, 'test/fixtures/tsblocks/status.md:27-29: in block4ErrorWithAnExit: Error: no such thing\n');
   const returned = await testBlock(status, 5);
   assert.is(returned.status, 0);
   assert.is(returned.stdout, 'false gave 1; the block goes on\n');
   const captured = await testBlock(status, 6, { env: { GREETING: 'hello' }, cwd: 'sub' });
   assert.is(captured.status, 0, captured.stderr);
-  assert.match(captured.stdout, /^HELLO in \/.*\/sub\n \(process\.cwd\(\): sub\)\n$/);
+  assert.match(captured.stdout, /^HELLO in \/.*\/sub \(process\.cwd\(\): sub\)\n$/);
+  // the typed $ goes through the shell's command path: the kit saw tr (printf and pwd are builtins)
+  assert.equal(captured.calls.map((c) => c.argv[0]), ['tr']);
   assert.is.not(process.cwd(), captured.dir, 'the caller\'s cwd is restored');
 });
 
