@@ -21,6 +21,7 @@ const subcommands: Record<string, () => Promise<{ register(p: Command): void }>>
   list: () => import('./run.js'),
   lint: () => import('./lint.js'),
   validate: () => import('./validate.js'),
+  eject: () => import('./eject.js'),
 };
 
 const name = process.argv[2];

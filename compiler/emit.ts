@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { CodeBlockWriter } from 'ts-morph';
 import { escapeText, unescapeLineComment } from './escape.js';
-import { layoutUserCode, splitImports } from './ts-blocks/code.js';
+import { helpersUsed, layoutUserCode, splitImports } from './ts-blocks/code.js';
 import type { AgentStep, BashStep, CommandModule, ExampleInfo, PlaceholderInfo, PreStep } from '../runtime/command.js';
 import { STATE_KIND_TYPES, type StateKind } from '../runtime/lang/state-types.js';
 
@@ -206,7 +206,7 @@ export function emitModule(input: EmitInput, maps?: TsCodeMap[]): string {
   });
   const names = blockNames(
     bash.map((b) => b.heading),
-    [...input.imports, ...(bash.some((b) => b.kind === 'ts') ? ['exit', 'tsBlock', 'tsScope'] : [])],
+    [...input.imports, ...(bash.some((b) => b.kind === 'ts') ? ['exit', 'tsBlock', 'tsScope', ...bash.flatMap((b) => (b.kind === 'ts' ? helpersUsed(b.code) : []))] : [])],
   );
 
   const kinds: Record<string, StateKind> = { ...(input.stateKinds ?? {}) };
@@ -216,7 +216,10 @@ export function emitModule(input: EmitInput, maps?: TsCodeMap[]): string {
   const typed = keys.filter((k) => kindOf(k) !== 'string');
   const types = keys.some((k) => kindOf(k) === 'json') ? [...TYPE_IMPORTS, 'Json'].sort() : TYPE_IMPORTS;
   const values = [...new Set(input.imports)].filter((n) => !types.includes(n)).sort();
-  if (bash.some((b) => b.kind === 'ts')) values.push(...['exit', 'tsBlock', 'tsScope'].filter((n) => !values.includes(n)));
+  if (bash.some((b) => b.kind === 'ts')) {
+    const helpers = bash.flatMap((b) => (b.kind === 'ts' ? helpersUsed(b.code) : []));
+    values.push(...[...new Set(['exit', 'tsBlock', 'tsScope', ...helpers])].filter((n) => !values.includes(n)));
+  }
   values.sort();
   const specifiers = [...types.map((n) => `type ${n}`), ...values];
   const oneLine = `import { ${specifiers.join(', ')} } from ${lit(input.runtimeSpecifier)};`;

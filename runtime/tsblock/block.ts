@@ -1,6 +1,7 @@
 /**
  * `tsBlock(fn, where)`: the step a ```` ```ts cmdc ```` block runs as, with bash's exit-status
- * contract: the function returning is status 0; `exit(n)` (or `sh`'s own `exit`) is n; a block
+ * contract: the function returning is the status of the last shell statement it ran (`$?`: 0
+ * when it ran none, so plain TypeScript ends with 0 — and an ejected block ends as its bash did); `exit(n)` (or `sh`'s own `exit`) is n; a block
  * that sets `process.exitCode` ends with that status (the caller's value is restored); an
  * uncaught error is status 1 — or its `exitCode` when it carries one in 1..255, as zx's
  * ProcessOutput of a failed command does — and prints `file.md:L-M: in <block>: <Error>: message`
@@ -47,7 +48,7 @@ export function tsBlock(fn: (sh: Shell) => Promise<void>, where: TsBlockSource):
     }
     const status = Number(code ?? 0) & 255;
     if (status !== 0) throw new ExitSignal(status);
-    sh.status = 0;
+    // returning: the block's status is `$?`, the last shell statement's (0 when none ran), as for bash
   };
 }
 
