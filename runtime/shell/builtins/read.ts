@@ -67,10 +67,21 @@ export async function read(sh: Shell, args: string[]): Promise<number> {
     ok = true;
     for (;;) {
       if (count >= nchars) break;
-      const b = await reader.readN(1);
+      let b = await reader.readN(1);
       if (!b.length) { ok = false; break; }
       if (!exact && b[0] === delim) break;
+      if (!raw && b[0] === 0x5c) {
+        // a backslash and the character it quotes count as one (backslash-newline as none)
+        const next = await reader.readN(1);
+        if (next.length && next[0] === 10) continue;
+        b = Buffer.concat([b, next]);
+        if (!next.length) { chunks.push(b); ok = false; break; }
+      }
       chunks.push(b);
+      // -n/-N count characters: the rest of a UTF-8 sequence comes with its first byte
+      const lead = b[b.length - 1]!;
+      const more = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
+      if (more) chunks.push(await reader.readN(more));
       count++;
     }
     text = decode(Buffer.concat(chunks));
