@@ -320,14 +320,6 @@ function op<T>(table: Record<number, T>, n: unknown, what: string): T {
 // ---------------------------------------------------------------------------------------------
 // Conversion
 
-function walkTest(e: A.TestExpr, f: (e: A.TestExpr) => void): void {
-  f(e);
-  if (e.kind === 'BinaryTest') {
-    walkTest(e.x, f);
-    walkTest(e.y, f);
-  } else if (e.kind === 'UnaryTest' || e.kind === 'ParenTest') walkTest(e.x, f);
-}
-
 /** A node the converter cannot read; caught per statement (→ Unsupported). */
 class ConversionError extends Error {}
 
@@ -350,11 +342,29 @@ function checkExtGlobs(e: A.TestExpr): void {
   };
   const binary = "unexpected token `(', conditional binary operator expected";
   const syntax = "syntax error in conditional expression: unexpected token `('";
-  if (e.kind === 'Word' && ext(e)) throw new BashRejects(at(e), binary);
-  if (e.kind === 'UnaryTest' && ext(e.x)) throw new BashRejects(at(e.x), syntax);
-  if (e.kind !== 'BinaryTest' || e.op === '&&' || e.op === '||') return;
-  if (ext(e.x)) throw new BashRejects(at(e.x), binary);
-  if (!['==', '!=', '=', '=~'].includes(e.op) && ext(e.y)) throw new BashRejects(at(e.y), syntax);
+  switch (e.kind) {
+    case 'Word':
+      // a word standing alone (an operand of `&&`, `||`, `!` or parentheses)
+      if (ext(e)) throw new BashRejects(at(e), binary);
+      return;
+    case 'ParenTest':
+      return checkExtGlobs(e.x);
+    case 'UnaryTest':
+      if (e.x.kind !== 'Word') return checkExtGlobs(e.x);
+      // `! word` reads the word as a lone operand; `-n word` as an operator's argument
+      if (ext(e.x)) throw new BashRejects(at(e.x), e.op === '!' ? binary : syntax);
+      return;
+    case 'BinaryTest':
+      if (e.op === '&&' || e.op === '||') {
+        checkExtGlobs(e.x);
+        checkExtGlobs(e.y);
+        return;
+      }
+      // the operands of a binary operator are words: only the left side must not be a pattern
+      if (ext(e.x)) throw new BashRejects(at(e.x), binary);
+      if (!['==', '!=', '=', '=~'].includes(e.op) && ext(e.y)) throw new BashRejects(at(e.y), syntax);
+      return;
+  }
 }
 
 interface Span {
@@ -509,7 +519,7 @@ class Converter {
         return this.declClause(c, b);
       case 'TestClause': {
         const expr = this.test(c.X);
-        walkTest(expr, checkExtGlobs);
+        checkExtGlobs(expr);
         return { kind: 'TestClause', ...b, expr };
       }
       case 'ArithmCmd':

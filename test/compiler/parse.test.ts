@@ -334,6 +334,34 @@ test('other syntax errors are located too', () => {
   }
 });
 
+test('extended globs in [[ ]]: a pattern operand of == != = =~ parses; bash rejects one anywhere else (checked against bash -c)', () => {
+  // these parse in bash (extglob off, as bash -c): they must not become parse errors, or the
+  // block (or a sourced library: cmdc's own has one) runs as an island
+  const ok = [
+    '[[ a == @(a|b) ]]',
+    '[[ "$line" == *([ $\'\\t\'])"#"* ]] && continue',
+    '[[ ( $x == @(a|b) ) && ! $y == +(c) ]]',
+    '[[ $a != !(b) || $c = ?(d) ]]',
+    '[[ $a =~ @(a) ]]',
+  ];
+  for (const src of ok) assert.equal(parseBash(src + '\n', { file: 't.md' }).diagnostics, [], src);
+  const bad: [string, RegExp][] = [
+    ['[[ @(a) ]]', /conditional binary operator expected/],
+    ['[[ @(a) == x ]]', /conditional binary operator expected/],
+    ['[[ ! @(a) ]]', /conditional binary operator expected/],
+    ['[[ -n @(a) ]]', /syntax error in conditional expression/],
+    ['[[ x < @(a) ]]', /syntax error in conditional expression/],
+    ['[[ a == a && b > x@(c) ]]', /syntax error in conditional expression/],
+  ];
+  for (const [src, re] of bad) assert.match(parseBash(src + '\n', { file: 't.md' }).diagnostics[0]?.message ?? 'no diagnostic', re, src);
+});
+
+test('the libraries cmdc ships parse without diagnostics (a parse error islands every file that sources them)', () => {
+  for (const f of readdirSync('runtime/lib').filter((n) => n.endsWith('.sh'))) {
+    assert.equal(parseBash(readFileSync(`runtime/lib/${f}`, 'utf8'), { file: f }).diagnostics, [], f);
+  }
+});
+
 test('comments are collected in order', () => {
   const f = parse('# one\necho a # two\nif x; then\n  # three\n  y\nfi\n# four');
   assert.equal(f.comments.map((c) => [c.text, c.pos.line]), [[' one', 1], [' two', 2], [' three', 4], [' four', 7]]);
