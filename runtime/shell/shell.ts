@@ -331,6 +331,18 @@ export class Shell implements ExpandEnv {
   command = '';
   /** Set while running the EXIT trap, so `exit` inside it does not re-run it. */
   inExitTrap = false;
+  /**
+   * The call stack, function locals and positional parameters where `exit` was called (bash runs
+   * the EXIT trap there, before unwinding: the handler sees FUNCNAME, `caller`, `local`s); taken
+   * by the innermost function or sourced file an ExitSignal leaves (noteExit).
+   */
+  exitStack: { frames: Frame[]; locals: Map<string, Var>[]; positional: string[] } | undefined;
+  /**
+   * While an ERR trap runs: the failing command's line, which bash records as the call line of
+   * every function called meanwhile (BASH_LINENO, `caller`), however deep — an EXIT trap run
+   * from there records lines as usual.
+   */
+  errTrapLine: number | undefined;
   /** The exec-handler chain external commands go through (the real spawn comes after it). */
   readonly execHandlers: readonly ExecHandler[];
   /** A {@link TopLevelSignal} ended the current top-level command: skip until `top()`. */
@@ -1026,7 +1038,7 @@ export class Shell implements ExpandEnv {
     this.positional = args;
     this.vars.frames.push(new Map());
     this.funcNames.push(name);
-    this.frames.push({ kind: 'function', name, file: fn.file ?? definingFile([], this.functionFile ?? this.scriptName), callLine: this.line });
+    this.frames.push({ kind: 'function', name, file: fn.file ?? definingFile([], this.functionFile ?? this.scriptName), callLine: this.errTrapLine ?? this.line });
     const savedLoop = this.loopDepth;
     this.loopDepth = 0;
     const savedShift = this.lineShift;
@@ -1052,6 +1064,10 @@ export class Shell implements ExpandEnv {
       // the trap sees the status of the last command run (not the one `return` gives)
       if (this.traps.has('RETURN')) await this.runTrap('RETURN', this.status);
       return (this.status = st);
+    } catch (e) {
+      // `exit` in the function: the EXIT trap runs where it was called (noteExit)
+      this.noteExit(e);
+      throw e;
     } finally {
       this.positional = savedPos;
       this.vars.frames.pop();
@@ -1654,6 +1670,13 @@ export class Shell implements ExpandEnv {
     });
   }
 
+  /** Keep the stack an `exit` leaves (see exitStack), once: the innermost frame takes it. */
+  noteExit(e: unknown): void {
+    if (e instanceof ExitSignal && !this.exitStack && this.frames.length) {
+      this.exitStack = { frames: this.frames.slice(), locals: this.vars.frames.slice(), positional: this.positional };
+    }
+  }
+
   /** Run a trap handler (`$?` is preserved around it). */
   async runTrap(sig: string, status: number): Promise<void> {
     const t = this.traps.get(sig);
@@ -1665,6 +1688,9 @@ export class Shell implements ExpandEnv {
     const fromLine = sig === 'ERR' || sig === 'DEBUG' || sig === 'RETURN';
     const savedLine = this.line;
     const savedShift = this.lineShift;
+    const savedErrLine = this.errTrapLine;
+    if (sig === 'ERR') this.errTrapLine = savedLine;
+    else if (sig === 'EXIT') this.errTrapLine = undefined;
     try {
       this.status = status;
       if (typeof t === 'string') {
@@ -1687,6 +1713,7 @@ export class Shell implements ExpandEnv {
     } finally {
       this.line = savedLine;
       this.lineShift = savedShift;
+      this.errTrapLine = savedErrLine;
       this.errexitOff = savedOff;
       if (sig === 'ERR' && !this.traps.has('ERR')) this.traps.set('ERR', t);
     }
@@ -1720,6 +1747,15 @@ export class Shell implements ExpandEnv {
       const t = this.traps.get('EXIT');
       this.traps.delete('EXIT');
       this.errexitOff = 0;
+      // the handler runs where `exit` was called: its functions' frames and locals (bash)
+      const at = this.exitStack;
+      this.exitStack = undefined;
+      const saved = { frames: this.frames, positional: this.positional, locals: this.vars.frames.length };
+      if (at) {
+        this.frames = at.frames;
+        this.positional = at.positional;
+        this.vars.frames.push(...at.locals.slice(saved.locals));
+      }
       try {
         if (t !== undefined) {
           this.traps.set('EXIT', t);
@@ -1729,6 +1765,10 @@ export class Shell implements ExpandEnv {
       } catch (e) {
         if (e instanceof ExitSignal) status = e.status;
         else if (!(e instanceof ReturnSignal || e instanceof LoopSignal)) throw e;
+      } finally {
+        this.frames = saved.frames;
+        this.positional = saved.positional;
+        this.vars.frames.splice(saved.locals);
       }
     }
     return death !== null ? 128 + death : status;

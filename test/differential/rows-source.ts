@@ -181,6 +181,31 @@ check_vars() { local v missing=(); for v in "$@"; do if [ -z "@{!v:-}" ]; then m
   row('source: missing file in if, &&, ! goes on under set -e', 'set -e; if source missing.sh; then :; fi; source missing.sh && echo and; ! source missing.sh; echo after $?'),
   row('source: missing file without set -e runs the ERR trap', `trap 'echo "ERR $?"' ERR; source missing.sh; echo after $?`),
   row('source: a directory under set -e runs the ERR trap, then exits', `mkdir d; set -e; trap 'echo ERR' ERR; source d; echo after`),
+  // --- caller: the stack a library's logger records (the seed's build_stack_json)
+  row('caller: in functions, from a sourced library, at the top level', R`source lib/c.sh; f() { where; caller 0 || echo "c0=$?"; }; g() { f; }; g; caller; echo "top=$?"`, {
+    files: { 'lib/c.sh': R`where() { caller; caller 0; caller 1; caller 2 || echo "end=$?"; }
+` },
+  }),
+  row('caller: the stack loop of an error logger in an EXIT trap and an ERR trap', R`source lib/e.sh; setup x; f() { false; }; f; echo never`, {
+    files: { 'lib/e.sh': R`stack() { local i=0 fr out=(); while fr=$(caller "$i"); do out+=("$fr"); i=$((i + 1)); done; printf '[%s]' "@{out[@]}"; echo " n=@{#out[@]}"; }
+_err() { echo "err $1"; stack; exit "$1"; }
+_ex() { echo "exit $?"; stack; }
+setup() { trap '_err $?' ERR; trap "_ex $1" EXIT; }
+` },
+  }),
+  row('caller: sourced file at the top level and in a function', R`source ./s.sh; h() { source ./s.sh; }; h`, { files: { 's.sh': R`caller; echo "st=$?"; caller 0; echo "st0=$?"
+` } }),
+  row('caller: in an ERR trap every call records the failing line; an EXIT trap from there does not', R`source ./t.sh
+trap x EXIT
+trap a ERR
+
+false
+echo never`, {
+    files: { 't.sh': 'a() {\n  echo a\n  b\n  exit 4\n}\nb() {\n  c\n}\nc() { echo "c: @{BASH_LINENO[*]} @{FUNCNAME[*]}"; caller 0; caller 1; }\nx() {\n  b\n}\n' },
+  }),
+  row('exit in a function: the EXIT trap sees its locals, FUNCNAME and arguments', R`trap 'echo "x=$x f=@{FUNCNAME[*]} a=$1"; caller 0' EXIT; f() { local x=1; exit 2; }; g() { f arg; }; g`),
+  row('caller: bad arguments', R`f() { caller x; echo "a=$?"; caller -1; echo "b=$?"; caller -- 0; caller ' 0' extra; caller ''; echo "c=$?"; }; g() { f; }; g; caller zz; echo "top=$?"`),
+
 ];
 
 export const EVAL_ROWS: Row[] = [

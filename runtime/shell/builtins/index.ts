@@ -29,6 +29,7 @@ import { jobs } from './jobs.js';
 import { pushd } from './pushd.js';
 import { popd } from './popd.js';
 import { dirs } from './dirs.js';
+import { caller } from './caller.js';
 
 /** A builtin: runs in process against the shell; args exclude the name. Returns the status. */
 export type Builtin = (sh: Shell, args: string[], name: string) => number | Promise<number>;
@@ -38,5 +39,5 @@ export const BUILTINS: Record<string, Builtin> = {
   export: exportB, unset, local, declare, typeset, readonly, read, shift, set, exit,
   return: returnB, break: breakB, continue: continueB, source, '.': source, eval: evalB, trap,
   mapfile, readarray: mapfile, let: letB, type, command, builtin, shopt, getopts, wait, kill, jobs, hash, umask,
-  pushd, popd, dirs,
+  pushd, popd, dirs, caller,
 };

@@ -128,6 +128,10 @@ export async function runSourced(sh: Shell, f: string, code: LoadedCode, args: s
       await sh.runTrap('RETURN', sh.status);
       sh.status = status;
     }
+  } catch (e) {
+    // `exit` in the file: the EXIT trap runs where it was called (Shell.noteExit)
+    sh.noteExit(e);
+    throw e;
   } finally {
     // an error that abandoned a line of the file ends with the file (bash: the next line runs)
     sh.aborting = false;
