@@ -17,7 +17,8 @@
  * normalise), nothing else: each block's exit status, stdout and stderr; every file of the
  * project afterwards (state files, error log, plans, reports, sources), except cmdc's own
  * bookkeeping (paths with a `.cmdc` segment), which must instead be invisible to `git status` —
- * compared too.
+ * compared too — and the runner's own entries in the project's error log (a failed block its
+ * library did not log: issue 9 item 9, nothing in Claude Code), checked for the project's shape.
  *
  * PENDING lists the scenarios that still differ and why (other work in progress); each must
  * still differ, so a mark cannot outlive its reason.
@@ -168,6 +169,8 @@ interface Outcome {
   blocks: BlockResult[];
   files: Map<string, string>;
   gitStatus: string;
+  /** cmdc side: the runner's own entries in the project's error log (not compared: see withoutRunnerEntries). */
+  runnerEntries: Record<string, unknown>[];
 }
 
 /** The step blocks of a command as the model runs them: bash fences outside Usage/Examples sections. */
@@ -184,13 +187,44 @@ function agent(script: string, blockOutput: string): void {
   assert.is(r.status, 0, `agent step failed: ${r.stderr}`);
 }
 
+const ERROR_LOG = '.claude/data/logs/errors.jsonl';
+
+/**
+ * The runner's own failure entries (context.runner "cmdc": a block failed and its library logged
+ * nothing) are what cmdc adds on purpose (issue 9 item 9) where Claude Code writes nothing: they
+ * leave the comparison, and must have exactly the keys, in the order, of the project's entries.
+ */
+function withoutRunnerEntries(log: string, runnerEntries: Record<string, unknown>[]): string {
+  return log
+    .split(/(?<=\n)/)
+    .filter((line) => {
+      let e: unknown;
+      try {
+        e = JSON.parse(line);
+      } catch {
+        return true;
+      }
+      const ctx = (e as { context?: { runner?: unknown } } | null)?.context;
+      if (ctx?.runner !== 'cmdc') return true;
+      runnerEntries.push(e as Record<string, unknown>);
+      return false;
+    })
+    .join('');
+}
+
 function snapshot(blocks: BlockResult[], cmdc: boolean): Outcome {
   const files = new Map<string, string>();
+  const runnerEntries: Record<string, unknown>[] = [];
   for (const [path, content] of projectFiles(PROJ)) {
     if (cmdc && /(^|\/)\.cmdc(\/|$)/.test(path)) continue;
-    files.set(normalise(path), normalise(content));
+    files.set(normalise(path), normalise(cmdc && path === ERROR_LOG ? withoutRunnerEntries(content, runnerEntries) : content));
   }
-  return { blocks: blocks.map((b) => ({ status: b.status, stdout: normalise(b.stdout), stderr: normalise(b.stderr) })), files, gitStatus: normalise(gitStatus(PROJ)) };
+  return {
+    blocks: blocks.map((b) => ({ status: b.status, stdout: normalise(b.stdout), stderr: normalise(b.stderr) })),
+    files,
+    gitStatus: normalise(gitStatus(PROJ)),
+    runnerEntries,
+  };
 }
 
 /** The whole sequence in real bash, Claude Code's way. */
@@ -330,11 +364,29 @@ test('usage examples are not steps (issue 9 item 6): an info diagnostic each, li
   assert.match(r.stderr, /no block '#2': the file has 1 bash block\n/);
 });
 
+test("the runner's own entries in the project's log (issue 9 item 9): the project's keys, in its order", () => {
+  const projectKeys = ['timestamp', 'environment', 'command', 'workflow_id', 'user_args', 'error_type', 'error_message', 'source', 'stack', 'context', 'status', 'status_updated_at', 'repair_plan_path'];
+  // the bad flag of /errors fails its block without the library logging it: the runner does
+  const last = got[got.length - 1]!;
+  assert.is(last.runnerEntries.length, 1, JSON.stringify(last.runnerEntries));
+  const e = last.runnerEntries[0]!;
+  assert.equal(Object.keys(e), projectKeys);
+  assert.is(e.command, '/errors');
+  assert.is(e.error_type, 'execution_error');
+  assert.is(e.status, 'ERROR');
+  assert.is(e.environment, 'production');
+  assert.match(String(e.error_message), /failed with exit status 1$/);
+  // a block whose library logged its failure gets no second entry
+  const missing = got[SCENARIOS.findIndex((s) => s.name === 'implement (missing plan)')]!;
+  assert.is(missing.runnerEntries.length, 0);
+});
+
 SCENARIOS.forEach((s, i) => {
   test(`${s.name}: cmdc = bash under Claude Code`, () => {
     const diff = firstDifference(want[i]!, got[i]!);
     const pending = PENDING[s.name];
     summary.push(`${diff === null ? 'same' : pending ? 'DIFF (pending)' : 'DIFF'}  ${s.name}${diff === null ? '' : `: ${diff.split('\n')[0]}${pending ? ` — ${pending}` : ''}`}`);
+    if (diff !== null && process.env.CMDC_E2E_VERBOSE) console.log(`\n===== ${s.name}: first difference\n${diff}`);
     if (pending) {
       assert.ok(diff !== null, `${s.name} is now identical under cmdc: remove its PENDING entry ("${pending}")`);
       return;
