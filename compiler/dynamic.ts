@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodeKind, CompiledCode } from '../runtime/index.js';
+import type { File } from './ast.js';
 import { createContext } from './context.js';
 import { parseBash } from './parse.js';
 import { islandBlock, translateBlock, type TranslateResult } from './translate/index.js';
@@ -28,13 +29,22 @@ const FORMAT: CompiledCode['format'] = 1;
 
 /** Compile bash text (lines numbered from 1) for the runtime. Never throws on bad input. */
 export function compileCode(text: string, kind: CodeKind): CompiledCode {
+  return compileParsed(text, kind).code;
+}
+
+/**
+ * {@link compileCode}, also returning the text's syntax tree (null when it does not parse):
+ * the compiler follows the `source` commands of a library it compiles with a command
+ * (compiler/libraries.ts).
+ */
+export function compileParsed(text: string, kind: CodeKind): { code: CompiledCode; ast: File | null } {
   const file = kind === 'source' ? 'sourced.sh' : kind;
   const parsed = parseBash(text, { file });
-  if (parsed.ast) return done(translateBlock(parsed.ast, createContext({ file, source: text, functionSources: true })));
+  if (parsed.ast) return { code: done(translateBlock(parsed.ast, createContext({ file, source: text, functionSources: true }))), ast: parsed.ast };
   const internal = parsed.diagnostics.find((d) => d.id === 'parser-internal-error');
   // the parser failing is our bug, not the text's: never hide it behind an island
   if (internal) throw new Error(`bash parser failed: ${internal.message}`);
-  return withSyntaxError(text, file, parsed.diagnostics[0]?.line ?? 1);
+  return { code: withSyntaxError(text, file, parsed.diagnostics[0]?.line ?? 1), ast: null };
 }
 
 function done(t: TranslateResult, syntaxError?: string[]): CompiledCode {

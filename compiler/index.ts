@@ -46,6 +46,8 @@ import { createLibraryCache, type LibraryCache } from './analysis/library.js';
 
 export { createLibraryCache, type LibraryCache } from './analysis/library.js';
 import type { StateKind } from '../runtime/lang/state-types.js';
+import { resolveLibraries } from './libraries.js';
+import type { File } from './ast.js';
 
 export interface CompileOptions {
   /** Output directory (absolute or relative to `root`). Default `generated`. */
@@ -105,6 +107,14 @@ export interface FileStats {
   exact: number;
   /** Typed statements by form (`$ command`, `echo`, `wf.append`, …). */
   typedForms: Record<string, number>;
+  /** Libraries compiled with the command (compiler/libraries.ts), and their statements. */
+  libraries: number;
+  libraryNative: number;
+  libraryIslands: number;
+  /** `source` commands whose file is known only at run time (compiled on first use, then cached). */
+  dynamicSources: number;
+  /** `discover_latest_state_file` call sites the runner answers with this owner's instance. */
+  discoveryCalls: number;
 }
 
 export interface FileResult {
@@ -118,6 +128,8 @@ export interface FileResult {
   source: string;
   stats: FileStats;
   diagnostics: Diagnostic[];
+  /** The libraries compiled with the command (path relative to root, content hash, counts). */
+  libraries: { file: string; sha256: string; native: number; islands: number }[];
 }
 
 export interface CompileResult {
@@ -132,7 +144,11 @@ export interface CompileResult {
 const RUNTIME_ENTRY = 'runtime/index.ts';
 
 function emptyStats(): FileStats {
-  return { blocks: 0, native: 0, islands: 0, diagnostics: 0, placeholdersBound: 0, placeholdersUnbound: 0, argumentUses: 0, preCommands: 0, typed: 0, exact: 0, typedForms: {} };
+  return {
+    blocks: 0, native: 0, islands: 0, diagnostics: 0, placeholdersBound: 0, placeholdersUnbound: 0, argumentUses: 0, preCommands: 0,
+    typed: 0, exact: 0, typedForms: {},
+    libraries: 0, libraryNative: 0, libraryIslands: 0, dynamicSources: 0, discoveryCalls: 0,
+  };
 }
 
 /**
@@ -163,7 +179,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
   for (const input of files) {
     const abs = resolve(root, input);
     const file = toPosix(relative(root, abs));
-    const result: FileResult = { file, outFile: '', code: null, source: '', stats: emptyStats(), diagnostics: [] };
+    const result: FileResult = { file, outFile: '', code: null, source: '', stats: emptyStats(), diagnostics: [], libraries: [] };
     results.push(result);
     const entry: Input = { result, md: null, info: null };
     inputs.push(entry);
@@ -225,6 +241,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
         path: resolve(root, file),
         libraryCache,
         tsModules,
+        root,
         ...(opts.argumentConvention ? { argumentConvention: opts.argumentConvention } : {}),
         ...(opts.profile ? { profile: opts.profile } : {}),
         emit: opts.emit ?? DEFAULT_EMIT,
@@ -257,6 +274,8 @@ interface CompileOneOptions {
   strict: boolean;
   emitter: Emitter;
   runtimeSpecifier: string;
+  /** The project directory (libraries' `${CLAUDE_PROJECT_DIR}`). */
+  root: string;
   argumentConvention?: ArgumentConvention;
   profile?: Profile;
   emit: EmitTier;
@@ -282,6 +301,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
   /** Keys only ts blocks append, with the kind their values' syntax gives. */
   const tsKeys: Record<string, StateKind> = {};
   const tsBlocks: { indents: number[]; line: number; endLine: number }[] = [];
+  const asts: File[] = [];
   let dynamic = false;
   const { profile } = profileOf(md.frontmatter ?? {}, opts.profile ?? (opts.argumentConvention === 'positional' ? 'script' : undefined));
   // a script's `$N` is its positional parameter unless the file says otherwise
@@ -391,6 +411,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
       result.stats.exact += tr.tiers.exact;
       for (const [f, n] of Object.entries(tr.tiers.forms)) result.stats.typedForms[f] = (result.stats.typedForms[f] ?? 0) + n;
       if (profile === 'claude-code') result.diagnostics.push(...profileDiagnostics(ast, file));
+      asts.push(ast);
     } else {
       const reason = rewritten.diagnostics[0]?.message ?? 'the block does not parse';
       // Without --strict a block that does not parse still compiles (to an island): a warning.
@@ -423,6 +444,17 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
   // --strict also holds the command to the concurrency lint (its errors fail the compile).
   if (opts.strict) result.diagnostics.push(...lintSource(file, source, { path: opts.path, cache: opts.libraryCache }).diagnostics);
 
+  const libs = resolveLibraries(asts, opts.root);
+  for (const l of libs.libraries) {
+    for (const n of l.code.imports) imports.add(n);
+    result.libraries.push({ file: l.file, sha256: l.sha256, native: l.code.native, islands: l.code.islands });
+    result.stats.libraryNative += l.code.native;
+    result.stats.libraryIslands += l.code.islands;
+  }
+  result.stats.libraries = libs.libraries.length;
+  result.stats.dynamicSources = libs.dynamicSources;
+  result.stats.discoveryCalls = libs.discoveryCalls;
+
   const placeholders: PlaceholderInfo[] = [];
   for (const p of ph.placeholders) {
     if (placeholders.some((x) => x.variable === p.variable)) continue;
@@ -454,6 +486,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     ...stateShape(file, source, opts.path, opts.libraryCache, { scalars: stateKeys, arrays: arrayKeys, dynamic }, tsKeys),
     sourceHash: sha256(source),
     profile,
+    ...(libs.libraries.length ? { libraries: libs.libraries } : {}),
     ...(placeholders.length ? { placeholders } : {}),
     ...(examples.length ? { examples } : {}),
     ...(skill ? { skill: true } : {}),
