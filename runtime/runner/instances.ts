@@ -9,8 +9,10 @@
  *     status (running/paused/done/failed) and block = the index of the next step to run (what
  *     --resume starts from). The runner writes status and block only there (setStatus /
  *     setBlock, appends under the instance lock). An instance the runner starts itself gets a
- *     cmdc state file at once (createState); a state file the command's first block wrote by
- *     hand (no cmdc header) gets the header lines appended when the runner adopts it.
+ *     cmdc state file at once (createState). A state file the command's first block wrote in
+ *     the project's own format (no `# cmdc:` line: its library wrote it) is the project's, and
+ *     cmdc never modifies it: the header lines the runner gives it when it adopts it go to its
+ *     sidecar `.cmdc/meta/<id>` (runtime/store/state.ts), and agent outputs to its run record.
  *   - `.cmdc/runs/<id>.json`, the run record (runtime/store/paths.ts runRecordPath), holds what a
  *     header cannot: the compiled command that runs the instance (membership: only instances
  *     with a run record naming this command are this command's), argument words and raw
@@ -22,9 +24,10 @@
  * records name.
  *
  * Agent outputs are appended as cmdc records when the command's blocks initialised a cmdc
- * state file (init_workflow_state), and as seed-style `export KEY='value'` lines otherwise (a
- * file the runner created, or one the blocks wrote by hand): blocks that read the file
- * themselves expect the seed's format, and cmdc's parser reads both.
+ * state file (init_workflow_state), and as seed-style `export KEY='value'` lines to a file the
+ * runner created (blocks that read the file themselves expect the seed's format, and cmdc's
+ * parser reads both); for a file in the project's own format they are kept in the run record
+ * (`agentOutputs`), and prompts see them with the file's values.
  *
  * Owner (who may continue an instance without naming it): runtime/store/owner.ts's rule — `CMDC_OWNER`,
  * else Claude Code's session id, else the nearest long-lived ancestor process (the terminal's
@@ -77,13 +80,15 @@ export interface Instance {
   project?: string;
   /** Outputs of the `!` commands run at invocation (claude-code), by step index. */
   pres?: Record<string, string>;
+  /** Agent outputs (key -> text) of an instance whose state file is in the project's own format. */
+  agentOutputs?: Record<string, string>;
   created: string;
   /** The state file's mtime (ISO 8601). */
   updated: string;
 }
 
 /** The fields of an Instance kept in its run record (`.cmdc/runs/<id>.json`): what the header cannot hold. */
-const RECORD_FIELDS = ['command', 'args', 'arguments', 'sets', 'session', 'cwd', 'outputs', 'profile', 'project', 'pres'] as const;
+const RECORD_FIELDS = ['command', 'args', 'arguments', 'sets', 'session', 'cwd', 'outputs', 'profile', 'project', 'pres', 'agentOutputs'] as const;
 type RunRecord = Pick<Instance, (typeof RECORD_FIELDS)[number]>;
 
 /** An instance that cannot be found, or several that match, or cannot be used (the message says why). */
@@ -137,6 +142,12 @@ export interface Store {
   values(inst: Instance): Record<string, string>;
   /** Record a value in the state file (agent outputs). */
   append(inst: Instance, key: string, value: string): void;
+}
+
+/** A state file without a `# cmdc:` line of its own: the project's library wrote it, in its format. */
+function isForeign(file: string): boolean {
+  const data = readSafe(file);
+  return data !== undefined && !parseStateText(data, file, { metaOnly: true }).records.some((r) => r.kind === 'meta');
 }
 
 /** The caller's owner, as the state runtime defines it (runtime/store/owner.ts). */
@@ -262,7 +273,8 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
       const inst = fresh(id, command, args);
       writeRecord(inst);
       if (meta.owner === '') {
-        // Written by the blocks without cmdc's state library: give it the header lines.
+        // Written by the blocks without cmdc's state library: give it the header lines (in its
+        // sidecar when the file is in the project's own format: runtime/store/state.ts).
         const ws = handle(id);
         ws.setMeta({ id, command, owner, created: inst.created });
         ws.setBlock(inst.step);
@@ -359,9 +371,15 @@ export function createStore(o: { env: NodeJS.ProcessEnv; cwd: string }): Store {
       const { vars, arrays } = foldRecords(parseStateText(data, inst.file, { mode: 'lenient' }).records);
       const out: Record<string, string> = { ...vars };
       for (const [k, v] of Object.entries(arrays)) out[k] = v.join(' ');
-      return out;
+      return { ...out, ...(inst.agentOutputs ?? {}) };
     },
     append(inst, key, value) {
+      if (inst.outputs !== 'export' && isForeign(inst.file)) {
+        // the project's own file: never written by cmdc (see the module doc)
+        inst.agentOutputs = { ...(inst.agentOutputs ?? {}), [key]: value };
+        writeRecord(inst);
+        return;
+      }
       const exportStyle = inst.outputs === 'export' || readStateMeta(inst.file)?.meta.format !== STATE_FORMAT;
       if (!exportStyle) {
         handle(inst.id).append(key, value);

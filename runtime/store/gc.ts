@@ -16,7 +16,8 @@
  * another owner that is provably alive (another terminal's shell).
  * Removal happens under the instance lock and only if the file was not written since gc looked.
  * With an instance go its owner-index entry, checkpoints, the command runner's run record
- * (`.cmdc/runs/<id>.json`, runtime/runner/instances.ts), lock and holder files. gc also sweeps
+ * (`.cmdc/runs/<id>.json`, runtime/runner/instances.ts), header sidecar (`.cmdc/meta/<id>`),
+ * lock and holder files (sidecars whose state file is gone are swept too). gc also sweeps
  * what killed processes leave: index entries, checkpoint directories and run records (over a
  * minute old) whose state file is gone; temp files of atomic writes (`.<name>.<pid>.<hex>.tmp`)
  * whose writer is dead or that are over an hour old; lock and holder files whose process is dead.
@@ -42,6 +43,7 @@ import {
   holderPath,
   idFromStateFileName,
   lockPath,
+  metaSidecarPath,
   readdirIfExists,
   runRecordPath,
   legacyRunRecordPath,
@@ -216,6 +218,7 @@ export function gc(opts: GcOptions = {}): GcReport {
       }
       if (meta.owner !== '' && removeIndexEntry(dir, meta.owner, id)) report.indexEntriesRemoved++;
       if (removeCheckpoints(dir, id)) report.checkpointDirsRemoved++;
+      tryUnlink(metaSidecarPath(dir, id));
       tryUnlink(lockPath(dir, id));
       tryUnlink(holderPath(dir, id));
     }
@@ -268,6 +271,10 @@ function sweep(dir: string, report: GcReport, runRecords: readonly string[], now
     const age = now - (mtimeOf(runRecordPath(dir, id)) ?? mtimeOf(legacyRunRecordPath(dir, id)) ?? now);
     const doomed = removedIds.has(id) || (gone(id) && age > RECORD_MIN_AGE_MS);
     if (doomed && (report.dryRun || tryUnlink(runRecordPath(dir, id)) || tryUnlink(legacyRunRecordPath(dir, id)))) report.runRecordsRemoved++;
+  }
+  for (const id of readdirIfExists(join(cmdcDir(dir), 'meta')) ?? []) {
+    const age = now - (mtimeOf(metaSidecarPath(dir, id)) ?? now);
+    if (!report.dryRun && gone(id) && age > RECORD_MIN_AGE_MS) tryUnlink(metaSidecarPath(dir, id));
   }
   for (const e of listAllIndexEntries(dir)) {
     const doomed = report.dryRun ? removedIds.has(e.id) || gone(e.id) : gone(e.id);

@@ -10,6 +10,8 @@
  *     .cmdc/holders/<id>                   the process running a block of the instance now (holders.ts)
  *     .cmdc/gc-stamp                       last opportunistic gc (gc.ts)
  *     .cmdc/runs/<id>.json                 the command runner's run record (runtime/runner/instances.ts)
+ *     .cmdc/meta/<id>                      the header (`# cmdc:` lines) of a state file in the
+ *                                          project's own format, which cmdc never writes to (state.ts)
  *     .cmdc/.gitignore                     `*`: git never shows any of it (ignore.ts)
  *
  * As in bash's `${X:-...}`, an empty variable counts as unset. Nothing here touches the disk.
@@ -82,6 +84,15 @@ export function idFromStateFileName(name: string): string | undefined {
  */
 export function runRecordPath(dir: string, id: string): string {
   return join(dir, '.cmdc', 'runs', `${id}.json`);
+}
+
+/**
+ * `<dir>/.cmdc/meta/<id>`: the `# cmdc:` header lines of a state file cmdc did not write (the
+ * project's own library wrote it, in its own format): kept here, so the project's file is never
+ * modified (runtime/store/state.ts).
+ */
+export function metaSidecarPath(dir: string, id: string): string {
+  return join(dir, '.cmdc', 'meta', id);
 }
 
 export function runRecordsDir(dir: string): string {

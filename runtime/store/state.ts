@@ -23,7 +23,10 @@
  *   last line wins, so status/block changes are appends too. Keys: format, id, command,
  *   owner, created (ISO 8601 UTC), status (running|paused|done|failed), block (integer).
  *   A file without a format line is a legacy (seed or hand-written) file; it may still carry
- *   the other keys (setMeta), e.g. when the command runner adopts it.
+ *   the other keys (setMeta). A file with no `# cmdc:` line at all is in a foreign format (the
+ *   project's own library wrote it): cmdc never writes to it; the header lines the runner gives
+ *   it when it adopts the file (setMeta/setStatus/setBlock) go to its sidecar
+ *   `.cmdc/meta/<id>` (paths.ts), which readStateMeta and loadState read as if appended.
  * - Every record is one line ending in `\n`. Variables are brace groups of assignments, so a
  *   torn record (a writer killed mid-write(2)) is a syntax error to bash (nothing of it runs)
  *   and is ignored by the parser. Later assignments win, with bash's semantics: a scalar
@@ -40,14 +43,14 @@
  * `repair` (default) takes the lock and repairs it so that bash `source` succeeds again.
  */
 import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, readFileSync, readSync, writeSync } from 'node:fs';
-import { openSafe } from './safe-fs.js';
+import { openSafe, readSafe } from './safe-fs.js';
 import { decode } from '../lang/bytes.js';
 import { basename, dirname, resolve } from 'node:path';
 import { newWorkflowId, parseWorkflowId } from './ids.js';
 import { atomicWriteFile, withLock, type LockOptions } from './lock.js';
 import { resolveOwner } from './owner.js';
 import { addIndexEntry, removeIndexEntry } from './owner-index.js';
-import { idFromStateFileName, lockPath, looksLikePath, stateDir, stateFilePath, type StateDirOptions } from './paths.js';
+import { idFromStateFileName, lockPath, looksLikePath, metaSidecarPath, stateDir, stateFilePath, type StateDirOptions } from './paths.js';
 import {
   assertKeyName,
   formatArrayAssignment,
@@ -64,7 +67,7 @@ import {
   StateExistsError,
   StateNotFoundError,
 } from './errors.js';
-import { makeStateDir } from './ignore.js';
+import { makeCmdcDir, makeStateDir } from './ignore.js';
 
 export const STATE_FORMAT = '1';
 export const STATUSES = ['running', 'paused', 'done', 'failed'] as const;
@@ -235,6 +238,7 @@ export function loadState(idOrPath: string, opts: LoadStateOptions = {}): Loaded
     parsed = parseStateText(data, ref.path);
   }
   const folded = foldRecords(parsed.records);
+  if (!parsed.records.some((r) => r.kind === 'meta')) applySidecar(folded.meta, ref.dir, ref.id);
   if (folded.meta.id === '') folded.meta.id = ref.id;
   return { id: ref.id, path: ref.path, ...folded, torn: parsed.torn, records: parsed.records, mtimeMs, size: data.length };
 }
@@ -259,7 +263,55 @@ export function readStateMeta(path: string): { meta: StateMeta; mtimeMs: number 
   } finally {
     closeSync(fd);
   }
-  return { meta: metaFromBytes(data, path), mtimeMs };
+  const own = ownMeta(data, path);
+  if (!own.any) {
+    const id = idFromStateFileName(basename(path));
+    if (id !== undefined) applySidecar(own.meta, dirname(path), id);
+  }
+  return { meta: own.meta, mtimeMs };
+}
+
+/** The metadata of the file's own `# cmdc:` lines, and whether it has any. */
+function ownMeta(data: Buffer, file: string): { meta: StateMeta; any: boolean } {
+  const meta = emptyMeta();
+  let any = false;
+  for (const r of parseStateText(data, file, { metaOnly: true }).records) {
+    if (r.kind !== 'meta') continue;
+    applyMeta(meta, r.key, r.value);
+    any = true;
+  }
+  return { meta, any };
+}
+
+/** The header lines of a foreign-format state file, from its sidecar (see the file comment), over `meta`. */
+function applySidecar(meta: StateMeta, dir: string, id: string): void {
+  const path = metaSidecarPath(dir, id);
+  const data = readSafe(path);
+  if (data === undefined) return;
+  for (const r of parseStateText(data, path, { metaOnly: true }).records) if (r.kind === 'meta') applyMeta(meta, r.key, r.value);
+}
+
+/**
+ * Appends header lines for an instance under its lock: to the state file, or to its sidecar
+ * when the state file has no `# cmdc:` line of its own (a foreign format cmdc never writes to).
+ */
+function appendMetaLocked(ref: StateRef, text: string, lock?: LockOptions): void {
+  const data = readSafe(ref.path);
+  if (data === undefined) throw new StateNotFoundError(ref.id, ref.path);
+  if (ownMeta(data, ref.path).any) {
+    appendLocked(ref, text, lock);
+    return;
+  }
+  const path = metaSidecarPath(ref.dir, ref.id);
+  makeCmdcDir(dirname(path));
+  withLock(lockPath(ref.dir, ref.id), () => {
+    const fd = openSafe(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
+    try {
+      writeAll(fd, Buffer.from(text, 'latin1'));
+    } finally {
+      closeSync(fd);
+    }
+  }, lock);
 }
 
 /** Metadata from the `# cmdc:` lines of state-file bytes (other lines are skipped unparsed). */
@@ -414,7 +466,7 @@ export class WorkflowState {
   /** Appends a status line; done/failed also drop the instance from its owner's index. */
   setStatus(status: WorkflowStatus): void {
     if (!isWorkflowStatus(status)) throw new InvalidValueError('status', `expected one of ${STATUSES.join(', ')}`);
-    appendLocked(this.ref, formatMetaLine('status', status), this.lockOpts);
+    appendMetaLocked(this.ref, formatMetaLine('status', status), this.lockOpts);
     const owner = readStateMeta(this.path)?.meta.owner ?? '';
     if (owner === '') return;
     if (isTerminalStatus(status)) removeIndexEntry(this.dir, owner, this.id);
@@ -432,13 +484,13 @@ export class WorkflowState {
       if (k === 'status' || k === 'block') throw new InvalidValueError(k, `use set${k === 'status' ? 'Status' : 'Block'}`);
       text += formatMetaLine(k, v);
     }
-    if (text !== '') appendLocked(this.ref, text, this.lockOpts);
+    if (text !== '') appendMetaLocked(this.ref, text, this.lockOpts);
   }
 
   /** Appends the current block (a non-negative integer). */
   setBlock(block: number): void {
     if (!Number.isSafeInteger(block) || block < 0) throw new InvalidValueError('block', 'expected a non-negative integer');
-    appendLocked(this.ref, formatMetaLine('block', String(block)), this.lockOpts);
+    appendMetaLocked(this.ref, formatMetaLine('block', String(block)), this.lockOpts);
   }
 
   load(opts: { repair?: boolean } = {}): LoadedState {
