@@ -1,7 +1,8 @@
 /**
  * `cmdc check [paths...] [--out dir] [--no-typecheck]`: exit 1 when a generated module is
  * missing, stale (its .md changed, or the compiler now produces different output), hand-edited
- * (its bytes no longer match the hash in its header), orphaned (its .md is gone), or when the
+ * (its bytes no longer match the hash in its header), orphaned (its .md is gone), compiled with a
+ * library that changed since (a file its blocks source, compiler/libraries.ts), or when the
  * generated modules and the command entries (`commands/*.ts`) do not type-check. Each problem
  * is one line naming the file and the reason.
  */
@@ -52,6 +53,9 @@ export async function check(paths: string[], opts: CheckOptions, root = process.
       problems.push({ file: out, reason: `hand-edited: its content no longer matches the hash in its header (edit ${r.file} instead)` });
     } else if (!hashMatches(header.sourceHash, r.source)) {
       problems.push({ file: out, reason: `stale: ${r.file} changed since it was generated; run \`cmdc compile ${r.file}\`` });
+    } else if (changedLibraries(onDisk, r.libraries).length) {
+      const libs = changedLibraries(onDisk, r.libraries);
+      problems.push({ file: out, reason: `stale: ${libs.join(', ')} (sourced by ${r.file}) changed since it was generated; run \`cmdc compile ${r.file}\`` });
     } else {
       problems.push({ file: out, reason: `stale: the compiler now generates different code from ${r.file}; run \`cmdc compile\`` });
     }
@@ -68,6 +72,17 @@ export async function check(paths: string[], opts: CheckOptions, root = process.
   }
   if (opts.typecheck !== false) problems.push(...(await typecheck([...expected], root)));
   return problems;
+}
+
+/**
+ * The libraries compiled into a generated module (its `libraries:` entries) whose content is
+ * not what the fresh compile found, or that the fresh compile no longer finds, or finds anew.
+ */
+function changedLibraries(onDisk: string, fresh: readonly { file: string; sha256: string }[]): string[] {
+  const old = new Map<string, string>();
+  for (const m of onDisk.matchAll(/^\s*\{ file: '((?:[^'\\]|\\.)*)', sha256: '([0-9a-f]{64})'/gm)) old.set(m[1]!.replace(/\\(.)/g, '$1'), m[2]!);
+  const now = new Map(fresh.map((l) => [l.file, l.sha256]));
+  return [...new Set([...old.keys(), ...now.keys()])].filter((f) => old.get(f) !== now.get(f)).sort();
 }
 
 /**

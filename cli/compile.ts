@@ -82,8 +82,13 @@ export function printDiagnostics(result: CompileResult): void {
  * The `--stats` table: one line per file: bash blocks, statements translated natively, bash
  * islands, diagnostics, model-filled placeholders bound (to the arguments or a prose
  * instruction) / unbound, argument uses (`$ARGUMENTS`, `$N`… outside comments), `!` lines,
- * simple statements emitted in the typed tier / the exact tier (and the typed share); then the
- * typed statements by form.
+ * simple statements emitted in the typed tier / the exact tier (and the typed share); then what
+ * blocks source (compiler/libraries.ts): blocks native through and through (no island in them
+ * nor in anything they source, every sourced path known at compile time), libraries compiled
+ * with the command (their statements native/islands), `source` commands of a run-time path
+ * (compiled on first use, cached by content hash), and the `discover_latest_state_file` calls
+ * the runner answers with this owner's instance. Under the table: the typed statements by form,
+ * and where those discovery calls are.
  */
 export function formatStats(result: CompileResult): string {
   const rows = result.results.map((r) => [
@@ -98,12 +103,24 @@ export function formatStats(result: CompileResult): string {
     r.stats.typed,
     r.stats.exact,
     share(r.stats.typed, r.stats.exact),
+    r.stats.nativeBlocks,
+    r.stats.libraries,
+    `${r.stats.libraryNative}/${r.stats.libraryIslands}`,
+    r.stats.dynamicSources,
+    r.stats.discoveryCalls,
   ]);
-  const head = ['file', 'blocks', 'native', 'islands', 'diagnostics', 'placeholders(bound/unbound)', 'argument-uses', '!-lines', 'typed', 'exact', 'typed%'];
+  const head = [
+    'file', 'blocks', 'native', 'islands', 'diagnostics', 'placeholders(bound/unbound)', 'argument-uses', '!-lines', 'typed', 'exact', 'typed%',
+    'native-blocks', 'libraries', 'library(native/islands)', 'run-time-sources', 'discovery',
+  ];
   const sum = (i: number) => rows.reduce((s, r) => s + Number(r[i]), 0);
-  const bound = result.results.reduce((s, r) => s + r.stats.placeholdersBound, 0);
-  const unbound = result.results.reduce((s, r) => s + r.stats.placeholdersUnbound, 0);
-  const total = ['total', sum(1), sum(2), sum(3), sum(4), `${bound}/${unbound}`, sum(6), sum(7), sum(8), sum(9), share(sum(8), sum(9))];
+  const pair = (f: (r: CompileResult['results'][number]) => [number, number]) =>
+    result.results.reduce((s, r) => [s[0] + f(r)[0], s[1] + f(r)[1]], [0, 0]).join('/');
+  const total = [
+    'total', sum(1), sum(2), sum(3), sum(4), pair((r) => [r.stats.placeholdersBound, r.stats.placeholdersUnbound]), sum(6), sum(7),
+    sum(8), sum(9), share(sum(8), sum(9)),
+    sum(11), sum(12), pair((r) => [r.stats.libraryNative, r.stats.libraryIslands]), sum(14), sum(15),
+  ];
   const all = [head, ...rows, total].map((r) => r.map(String));
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
   const forms: Record<string, number> = {};
@@ -111,9 +128,9 @@ export function formatStats(result: CompileResult): string {
   const formLine = Object.keys(forms).length
     ? `\ntyped forms: ${Object.entries(forms).sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, n]) => `${f} ${n}`).join(', ')}`
     : '';
-  return all
-    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
-    .join('\n') + formLine;
+  const sites = [...new Set(result.results.flatMap((r) => r.discoverySites.map((s) => `  ${r.file}: ${s}`)))];
+  const siteLines = sites.length ? `\ndiscover_latest_state_file answered with this owner's instance (runtime/runner/discovery.ts) at:\n${sites.join('\n')}` : '';
+  return all.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n') + formLine + siteLines;
 }
 
 /** `typed / (typed + exact)` as a percentage. */
@@ -185,7 +202,7 @@ export function register(program: Command): void {
     .argument('[paths...]', '.md files or directories (default: commands/)')
     .option('-o, --out <dir>', 'output directory', 'generated')
     .option('--strict', 'a block that does not parse is an error instead of a bash island; lint errors (cmdc lint) fail the compile')
-    .option('--stats', 'print per file: blocks, native, islands, diagnostics, placeholders bound/unbound, argument uses, ! lines, statements per tier')
+    .option('--stats', 'print per file: blocks, native, islands, diagnostics, placeholders bound/unbound, argument uses, ! lines, statements per tier, native blocks, libraries, run-time sources, discovery calls')
     .option('--json', 'print a JSON report on stdout instead of text')
     .option('--emit <tier>', `exact (the interpreter's sh.* form everywhere) or typed (typed state calls, $ templates, TS conditions where proved equal to bash; exact elsewhere); default ${DEFAULT_EMIT}`)
     .option(

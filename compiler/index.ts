@@ -46,7 +46,7 @@ import { createLibraryCache, type LibraryCache } from './analysis/library.js';
 
 export { createLibraryCache, type LibraryCache } from './analysis/library.js';
 import type { StateKind } from '../runtime/lang/state-types.js';
-import { resolveLibraries } from './libraries.js';
+import { resolveLibraries, type LibraryCode } from './libraries.js';
 import type { File } from './ast.js';
 
 export interface CompileOptions {
@@ -115,6 +115,11 @@ export interface FileStats {
   dynamicSources: number;
   /** `discover_latest_state_file` call sites the runner answers with this owner's instance. */
   discoveryCalls: number;
+  /**
+   * Blocks native through and through: no island in the block nor in any library it sources
+   * (transitively), and every file it sources known at compile time (compiler/libraries.ts).
+   */
+  nativeBlocks: number;
 }
 
 export interface FileResult {
@@ -130,6 +135,8 @@ export interface FileResult {
   diagnostics: Diagnostic[];
   /** The libraries compiled with the command (path relative to root, content hash, counts). */
   libraries: { file: string; sha256: string; native: number; islands: number }[];
+  /** Where the runner answers `discover_latest_state_file` with this owner's instance (`file:line`). */
+  discoverySites: string[];
 }
 
 export interface CompileResult {
@@ -147,7 +154,7 @@ function emptyStats(): FileStats {
   return {
     blocks: 0, native: 0, islands: 0, diagnostics: 0, placeholdersBound: 0, placeholdersUnbound: 0, argumentUses: 0, preCommands: 0,
     typed: 0, exact: 0, typedForms: {},
-    libraries: 0, libraryNative: 0, libraryIslands: 0, dynamicSources: 0, discoveryCalls: 0,
+    libraries: 0, libraryNative: 0, libraryIslands: 0, dynamicSources: 0, discoveryCalls: 0, nativeBlocks: 0,
   };
 }
 
@@ -165,6 +172,8 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
   const outDir = resolve(root, opts.outDir ?? 'generated');
   const emitter = opts.emitter ?? createEmitter();
   const libraryCache = opts.libraryCache ?? createLibraryCache();
+  // libraries several commands source are compiled once per call
+  const libraryCode: LibraryCode = new Map();
   const read = opts.readFile;
   const results: FileResult[] = [];
   const seen = new Map<string, string>();
@@ -179,7 +188,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
   for (const input of files) {
     const abs = resolve(root, input);
     const file = toPosix(relative(root, abs));
-    const result: FileResult = { file, outFile: '', code: null, source: '', stats: emptyStats(), diagnostics: [], libraries: [] };
+    const result: FileResult = { file, outFile: '', code: null, source: '', stats: emptyStats(), diagnostics: [], libraries: [], discoverySites: [] };
     results.push(result);
     const entry: Input = { result, md: null, info: null };
     inputs.push(entry);
@@ -241,6 +250,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
         path: resolve(root, file),
         libraryCache,
         tsModules,
+        libraryCode,
         root,
         ...(opts.argumentConvention ? { argumentConvention: opts.argumentConvention } : {}),
         ...(opts.profile ? { profile: opts.profile } : {}),
@@ -271,6 +281,8 @@ interface CompileOneOptions {
   /** The .md file on disk (the state-flow analysis resolves the project's libraries from it). */
   path: string;
   libraryCache: LibraryCache;
+  /** Compiled libraries by content hash, shared by the files of one compile. */
+  libraryCode: LibraryCode;
   strict: boolean;
   emitter: Emitter;
   runtimeSpecifier: string;
@@ -301,7 +313,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
   /** Keys only ts blocks append, with the kind their values' syntax gives. */
   const tsKeys: Record<string, StateKind> = {};
   const tsBlocks: { indents: number[]; line: number; endLine: number }[] = [];
-  const asts: File[] = [];
+  const asts: { ast: File | null; islands: boolean }[] = [];
   let dynamic = false;
   const { profile } = profileOf(md.frontmatter ?? {}, opts.profile ?? (opts.argumentConvention === 'positional' ? 'script' : undefined));
   // a script's `$N` is its positional parameter unless the file says otherwise
@@ -411,7 +423,6 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
       result.stats.exact += tr.tiers.exact;
       for (const [f, n] of Object.entries(tr.tiers.forms)) result.stats.typedForms[f] = (result.stats.typedForms[f] ?? 0) + n;
       if (profile === 'claude-code') result.diagnostics.push(...profileDiagnostics(ast, file));
-      asts.push(ast);
     } else {
       const reason = rewritten.diagnostics[0]?.message ?? 'the block does not parse';
       // Without --strict a block that does not parse still compiles (to an island): a warning.
@@ -422,6 +433,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
       island = true;
     }
     for (const n of out.imports) imports.add(n);
+    asts.push({ ast: island ? null : (ast ?? null), islands: island || out.stats.islands > 0 });
     if (out.stats.islands > 0 && out.stats.native === 0) island = true;
     result.stats.native += out.stats.native;
     result.stats.islands += out.stats.islands;
@@ -444,7 +456,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
   // --strict also holds the command to the concurrency lint (its errors fail the compile).
   if (opts.strict) result.diagnostics.push(...lintSource(file, source, { path: opts.path, cache: opts.libraryCache }).diagnostics);
 
-  const libs = resolveLibraries(asts, opts.root);
+  const libs = resolveLibraries(asts, opts.root, file, opts.libraryCode);
   for (const l of libs.libraries) {
     for (const n of l.code.imports) imports.add(n);
     result.libraries.push({ file: l.file, sha256: l.sha256, native: l.code.native, islands: l.code.islands });
@@ -454,6 +466,8 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
   result.stats.libraries = libs.libraries.length;
   result.stats.dynamicSources = libs.dynamicSources;
   result.stats.discoveryCalls = libs.discoveryCalls;
+  result.stats.nativeBlocks = libs.nativeBlocks.filter(Boolean).length;
+  result.discoverySites = libs.discoverySites;
 
   const placeholders: PlaceholderInfo[] = [];
   for (const p of ph.placeholders) {

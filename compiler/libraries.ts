@@ -33,7 +33,19 @@ export interface LibraryScan {
   dynamicSources: number;
   /** Call sites of `discover_latest_state_file` (the runner answers them with this owner's instance). */
   discoveryCalls: number;
+  /** Where those calls are: `file:line` (the command's .md for blocks, the library otherwise). */
+  discoverySites: string[];
+  /**
+   * Per block (in the order of `asts`): whether it is native through and through — none of its
+   * own statements nor of any library it sources (transitively) is a bash island, and every file
+   * it sources is known at compile time. A block with a `source` of a run-time path is not
+   * counted (that file is compiled on first use: native unless it does not parse).
+   */
+  nativeBlocks: boolean[];
 }
+
+/** Compiled libraries by content hash (one compile call compiles a library once for all its commands). */
+export type LibraryCode = Map<string, ReturnType<typeof compileParsed>>;
 
 /** Bounds: a library tree larger than this is compiled on first use instead. */
 const MAX_LIBRARIES = 64;
@@ -42,53 +54,149 @@ const MAX_BYTES = 2 * 1024 * 1024;
 /** Static values of variables while walking a text, in order. */
 type Env = Map<string, string>;
 
+/** What one text (a block or a library) sources. */
+interface Node {
+  /** Absolute paths of the libraries it sources (statically), compiled or not. */
+  sources: Set<string>;
+  /** `source` commands of a run-time path. */
+  dynamic: number;
+  /** Its own statements include islands (or it has a syntax error). */
+  islands: boolean;
+}
+
 /**
- * Resolve, read and compile the libraries the blocks (`asts`) of a command source, in the order
- * first met. `root` is the project directory. Never throws on bad input.
+ * Resolve, read and compile the libraries the blocks (`asts`, with their islands flag) of a
+ * command source, in the order first met. `root` is the project directory, `source` the
+ * command file's path relative to it. Never throws on bad input.
  */
-export function resolveLibraries(asts: readonly File[], root: string): LibraryScan {
-  const scan: LibraryScan = { libraries: [], dynamicSources: 0, discoveryCalls: 0 };
-  const seen = new Set<string>();
+export function resolveLibraries(
+  blocks: readonly { ast: File | null; islands: boolean }[],
+  root: string,
+  source = '',
+  memo: LibraryCode = new Map(),
+): LibraryScan {
+  const scan: LibraryScan = { libraries: [], dynamicSources: 0, discoveryCalls: 0, discoverySites: [], nativeBlocks: [] };
+  const nodes = new Map<string, Node>();
   let bytes = 0;
-  const queue: { ast: File; env: Env }[] = asts.map((ast) => ({ ast, env: baseEnv(root) }));
-  const visit = (ast: File, env: Env): void => {
-    walkCalls(ast, env, (call, words) => {
+  const queue: { key: string; ast: File; env: Env; file: string; dir: string | null }[] = [];
+  blocks.forEach((b, i) => {
+    nodes.set(`#${i}`, { sources: new Set(), dynamic: 0, islands: b.islands || b.ast === null });
+    if (b.ast) queue.push({ key: `#${i}`, ast: b.ast, env: baseEnv(root), file: source, dir: null });
+  });
+  /** Read and compile a library once (null: missing, binary, cmdc's own, or over the bounds). */
+  const take = (abs: string): void => {
+    if (nodes.has(abs)) return;
+    const lib = load(abs);
+    if (!lib || scan.libraries.length >= MAX_LIBRARIES || bytes + lib.text.length > MAX_BYTES) {
+      nodes.set(abs, { sources: new Set(), dynamic: lib ? 1 : 0, islands: false });
+      return;
+    }
+    bytes += lib.text.length;
+    let compiled: ReturnType<typeof compileParsed>;
+    try {
+      compiled = memo.get(lib.sha256) ?? compileParsed(lib.text, 'source');
+      memo.set(lib.sha256, compiled);
+    } catch {
+      nodes.set(abs, { sources: new Set(), dynamic: 1, islands: true }); // our parser's bug: the runtime reports it
+      return;
+    }
+    const c = compiled.code;
+    nodes.set(abs, { sources: new Set(), dynamic: 0, islands: c.islands > 0 || c.syntaxError !== undefined });
+    const file = toPosix(relative(root, abs));
+    scan.libraries.push({ file, sha256: lib.sha256, code: c });
+    if (compiled.ast) {
+      const inner = baseEnv(root);
+      inner.set('BASH_SOURCE', abs);
+      queue.push({ key: abs, ast: compiled.ast, env: inner, file, dir: dirname(abs) });
+    }
+  };
+  const visit = (item: (typeof queue)[number]): void => {
+    const node = nodes.get(item.key)!;
+    walkCalls(item.ast, item.env, (call, words) => {
       const name = words[0];
-      if (name === 'discover_latest_state_file') scan.discoveryCalls++;
+      if (name === 'discover_latest_state_file') {
+        scan.discoveryCalls++;
+        scan.discoverySites.push(`${item.file}:${call.pos.line}`);
+      }
       const isSource = name === 'source' || name === '.';
       let args = call.args.slice(1);
       if (isSource && words[1] === '--') args = args.slice(1);
       const targets = isSource ? args.slice(0, 1) : args;
       for (const w of targets) {
-        const v = evalWord(w, env);
+        const v = evalWord(w, item.env);
         if (v === null || v === '') {
-          if (isSource) scan.dynamicSources++;
+          if (isSource) {
+            scan.dynamicSources++;
+            node.dynamic++;
+          }
           continue;
         }
         if (!isSource && !v.endsWith('.sh')) continue;
         const abs = resolve(root, v);
-        if (seen.has(abs)) continue;
-        seen.add(abs);
-        const lib = load(abs);
-        if (!lib || scan.libraries.length >= MAX_LIBRARIES || bytes + lib.text.length > MAX_BYTES) continue;
-        bytes += lib.text.length;
-        let compiled: ReturnType<typeof compileParsed>;
-        try {
-          compiled = compileParsed(lib.text, 'source');
-        } catch {
-          continue; // our parser's bug: leave it to the runtime (it reports it there)
-        }
-        scan.libraries.push({ file: toPosix(relative(root, abs)), sha256: lib.sha256, code: compiled.code });
-        if (compiled.ast) {
-          const inner = baseEnv(root);
-          inner.set('BASH_SOURCE', abs);
-          queue.push({ ast: compiled.ast, env: inner });
-        }
+        if (isSource) node.sources.add(abs);
+        take(abs);
       }
     });
+    // a library's registry of its siblings (`[plan-core]="plan/plan-core.sh"`, loaded by a
+    // loader function through a run-time path): `.sh` paths relative to the library's directory,
+    // its parent or the project are compiled too — a head start only, keyed by content
+    if (item.dir !== null) {
+      for (const v of shLiterals(item.ast, item.env)) {
+        for (const base of [item.dir, dirname(item.dir), root]) {
+          const abs = resolve(base, v);
+          if (!isInside(root, abs) || !isFile(abs)) continue;
+          take(abs);
+          break;
+        }
+      }
+    }
   };
-  for (let i = 0; i < queue.length; i++) visit(queue[i]!.ast, queue[i]!.env);
+  for (let i = 0; i < queue.length; i++) visit(queue[i]!);
+  // native through and through: no island and no run-time source in anything reachable
+  const native = (key: string, seen: Set<string>): boolean => {
+    if (seen.has(key)) return true;
+    seen.add(key);
+    const n = nodes.get(key);
+    if (!n || n.islands || n.dynamic > 0) return false;
+    for (const s of n.sources) if (!native(s, seen)) return false;
+    return true;
+  };
+  scan.nativeBlocks = blocks.map((_, i) => native(`#${i}`, new Set()));
   return scan;
+}
+
+/** Static `.sh` words of a text (assignment values, array elements, arguments), in order. */
+function shLiterals(ast: File, env: Env): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x);
+      return;
+    }
+    const n = node as { kind?: string };
+    if (n.kind === 'Word') {
+      const v = evalWord(node as Word, env);
+      if (v !== null && /^[^\0\n]+\.sh$/.test(v) && !out.includes(v)) out.push(v);
+      return;
+    }
+    for (const [k, v] of Object.entries(node)) if (k !== 'pos' && k !== 'end') walk(v);
+  };
+  walk(ast);
+  return out;
+}
+
+function isInside(root: string, abs: string): boolean {
+  const r = relative(root, abs);
+  return r !== '' && !r.startsWith('..') && !isAbsolute(r);
+}
+
+function isFile(abs: string): boolean {
+  try {
+    return statSync(abs).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function baseEnv(root: string): Env {

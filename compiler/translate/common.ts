@@ -6,6 +6,7 @@
  */
 import type * as A from '../ast.js';
 import { escapeText } from '../escape.js';
+import { commandText, plainCommand } from './command-text.js';
 
 export type Code = { expr: string } | { stmt: string };
 
@@ -31,6 +32,16 @@ export function indent(text: string, by = '  '): string {
 /** `sh.at(<line>)`: every statement records its .md line first. */
 export function at(node: { pos: A.Pos }): string {
   return `sh.at(${node.pos.line})`;
+}
+
+/**
+ * `sh.at(<line>, <text>)` for a simple command (assignments, declarations and `[[ ]]` too): the
+ * text bash shows in `$BASH_COMMAND` (./command-text.ts), left out when the runtime's default
+ * (the expanded words joined by spaces) already is that text.
+ */
+export function cmdAt(s: A.Stmt): string {
+  const text = plainCommand(s) ? null : commandText(s);
+  return text === null ? at(s) : `sh.at(${s.pos.line}, ${q(text)})`;
 }
 
 export function asStmt(c: Code): string {

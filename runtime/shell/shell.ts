@@ -327,7 +327,10 @@ export class Shell implements ExpandEnv {
   pipestatus: number[] = [0];
   /** >0 while running a sourced file (where `return` is allowed). */
   sourcing = 0;
-  /** The simple command being run (`$BASH_COMMAND`; its expanded words, bash shows the source text). */
+  /**
+   * The simple command being run (`$BASH_COMMAND`): the text the compiler gave with its line
+   * (`sh.at(43, "X=$(f)")`, compiler/translate/command-text.ts), else its expanded words.
+   */
   command = '';
   /** Set while running the EXIT trap, so `exit` inside it does not re-run it. */
   inExitTrap = false;
@@ -455,8 +458,18 @@ export class Shell implements ExpandEnv {
   // -------------------------------------------------------------------------------------------
   // Source location and messages
 
-  /** Record the .md line of the statement about to run; returns `this` for chaining. */
-  at(line: number): this {
+  /**
+   * The `$BASH_COMMAND` text given with the statement's line, until the simple command that
+   * follows takes it (takeCommandText).
+   */
+  private commandText: string | undefined;
+
+  /**
+   * Record the .md line of the statement about to run, and for a simple command the text bash
+   * shows for it in `$BASH_COMMAND` (when it differs from the expanded words); returns `this`.
+   */
+  at(line: number, text?: string): this {
+    this.commandText = text;
     this.line = line + this.lineShift + this.lineBase;
     // a process killed by a signal runs no further statement
     if (this.proc.death !== null) throw new SignalDeath(this.proc.death);
@@ -467,9 +480,16 @@ export class Shell implements ExpandEnv {
    * `at` for a statement that starts a top-level command of the block (a new line of bash): the
    * rest of a command abandoned by a {@link TopLevelSignal} is skipped up to here.
    */
-  top(line: number): this {
+  top(line: number, text?: string): this {
     this.aborting = false;
-    return this.at(line);
+    return this.at(line, text);
+  }
+
+  /** The text given with this simple command's line (see at), taken once. */
+  private takeCommandText(): string | undefined {
+    const t = this.commandText;
+    this.commandText = undefined;
+    return t;
   }
 
   /**
@@ -948,6 +968,7 @@ export class Shell implements ExpandEnv {
 
   /** A simple command: `name args... [redirects] [VAR=x prefix]`. */
   async cmd(words: readonly WordLike[], ...mods: Mod[]): Promise<number> {
+    const text = this.takeCommandText();
     return this.stmt(async () => {
       const line = this.line;
       this.lastSubStatus = null;
@@ -956,6 +977,7 @@ export class Shell implements ExpandEnv {
       const envMods = mods.filter((m) => m.t === 'env');
       if (argv.length === 0) {
         // assignments and/or redirects only
+        if (text !== undefined) this.command = text;
         const subStatus = this.lastSubStatus as number | null;
         for (const e of envMods) if (e.t === 'env') await this.assign(e.vars);
         const st = await withRedirs(this, redirs, async () => this.lastSubStatus ?? subStatus ?? 0);
@@ -969,7 +991,7 @@ export class Shell implements ExpandEnv {
           prefix[k] = v === null ? '' : typeof v === 'object' && v.t === 'arr' ? '' : await this.str(v as WordLike);
         }
       }
-      this.command = argv.join(' ');
+      this.command = text ?? argv.join(' ');
       if (this.opts.xtrace) this.err(`${'+'.repeat(1 + this.indirection)} ${argv.join(' ')}\n`);
       this.line = line;
       if (argv[0] === 'exec') {
@@ -1083,6 +1105,7 @@ export class Shell implements ExpandEnv {
 
   /** `X=1 Y=$(cmd) A=(a b) B+=x A[i]=v` (a statement of assignments only). */
   async assign(vars: Readonly<Record<string, AssignValue>>): Promise<number> {
+    const text = this.takeCommandText();
     return this.stmt(async () => {
       this.lastSubStatus = null;
       this.lastArg = '';
@@ -1090,6 +1113,8 @@ export class Shell implements ExpandEnv {
         // a failed assignment (readonly, bad subscript) abandons the command, as in bash
         if (!(await this.assignOne(key, value))) throw new TopLevelSignal(1);
       }
+      // after the values' command substitutions: the ERR trap sees this command
+      if (text !== undefined) this.command = text;
       const st = this.lastSubStatus ?? 0;
       this.pipestatus = [st];
       return this.done(st);
@@ -1192,7 +1217,9 @@ export class Shell implements ExpandEnv {
    * `sh.decl("local -r", { x: param("1"), y: null })` (null = bare name).
    */
   async decl(spec: string, vars: Readonly<Record<string, AssignValue>> = {}): Promise<number> {
+    const text = this.takeCommandText();
     return this.stmt(async () => {
+      this.command = text ?? spec;
       const [variant, ...opts] = spec.split(/\s+/).filter(Boolean);
       const args: string[] = [...opts];
       // Evaluate values first (left to right), then hand them to the builtin as NAME=value or
@@ -1616,10 +1643,12 @@ export class Shell implements ExpandEnv {
 
   /** `[[ expr ]]` */
   async test(expr: CondExpr): Promise<number> {
+    const text = this.takeCommandText();
     return this.stmt(async () => {
       let st: number;
       try {
         st = await evalCond(this, expr);
+        if (text !== undefined) this.command = text;
       } catch (e) {
         if (e instanceof CondError) {
           this.error(e.message);
@@ -1651,7 +1680,9 @@ export class Shell implements ExpandEnv {
 
   /** `trap <compiled body> SIG...` (a literal trap string the compiler translated). */
   async trap(text: string | Body, ...rest: (Body | string)[]): Promise<number> {
+    const shown = this.takeCommandText();
     return this.stmt(async () => {
+      if (shown !== undefined) this.command = shown;
       // `trap(text, body, ...signals)`: the bash text is kept for `trap -p` and islands
       let body: Body;
       if (typeof text === 'string') body = Object.assign(rest.shift() as Body, { bash: text });

@@ -84,6 +84,26 @@ test('check fails on a stale generated file', () => {
   assert.is(cmdc('check', '--no-typecheck').status, 0);
 });
 
+test('a library the command sources is compiled with it: --stats counts it, check notices when it changes', () => {
+  mkdirSync(join(dir, 'lib'), { recursive: true });
+  writeFileSync(join(dir, 'lib/util.sh'), 'greet() { echo "hi $1"; }\n');
+  writeFileSync(join(dir, 'commands/uses-lib.md'), '# Uses lib\n\n```bash\nsource "$CLAUDE_PROJECT_DIR/lib/util.sh"\ngreet bob\n```\n');
+  const c = cmdc('compile', '--stats');
+  assert.is(c.status, 0, c.stderr);
+  const row = c.stdout.split('\n').find((l) => l.startsWith('commands/uses-lib.md'))!.trim().split(/\s+/);
+  // native-blocks, libraries, library native/islands, run-time sources, discovery
+  assert.equal(row.slice(8), ['1', '1', '1/0', '0', '0']);
+  assert.match(readFileSync(join(dir, 'generated/uses-lib.ts'), 'utf8'), /\{ file: 'lib\/util\.sh', sha256: '[0-9a-f]{64}'/);
+  assert.is(cmdc('check', '--no-typecheck').status, 0);
+  writeFileSync(join(dir, 'lib/util.sh'), 'greet() { echo "hello $1"; }\n');
+  const k = cmdc('check', '--no-typecheck');
+  assert.is(k.status, 1);
+  assert.match(k.stderr, /generated\/uses-lib\.ts: stale: lib\/util\.sh \(sourced by commands\/uses-lib\.md\) changed since it was generated/);
+  rmSync(join(dir, 'commands/uses-lib.md'));
+  rmSync(join(dir, 'generated/uses-lib.ts'));
+  assert.is(cmdc('check', '--no-typecheck').status, 0);
+});
+
 test('check fails on a missing output and on a type error in an entry', () => {
   writeFileSync(join(dir, 'commands/other.md'), GOOD);
   const k = cmdc('check', '--no-typecheck');

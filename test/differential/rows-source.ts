@@ -268,6 +268,40 @@ fi'; trap "$t" EXIT; echo x`),
   // the harness (runner/profile.ts cwdAfter) looks at the final status — not a matter of traps
   row('trap string: EXIT trap syntax error under set -e', R`set -e; t='echo T; fi'; trap "$t" EXIT; echo x`, { profiles: ['script'] }),
   row('trap string: ERR trap with a syntax error', R`t='echo E; fi'; trap "$t" ERR; false; echo "after $?"`),
+  // --- $BASH_COMMAND is the failing simple command's text as bash prints it (issue 9: a library's
+  // ERR trap judges by it), assignment-only commands included
+  row('BASH_COMMAND: assignment-only command in an ERR trap', R`trap 'echo "[$BASH_COMMAND] $?"' ERR
+[ -f /nonexistent ] || true
+N=$(grep -c '^x:' /dev/null)
+A=1   B=$(false)   C=3
+echo "N=$N C=$C"`),
+  row('BASH_COMMAND: redirections, quotes and substitutions as bash prints them', R`trap 'echo "[$BASH_COMMAND]" >&2' ERR
+X=yes
+grep   -q "$X  y"  /dev/null   2>&1 >/dev/null
+ls /nonexistent-dir  2> /dev/null   >&2
+cat   <   /nonexistent 2>/dev/null
+R=$(echo   a |   grep   -q b   &&  true)
+[[ -f /nonexistent   &&   $X == y* ]]
+declare  -i  D=$(false)  ; echo "D=$D"`),
+  row('BASH_COMMAND: in functions and a sourced library, the seed-style benign-command filter', R`source lib/err.sh; setup
+check() { [ -n "" ]; }
+check || echo "check failed"
+load() { local out; out=$(printf '%s\n' a b | grep -c z); echo "out=$out"; }
+load
+echo end`, {
+    files: { 'lib/err.sh': R`_on_err() {
+  case "$2" in "return "*|"[ "*|"[[ "*|"test "*) echo "benign: $2"; return 0 ;; esac
+  echo "ERROR line $1: $2 (exit $3)"
+}
+setup() { trap '_on_err $LINENO "$BASH_COMMAND" $?' ERR; }
+` },
+  }),
+  row('BASH_COMMAND: heredoc and here-string commands', R`trap 'printf "[%s]\n" "$BASH_COMMAND"' ERR
+grep -q nomatch <<EOF
+one   two
+EOF
+grep -q nomatch <<<  "a   b"
+echo done`),
 ];
 
 export const ROWS_SOURCE: Row[] = [...SOURCE_ROWS, ...EVAL_ROWS, ...TRAP_ROWS];

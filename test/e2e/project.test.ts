@@ -145,20 +145,10 @@ const SCENARIOS: Scenario[] = [
 
 /**
  * Scenario -> why it still differs under cmdc (work in progress elsewhere). Each listed scenario
- * is asserted to differ; remove the entry when it passes.
+ * is asserted to differ; remove the entry when it passes. None today: all scenarios are
+ * identical (issue 9).
  */
-const LIBS = 'pending "libs" (issue 9): the project\'s library.sh files do not run natively yet (`source` of library-loader.sh runs as an island and its functions are lost)';
-const PENDING: Record<string, string> = {
-  'create-plan': LIBS,
-  'implement (latest plan, clean tree)': LIBS,
-  research: LIBS,
-  debug: LIBS,
-  'debug (ERR trap)': LIBS,
-  'implement (missing plan)': LIBS,
-  'errors --since 1h': LIBS,
-  'errors --summary': LIBS,
-  'errors (bad flag)': LIBS,
-};
+const PENDING: Record<string, string> = {};
 
 interface BlockResult {
   status: number;

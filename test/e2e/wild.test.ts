@@ -378,7 +378,7 @@ test('cmdc compile --stats: placeholders bound/unbound, argument uses, ! lines p
   });
   assert.is(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
-  assert.match(lines[0]!, /^file\s+blocks\s+native\s+islands\s+diagnostics\s+placeholders\(bound\/unbound\)\s+argument-uses\s+!-lines\s+typed\s+exact\s+typed%$/);
+  assert.match(lines[0]!, /^file\s+blocks\s+native\s+islands\s+diagnostics\s+placeholders\(bound\/unbound\)\s+argument-uses\s+!-lines\s+typed\s+exact\s+typed%\s+native-blocks\s+libraries\s+library\(native\/islands\)\s+run-time-sources\s+discovery$/);
   const row = (f: string) => lines.find((l) => l.startsWith(f + ' '))?.trim().split(/\s+/);
   assert.equal(row('.claude/commands/commit.md')?.slice(5, 8), ['0/0', '1', '4']);
   assert.equal(row('.claude/commands/git/branch.md')?.slice(5, 8), ['2/0', '0', '0']);
@@ -387,7 +387,7 @@ test('cmdc compile --stats: placeholders bound/unbound, argument uses, ! lines p
   assert.equal(row('.claude/skills/db-migrate/SKILL.md')?.slice(5, 8), ['1/0', '0', '1']);
   assert.not.ok(lines.some((l) => l.includes('reference.md')), 'skill reference docs are not commands');
   // the table ends with the total, then the typed statements by form (typed tier: the default)
-  assert.match(lines[lines.length - 2]!, /^total\s.*\s\d+%$/);
+  assert.match(lines[lines.length - 2]!, /^total\s.*\s\d+%(\s+\d+){2}\s+\d+\/\d+(\s+\d+){2}$/);
   assert.match(lines[lines.length - 1]!, /^typed forms: /);
   const j = spawnSync(process.execPath, [join(ROOT, 'cli/bin/cmdc.mjs'), 'compile', '.', '--out', join(TMP, 'stats-out'), '--json'], {
     cwd: WILD,
