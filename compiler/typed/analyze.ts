@@ -19,6 +19,7 @@ import type * as A from '../ast.js';
 import type { Context } from '../context.js';
 import { unescapeDq } from '../translate/word/lit.js';
 import { redirect } from '../translate/redirect.js';
+import { commandText, plainCommand } from '../translate/command-text.js';
 import type { Cmd, Node, Piece, Redir, Stage, Test, Text, Value } from './ir.js';
 
 /** What the walk knows of the file and records of what it typed. */
@@ -308,6 +309,13 @@ export function commit(f: Found, info: TypedInfo): Node {
  * `[ ]` test a TS condition.
  */
 export function simpleNode(s: A.Stmt, top: boolean, cond: boolean, ctx: Context, info: TypedInfo): Found | null {
+  const f = simpleNodeOf(s, top, cond, ctx, info);
+  if (!f || f.stmts.length !== 1 || plainCommand(s) || !['run', 'echo', 'lib', 'set', 'exit', 'export', 'source'].includes(f.node.k)) return f;
+  const shown = commandText(s);
+  return shown === null ? f : { ...f, node: { ...f.node, shown } as Node };
+}
+
+function simpleNodeOf(s: A.Stmt, top: boolean, cond: boolean, ctx: Context, info: TypedInfo): Found | null {
   const line = s.pos.line;
   const echo = echoOf(s);
   if (echo) return { node: { k: 'echo', line, top, ...echo }, stmts: [s], form: 'echo' };

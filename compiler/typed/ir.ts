@@ -38,6 +38,11 @@ interface At {
   readonly line: number;
   /** It starts a new top-level command of the block (`top` instead of `at`). */
   readonly top: boolean;
+  /**
+   * A simple statement's `$BASH_COMMAND` text when it differs from its expanded words
+   * (compiler/translate/command-text.ts), given with the line as the exact tier gives it.
+   */
+  readonly shown?: string;
 }
 
 export type Node =

@@ -112,9 +112,9 @@ class Printer {
     }
   }
 
-  private ts(n: { line: number; top: boolean }): string {
+  private ts(n: { line: number; top: boolean; shown?: string }): string {
     this.used.add('ts');
-    return `ts.${n.top ? 'top' : 'at'}(${n.line})`;
+    return `ts.${n.top ? 'top' : 'at'}(${n.line}${n.shown !== undefined ? `, ${q(n.shown)}` : ''})`;
   }
 
   /** A node as Code (an expression of the statement's status, or a statement). */

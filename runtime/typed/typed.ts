@@ -20,17 +20,17 @@ export class Typed {
 
   constructor(readonly sh: Shell) {}
 
-  /** Mark a statement nested in a compound command (as `sh.at`). */
-  at(line: number): this {
+  /** Mark a statement nested in a compound command (as `sh.at`; `text`: its `$BASH_COMMAND`). */
+  at(line: number, text?: string): this {
     this.line = line;
-    this.sh.at(line);
+    this.sh.at(line, text);
     return this;
   }
 
   /** Mark a top-level statement of the block (as `sh.top`). */
-  top(line: number): this {
+  top(line: number, text?: string): this {
     this.line = line;
-    this.sh.top(line);
+    this.sh.top(line, text);
     return this;
   }
 
