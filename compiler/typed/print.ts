@@ -157,8 +157,13 @@ class Printer {
         );
         return { expr: `${n.top ? 'sh.top' : 'sh.at'}(${n.line}).${n.op === '&&' ? 'and' : 'or'}(${fns.join(', ')})` };
       }
-      case 'block':
-        return { stmt: `{\n${indent(this.stmts(n.body))}\n}` };
+      case 'block': {
+        // a top-level `{ }`: its first statement starts the new top-level command (`top`), as
+        // in the exact tier, so a command abandoned before it does not skip it
+        const i = n.top ? n.body.findIndex((x) => x.k !== 'comment') : -1;
+        const body = i < 0 ? n.body : n.body.map((x, j) => (j === i && x.k !== 'comment' ? { ...x, top: true } : x));
+        return { stmt: `{\n${indent(this.stmts(body))}\n}` };
+      }
       case 'if': {
         const cond = (c: Node, top: boolean) => {
           if (c.k === 'is') return `${this.ts({ line: c.line, top })}.is(${this.test(c.test)})`;

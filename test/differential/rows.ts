@@ -209,6 +209,10 @@ export const ROWS: Row[] = [
   row('export -n unset', 'export X=1; unset X; sh -c \'echo "[${X:-gone}]"\'; export Y=1; export -n Y; sh -c \'echo "[${Y:-notexp}]"\''),
   row('unset', 'x=1; unset x; echo "[${x-unset}]"; f() { :; }; unset -f f; type f 2>/dev/null || echo nofunc'),
   row('readonly', 'readonly R=1; R=2; echo $?; echo $R'),
+  // an abandoned command (a readonly assignment) does not skip the next top-level { } (typed tier: its first statement starts a new command)
+  row('readonly: the next top-level { } still runs', 'readonly R=1\nR=2\n{ echo "hi $R"; }\necho after'),
+  row('readonly: the next top-level { } with a command and >&2', 'readonly R=1\nR=2\n{ /bin/echo "ext"; echo "err" >&2; }'),
+  row('readonly: the next top-level { } of assignments and a test', 'readonly R=1\nR=2\n{ X="a b"; [ -n "$X" ] && echo "set: $X"; }', { vars: ['X'] }),
   row('declare -p', 'x="a \\"q\\" \\$"; declare -p x; a=(1 "2 3"); declare -p a'),
   row('local outside function', 'local x=1; echo $?'),
   row('type and command -v', 'f() { :; }; type -t f echo ls nope; command -v echo; command -v nope || echo missing'),
