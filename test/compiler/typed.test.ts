@@ -37,14 +37,18 @@ test('typed forms: $ commands, echo, test conditions, state appends, library cal
     'echo "Plan: $PLAN_TITLE"',
   ].join('\n'));
   assert.match(r.body, /^const \{ \$, v, ts, wf \} = typed<State>\(sh\);/);
-  assert.match(r.body, /ts\.top\(1\)\.set\(\{ PLAN_TITLE: ts\.text\(\$`head -1 \$\{v\.PLAN_FILE\}`\.pipe\(\$`sed -e \$\{'s\/\^# \*\/\/'\}`\)\) \}\)/);
-  assert.match(r.body, /if \(ts\.top\(2\)\.is\(v\.USER_ARGS\.value === ''\)\) \{/);
-  assert.match(r.body, /ts\.at\(3\)\.echo\("ERROR: usage", 2\)/);
-  assert.match(r.body, /ts\.at\(4\)\.exit\(1\)/);
-  assert.match(r.body, /ts\.top\(6\)\.run\(\$`grep -c x \$\{v\.F\}`\.quiet\(\)\)/);
-  assert.match(r.body, /ts\.top\(7\)\.run\(wf\.transition\("implement"\)\.silent\(\)\)/);
+  assert.match(r.body, /ts\.top\(1(?:, "(?:[^"\\]|\\.)*")?\)\.set\(\{ PLAN_TITLE: ts\.text\(\$`head -1 \$\{v\.PLAN_FILE\}`\.pipe\(\$`sed -e \$\{'s\/\^# \*\/\/'\}`\)\) \}\)/);
+  assert.match(r.body, /if \(ts\.top\(2(?:, "(?:[^"\\]|\\.)*")?\)\.is\(v\.USER_ARGS\.value === ''\)\) \{/);
+  assert.match(r.body, /ts\.at\(3(?:, "(?:[^"\\]|\\.)*")?\)\.echo\("ERROR: usage", 2\)/);
+  assert.match(r.body, /ts\.at\(4(?:, "(?:[^"\\]|\\.)*")?\)\.exit\(1\)/);
+  assert.match(r.body, /ts\.top\(6(?:, "(?:[^"\\]|\\.)*")?\)\.run\(\$`grep -c x \$\{v\.F\}`\.quiet\(\)\)/);
+  assert.match(r.body, /ts\.top\(7(?:, "(?:[^"\\]|\\.)*")?\)\.run\(wf\.transition\("implement"\)\.silent\(\)\)/);
   assert.match(r.body, /wf\.top\(8\)\.append\(\{ A: v\.A, B: v\.B, C: "lit" \}\)/);
-  assert.match(r.body, /ts\.top\(11\)\.echo\(`Plan: \$\{v\.PLAN_TITLE\}`\)/);
+  assert.match(r.body, /ts\.top\(11(?:, "(?:[^"\\]|\\.)*")?\)\.echo\(`Plan: \$\{v\.PLAN_TITLE\}`\)/);
+  // each typed simple statement whose $BASH_COMMAND differs from its words carries it (as the exact tier does)
+  assert.ok(r.body.includes(`ts.top(1, "PLAN_TITLE=$(head -1 \\"$PLAN_FILE\\" | sed -e 's/^# *//')")`), r.body);
+  assert.ok(r.body.includes(`ts.at(3, "echo \\"ERROR: usage\\" 1>&2")`), r.body);
+  assert.ok(r.body.includes('ts.at(4).exit(1)'), r.body);
   assert.is(r.exact, 0);
   assert.is(r.typed, 10);
 });
