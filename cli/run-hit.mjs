@@ -32,9 +32,10 @@ export function isPath(name) {
 }
 
 /**
- * Where `name` is, as Claude Code looks it up: `.claude/commands/<name>.md` (`a:b` →
- * `.claude/commands/a/b.md`), `.claude/skills/<name>/SKILL.md`, then `commands/<name>.md`. A
- * path (isPath) is taken relative to `cwd`. Returns null when nothing is there.
+ * Where `name` is, as Claude Code looks it up: `.claude/skills/<name>/SKILL.md` (Claude Code's
+ * docs: a skill and a command of the same name, the skill wins), `.claude/commands/<name>.md`
+ * (`a:b` → `.claude/commands/a/b.md`), then this repo's `commands/<name>.md`. A path (isPath)
+ * is taken relative to `cwd`. Returns null when nothing is there.
  */
 export function resolveCommand(root, name, cwd = process.cwd()) {
   if (isPath(name)) {
@@ -44,8 +45,8 @@ export function resolveCommand(root, name, cwd = process.cwd()) {
     return { name: base, file, rel: relative(root, file).split(sep).join('/') };
   }
   if (!/^[^\s:]+(:[^\s:]+)*$/.test(name)) return null;
-  const tries = [`.claude/commands/${name.split(':').join('/')}.md`];
-  if (!name.includes(':')) tries.push(`.claude/skills/${name}/SKILL.md`, `commands/${name}.md`);
+  const command = `.claude/commands/${name.split(':').join('/')}.md`;
+  const tries = name.includes(':') ? [command] : [`.claude/skills/${name}/SKILL.md`, command, `commands/${name}.md`];
   for (const rel of tries) {
     const file = join(root, ...rel.split('/'));
     if (statSync(file, { throwIfNoEntry: false })?.isFile()) return { name, file, rel };

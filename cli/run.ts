@@ -20,8 +20,9 @@ import { CMDC_ROOT, isPath, projectRoot, resolveCommand, runBundle, type Resolve
 
 const RUN_USAGE = `Usage: cmdc run <name|path.md> [runner options] [--] [arguments...]
 
-  <name>: .claude/commands/<name>.md (ns:name: .claude/commands/ns/name.md), then
-  .claude/skills/<name>/SKILL.md, then commands/<name>.md, from the project root (git top
+  <name>: .claude/skills/<name>/SKILL.md (a skill wins over a command of the same name),
+  then .claude/commands/<name>.md (ns:name: .claude/commands/ns/name.md), then
+  commands/<name>.md, from the project root (git top
   level, else the nearest directory holding .claude/); a name ending in .md or holding a / is a path.
   Compiled into <project>/.cmdc/cache on first use and whenever the file changes.
 
@@ -50,8 +51,8 @@ export interface ProjectCommand extends ResolvedCommand {
 }
 
 /**
- * The project's commands (`.claude/commands/**.md`, `a/b.md` as `a:b`), skills and
- * `commands/*.md`, in lookup order; a name met again is marked shadowed by the first.
+ * The project's skills, commands (`.claude/commands/**.md`, `a/b.md` as `a:b`) and
+ * `commands/*.md`, by name; a name met again in lookup order is marked shadowed by the first.
  */
 export function projectCommands(root: string): ProjectCommand[] {
   const out: ProjectCommand[] = [];
@@ -77,18 +78,19 @@ export function projectCommands(root: string): ProjectCommand[] {
       else if (n.endsWith('.md')) add({ kind: 'command', name: [...ns, n.slice(0, -3)].join(':'), file: p, rel: relative(root, p).split(sep).join('/') });
     }
   };
-  walk(join(root, '.claude', 'commands'), []);
   const skills = join(root, '.claude', 'skills');
   for (const n of existsSync(skills) ? readdirSync(skills).sort() : []) {
     const p = join(skills, n, 'SKILL.md');
     if (existsSync(p)) add({ kind: 'skill', name: n, file: p, rel: relative(root, p).split(sep).join('/') });
   }
+  walk(join(root, '.claude', 'commands'), []);
   const own = join(root, 'commands');
   for (const n of existsSync(own) ? readdirSync(own).sort() : []) {
     const p = join(own, n);
     if (n.endsWith('.md') && commandInfoFor(relative(root, p)) !== null) add({ kind: 'command', name: n.slice(0, -3), file: p, rel: relative(root, p).split(sep).join('/') });
   }
-  return out;
+  // by name for the reader; a stable sort keeps the one that wins before those it shadows
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Levenshtein distance. */

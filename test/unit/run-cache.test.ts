@@ -88,7 +88,7 @@ test('names resolve as Claude Code looks them up', () => {
     'docs/x.md': 'd',
   });
   const r = (name: string, cwd = root) => hit.resolveCommand(root, name, cwd)?.rel ?? null;
-  assert.is(r('hello'), '.claude/commands/hello.md'); // a command before a skill of the same name
+  assert.is(r('hello'), '.claude/skills/hello/SKILL.md'); // a skill wins over a command of the same name (Claude Code's docs)
   assert.is(r('ns:deep'), '.claude/commands/ns/deep.md');
   assert.is(r('a:b:c'), '.claude/commands/a/b/c.md');
   assert.is(r('sk'), '.claude/skills/sk/SKILL.md');
@@ -127,14 +127,14 @@ test('a command that does not exist: one line naming the near names', () => {
     'commands/implement.md': 'c',
   });
   const names = projectCommands(root).map((c) => c.name);
-  assert.equal(names, ['hello', 'help', 'ns:deploy', 'research', 'implement']);
+  assert.equal(names, ['hello', 'help', 'implement', 'ns:deploy', 'research']);
   const shadowing = project({ '.claude/commands/x.md': 'c', '.claude/skills/x/SKILL.md': 's', 'commands/x.md': 'c', 'commands/y.md': 'c' });
   assert.equal(
     projectCommands(shadowing).map((c) => [c.name, c.kind, c.rel, c.shadowedBy]),
     [
-      ['x', 'command', '.claude/commands/x.md', undefined],
-      ['x', 'skill', '.claude/skills/x/SKILL.md', '.claude/commands/x.md'],
-      ['x', 'command', 'commands/x.md', '.claude/commands/x.md'],
+      ['x', 'skill', '.claude/skills/x/SKILL.md', undefined],
+      ['x', 'command', '.claude/commands/x.md', '.claude/skills/x/SKILL.md'],
+      ['x', 'command', 'commands/x.md', '.claude/skills/x/SKILL.md'],
       ['y', 'command', 'commands/y.md', undefined],
     ],
   );
@@ -147,7 +147,7 @@ test('a command that does not exist: one line naming the near names', () => {
   assert.not.match(m, '\n');
   assert.match(m, "no command 'helo'");
   assert.match(m, 'did you mean hello, help?');
-  assert.match(unknownCommandMessage('zzzzzz', root), 'the project has: hello, help, ns:deploy, research, implement');
+  assert.match(unknownCommandMessage('zzzzzz', root), 'the project has: hello, help, implement, ns:deploy, research');
   assert.match(unknownCommandMessage('x', project({ 'a.txt': '' })), 'has no .claude/commands');
   assert.match(unknownCommandMessage('nope/x.md', root), 'no such file: nope/x.md');
 });
