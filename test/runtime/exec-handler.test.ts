@@ -7,10 +7,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { createShell, dq, param, cmdsub, r, env, type ExecHandler, type Shell } from '../../runtime/index.js';
-import { Capture } from '../../runtime/shell/io.js';
+import { dq, param, cmdsub, r, env, type ExecHandler } from '../../runtime/index.js';
+import { captureShell } from '../helpers/capture-shell.js';
 
 interface Call { argv: string[]; cwd: string; stdin: string; env: Record<string, string> }
 
@@ -34,20 +33,7 @@ function stub(calls: Call[]): ExecHandler {
   };
 }
 
-function shell(exec: ExecHandler[]): { sh: Shell; out: Capture; err: Capture; dir: string } {
-  const out = new Capture();
-  const err = new Capture();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmdc-exec-'));
-  const sh = createShell({
-    env: { PATH: process.env.PATH, HOME: dir, LC_ALL: 'C.UTF-8', KEEP: 'k' },
-    cwd: dir,
-    stdout: { kind: 'sink', sink: out },
-    stderr: { kind: 'sink', sink: err },
-    scriptName: 'bash',
-    exec,
-  });
-  return { sh, out, err, dir };
-}
+const shell = (exec: ExecHandler[]) => captureShell('exec', exec, { KEEP: 'k' });
 
 test('a stub in a pipeline: reads the previous stage, feeds the next (real processes around it)', async () => {
   const calls: Call[] = [];

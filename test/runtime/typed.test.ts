@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { quote as zxQuoteReal } from 'zx';
-import { arr, createShell, dq, param, r, runBlock, type ExecHandler, type Shell } from '../../runtime/index.js';
-import { Capture } from '../../runtime/shell/io.js';
+import { arr, dq, param, r, runBlock, type ExecHandler } from '../../runtime/index.js';
+import { captureShell } from '../helpers/capture-shell.js';
 import { $, typed, zxQuote } from '../../runtime/typed/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,20 +34,7 @@ function stub(calls: Call[]): ExecHandler {
   };
 }
 
-function shell(exec: ExecHandler[] = [], env: Record<string, string> = {}): { sh: Shell; out: Capture; err: Capture; dir: string } {
-  const out = new Capture();
-  const err = new Capture();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmdc-typed-'));
-  const sh = createShell({
-    env: { PATH: process.env.PATH!, HOME: dir, LC_ALL: 'C.UTF-8', ...env },
-    cwd: dir,
-    stdout: { kind: 'sink', sink: out },
-    stderr: { kind: 'sink', sink: err },
-    scriptName: 'bash',
-    exec,
-  });
-  return { sh, out, err, dir };
-}
+const shell = (exec: ExecHandler[] = [], env: Record<string, string> = {}) => captureShell('typed', exec, env);
 
 test('$ words follow zx: text splits on spaces, an interpolation is one word, arrays one per element', async () => {
   const calls: Call[] = [];
