@@ -23,13 +23,13 @@ import { listCandidates } from '../store/discover.js';
 import { resolveOwner } from '../store/owner.js';
 import { newWorkflowId } from '../store/ids.js';
 import { envOf, isFile, stateDirOf, v as getVar } from '../statelib/util.js';
-import { $ } from '../typed/cmd.js';
+import { dollarOn, type Dollar } from '../typed/cmd.js';
 import { Typed } from '../typed/typed.js';
 import { vars, type Vars } from '../typed/vars.js';
 import { Workflow, type Appendable } from '../typed/workflow.js';
 
 export interface TsScope<S extends object> {
-  readonly $: typeof $;
+  readonly $: Dollar;
   readonly v: Vars;
   readonly ts: Typed;
   readonly wf: TsWorkflow<S>;
@@ -45,7 +45,7 @@ export function exit(status = 0): never {
 
 /** The scope of a ts block of `command` running on `sh`. */
 export async function tsScope<S extends object>(sh: Shell, command: CommandModule<S>): Promise<TsScope<S>> {
-  return { $, v: vars(sh), ts: new Typed(sh), wf: new TsWorkflow<S>(sh, command) };
+  return { $: dollarOn(sh), v: vars(sh), ts: new Typed(sh), wf: new TsWorkflow<S>(sh, command) };
 }
 
 /** An error about the instance state of a ts block (several candidates, none to read). */

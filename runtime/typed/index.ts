@@ -9,12 +9,12 @@
  *   if (ts.top(49).is(v.USER_ARGS.value === '')) await ts.at(50).echo('usage…', 2);
  *   const head = await ts.capture($`git rev-parse HEAD`);
  *
- * - `$` (./cmd.ts): a tagged template with zx's word rules and zx's quoting when printed. It is
- *   not zx's own `$`: zx hands a command *string* to a new shell per call, owns stdio as Node
- *   streams and throws on a non-zero exit, while a command here must go through the shell's
- *   exec-handler chain (test stubs see its argv), write through the shell's fd table (ordering
- *   with builtins' writes), and leave `$?`/errexit/ERR to the shell; zx's import also costs a
- *   per-block process ~100 ms (bench/typed.ts measures both).
+ * - `$` (./cmd.ts): a tagged template with zx's word rules and zx's quoting when printed. A
+ *   command handed to a statement (`ts.run`, `ts.capture`, `ts.text`) runs as bash runs it,
+ *   through the shell's exec-handler chain (test stubs see its argv), its fd table (ordering with
+ *   builtins' writes) and `$?`/errexit/ERR — what the compiled typed tier emits. Awaited itself
+ *   (`await $\`git rev-parse HEAD\``), it is a zx command: zx's ProcessPromise with the
+ *   block's shell as its spawn, resolving to zx's ProcessOutput (./zx.ts, loaded on first use).
  * - `v` (./vars.ts): `v.NAME` is `"$NAME"`: a word for the statements, a string in TS.
  * - `ts` (./typed.ts): the statements (run, capture, text, echo, set, is, exit, export,
  *   source), each the exact tier's statement underneath.
@@ -24,13 +24,13 @@
  */
 import type { Shell } from '../shell/shell.js';
 import type { StateKind } from '../lang/state-types.js';
-import { $ } from './cmd.js';
+import { dollarOn, type Dollar } from './cmd.js';
 import { Typed } from './typed.js';
 import { vars, type Vars } from './vars.js';
 import { Workflow } from './workflow.js';
 
-export { $, Cmd, cmd } from './cmd.js';
-export type { Arg, Stage } from './cmd.js';
+export { $, Cmd, cmd, dollarOn } from './cmd.js';
+export type { Arg, Dollar, Stage, Value, ZxFlags } from './cmd.js';
 export { Typed } from './typed.js';
 export { Workflow } from './workflow.js';
 export type { Appendable } from './workflow.js';
@@ -40,7 +40,7 @@ export { zxQuote } from './quote.js';
 
 /** Everything a typed block uses, bound to `sh`. */
 export interface TypedScope<S extends object> {
-  readonly $: typeof $;
+  readonly $: Dollar;
   readonly v: Vars;
   readonly ts: Typed;
   readonly wf: Workflow<S>;
@@ -48,5 +48,5 @@ export interface TypedScope<S extends object> {
 
 /** The typed scope of the block running on `sh` (`kinds`: the command's `stateKinds`). */
 export function typed<S extends object = Record<string, string>>(sh: Shell, kinds: Readonly<Record<string, StateKind>> = {}): TypedScope<S> {
-  return { $, v: vars(sh), ts: new Typed(sh), wf: new Workflow<S>(sh, kinds) };
+  return { $: dollarOn(sh), v: vars(sh), ts: new Typed(sh), wf: new Workflow<S>(sh, kinds) };
 }

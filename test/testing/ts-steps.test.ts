@@ -120,6 +120,26 @@ test('how a ts block ends: its status', async () => {
   // the typed $ goes through the shell's command path: the kit saw tr (printf and pwd are builtins)
   assert.equal(captured.calls.map((c) => c.argv[0]), ['tr']);
   assert.is.not(process.cwd(), captured.dir, 'the caller\'s cwd is restored');
+  // an awaited $ is a zx command run through the kit's stubs: a failure rejects with zx's
+  // ProcessOutput, whose exit code is the block's status and whose stderr is printed (not quiet)
+  const git = (call: { argv: string[] }) =>
+    call.argv[1] === 'push' ? { stderr: '! [rejected] main -> main (fetch first)\n', status: 128 } : call.argv[1] === 'rev-list' ? { status: 128 } : 'main\n';
+  const zx = await testBlock(status, 7, { stubs: { git }, strict: true });
+  assert.is(zx.status, 128);
+  assert.is(zx.stdout, 'on main, ? ahead\n');
+  assert.is(
+    zx.stderr,
+    '! [rejected] main -> main (fetch first)\n' +
+      'test/fixtures/tsblocks/status.md:50-56: in block7AZxCommand: command failed with exit code 128: ! [rejected] main -> main (fetch first)\n',
+  );
+  assert.equal(zx.calls.map((c) => c.argv.join(' ')), [
+    'git rev-parse --abbrev-ref HEAD',
+    'git rev-list --count origin/main..main',
+    'git push origin main',
+  ]);
+  const ok = await testBlock(status, 7, { stubs: { git: (call: { argv: string[] }) => (call.argv[1] === 'rev-list' ? '2\n' : call.argv[1] === 'push' ? '' : 'dev\n') }, strict: true });
+  assert.is(ok.status, 0, ok.stderr);
+  assert.is(ok.stdout, 'on dev, 2 ahead\npushed\n');
 });
 
 test.run();
