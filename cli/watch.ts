@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
-import { compile, createLibraryCache, writeResults } from '../compiler/index.js';
+import { compile, createLibraryCache, createTypecheckCache, writeResults } from '../compiler/index.js';
 import { createEmitter } from '../compiler/emit.js';
 import { inputPaths, printDiagnostics, resolveInputs } from './compile.js';
 
@@ -28,6 +28,7 @@ export async function startWatch(
   const emitter = createEmitter();
   // The libraries the state-flow analysis parsed, kept while none of them changes on disk.
   let libraryCache = createLibraryCache();
+  const typecheckCache = createTypecheckCache();
   let libraryStamp = '';
   const stampOf = (files: Iterable<string>) =>
     [...files].map((f) => {
@@ -45,7 +46,7 @@ export async function startWatch(
   const build = async (files: string[], label: string) => {
     const t0 = performance.now();
     if (stampOf(libraryCache.files.keys()) !== libraryStamp) libraryCache = createLibraryCache();
-    const result = compile(files, { outDir, strict, root, emitter, libraryCache });
+    const result = compile(files, { outDir, strict, root, emitter, libraryCache, typecheckCache });
     libraryStamp = stampOf(libraryCache.files.keys());
     const w = await writeResults(result);
     const ms = (performance.now() - t0).toFixed(0);

@@ -26,7 +26,7 @@ import { firstInvalidByte } from './source-bytes.js';
 import { createEmitter, emitModule, sha256, type Emitter, type EmitInput, type EmitStep, type TsCodeMap } from './emit.js';
 import { appendedKeys } from './ts-blocks/code.js';
 import { looksLikeTsStep } from './ts-blocks/fence.js';
-import { typecheckTsBlocks, type TsModule } from './ts-blocks/typecheck.js';
+import { typecheckTsBlocks, type TsModule, type TypecheckCache } from './ts-blocks/typecheck.js';
 import { tsFenceNotAStep } from './diagnostics.js';
 import type { ExampleInfo, PlaceholderInfo, PreStep } from '../runtime/command.js';
 import { commandInfoFor, parseCommandMarkdown, stepsInOrder, type BashBlock, type CommandFileInfo, type CommandMarkdown, type PreCommand } from './markdown.js';
@@ -45,6 +45,7 @@ import { analyseStateFlow } from './analysis/state-flow.js';
 import { createLibraryCache, type LibraryCache } from './analysis/library.js';
 
 export { createLibraryCache, type LibraryCache } from './analysis/library.js';
+export { createTypecheckCache, type TypecheckCache } from './ts-blocks/typecheck.js';
 import type { StateKind } from '../runtime/lang/state-types.js';
 import { resolveLibraries, type LibraryCode } from './libraries.js';
 import type { File } from './ast.js';
@@ -67,6 +68,8 @@ export interface CompileOptions {
    * state libraries is most of a file's compile time).
    */
   libraryCache?: LibraryCache;
+  /** Parsed TypeScript files for the ts blocks' type-check, kept across compiles (watch mode). */
+  typecheckCache?: TypecheckCache;
   /** The runtime's public surface the modules import (default `<root>/runtime/index.ts`). */
   runtimeEntry?: string;
   /** Read a file (tests may inject); default: its bytes, refused unless valid UTF-8 (compiler/source-bytes.ts). */
@@ -268,7 +271,7 @@ export function compile(files: readonly string[], opts: CompileOptions = {}): Co
   }
   // ts blocks are type-checked with their module; errors point into the .md
   if (tsModules.length) {
-    for (const d of typecheckTsBlocks(tsModules)) results.find((r) => r.file === d.file)?.diagnostics.push(d);
+    for (const d of typecheckTsBlocks(tsModules, opts.typecheckCache)) results.find((r) => r.file === d.file)?.diagnostics.push(d);
     for (const r of results) r.diagnostics.sort(compareDiagnostics);
   }
   for (const r of results) r.stats.diagnostics = r.diagnostics.length;

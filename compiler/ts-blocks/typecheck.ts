@@ -4,8 +4,12 @@
  * ts block's code at its .md position (`file.md:line:col`, through the TsCodeMap the emitter
  * fills). An error elsewhere in the module (not the user's code) is reported at the block it
  * belongs to, or the file's first line. Only modules with ts blocks pay for this (~1-2 s: one
- * TypeScript program per compile, shared by its files).
+ * TypeScript program per compile, shared by its files). Watch mode passes a
+ * {@link TypecheckCache}: the files read from disk (TypeScript's libs, node's types, the runtime)
+ * are parsed once and reused while their mtime and size stay, and the previous program is
+ * handed to TypeScript as `oldProgram`.
  */
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type ts from 'typescript';
@@ -23,6 +27,25 @@ export interface TsModule {
   indents: readonly (readonly number[])[];
   /** .md lines of each ts block (first code line, closing fence), by block. */
   ranges: readonly { line: number; endLine: number }[];
+}
+
+/** Parsed disk files and the last program, kept across compiles by their caller (watch mode). */
+export interface TypecheckCache {
+  readonly files: Map<string, { stamp: string; sf: ts.SourceFile }>;
+  program?: ts.Program;
+}
+
+export function createTypecheckCache(): TypecheckCache {
+  return { files: new Map() };
+}
+
+function stampOf(f: string): string | null {
+  try {
+    const st = statSync(f);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return null;
+  }
 }
 
 /** The TypeScript compiler (the `typescript` package: its lib files are on disk), loaded on first use. */
@@ -46,7 +69,7 @@ const options = (t: typeof ts): ts.CompilerOptions => ({
 });
 
 /** tsc's errors in the modules, as .md diagnostics. */
-export function typecheckTsBlocks(modules: readonly TsModule[]): Diagnostic[] {
+export function typecheckTsBlocks(modules: readonly TsModule[], cache?: TypecheckCache): Diagnostic[] {
   if (!modules.length) return [];
   const ts = typescript();
   const OPTIONS = options(ts);
@@ -59,9 +82,22 @@ export function typecheckTsBlocks(modules: readonly TsModule[]): Diagnostic[] {
   host.fileExists = (f) => byPath.has(f) || fileExists(f);
   host.getSourceFile = (f, lang, onError, create) => {
     const m = byPath.get(f);
-    return m ? ts.createSourceFile(f, m.code, lang, true, ts.ScriptKind.TS) : getSourceFile(f, lang, onError, create);
+    if (m) return ts.createSourceFile(f, m.code, lang, true, ts.ScriptKind.TS);
+    if (!cache) return getSourceFile(f, lang, onError, create);
+    const stamp = stampOf(f);
+    const hit = cache.files.get(f);
+    if (stamp !== null && hit?.stamp === stamp) return hit.sf;
+    const sf = getSourceFile(f, lang, onError, create);
+    if (sf && stamp !== null) cache.files.set(f, { stamp, sf });
+    return sf;
   };
-  const program = ts.createProgram({ rootNames: [...byPath.keys()], options: { ...OPTIONS, ...typeRoots() }, host });
+  const program = ts.createProgram({
+    rootNames: [...byPath.keys()],
+    options: { ...OPTIONS, ...typeRoots() },
+    host,
+    ...(cache?.program ? { oldProgram: cache.program } : {}),
+  });
+  if (cache) cache.program = program;
   const out: Diagnostic[] = [];
   for (const m of modules) {
     const sf = program.getSourceFile(m.outFile.replace(/\.ts$/, '.mts'));

@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolve } from 'node:path';
-import { compile } from '../../compiler/index.js';
+import { compile, createTypecheckCache } from '../../compiler/index.js';
 import { formatDiagnostics } from '../../compiler/diagnostics.js';
 import { parseCommandMarkdown } from '../../compiler/markdown.js';
 import { isTsStepInfo } from '../../compiler/ts-blocks/fence.js';
@@ -60,6 +60,21 @@ test('a type error in a ts block is reported at its .md line:col with a code fra
   assert.match(errs[1]!.message, /TS2339: Property 'COUNTS' does not exist/);
   assert.match(frames, /virtual\.md:17:9: error\[ts-type-error\]/);
   assert.match(frames, />\s*17 \|\s+const n: string = COUNT;\n\s*\|\s+\^/);
+});
+
+test('watch mode\'s type-check cache: an edit that breaks, then fixes, a ts block is seen each time', () => {
+  const cache = createTypecheckCache();
+  const md = (line: string) => ['---', 'description: x', '---', '', '## Block 1', '', '```ts cmdc', line, 'await ts.echo(`${n}`);', '```', ''].join('\n');
+  const run = (text: string) =>
+    compile(['test/fixtures/tsblocks/virtual.md'], { root: ROOT, outDir: 'test/fixtures/tsblocks/out', readFile: () => text, typecheckCache: cache })
+      .diagnostics.filter((d) => d.id === 'ts-type-error')
+      .map((d) => `${d.line}:${d.col} ${d.message.slice(0, 7)}`);
+  assert.equal(run(md('const n: number = 1;')), []);
+  assert.ok(cache.files.size > 10, 'disk files (libs, node types, the runtime) kept');
+  assert.ok(cache.program, 'the program kept for the next compile');
+  assert.equal(run(md('const n: number = "one";')), ['8:7 TS2322:']);
+  assert.equal(run(md('const n: string = "one";')), []);
+  assert.equal(run(md('const n = v.X.valu;')), ['8:15 TS2551:']);
 });
 
 test('the module: code as written in the block function, imports hoisted, templates kept', () => {
