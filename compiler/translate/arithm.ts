@@ -1,17 +1,18 @@
 /** `(( expr ))` → `sh.arith("expr")`; `let a=1 b++` → `sh.cmd(["let", "a=1", "b++"])`. */
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
-import { args, at, type Code } from './common.js';
+import { at, bodyFn, shCall, type Code } from './common.js';
+import { call, exprStmt } from '../ir/nodes.js';
 import { arithText, arithWord } from './word/arith.js';
 import { redirects } from './redirect.js';
 
 export function arithmCmd(n: A.ArithmCmd, s: A.Stmt, ctx: Context): Code {
   const text = arithText(n.expr, n.src.slice(2, -2), ctx).join(', ');
-  if (s.redirs.length) return { expr: `${at(s)}.group(${args(`(sh) => sh.arith(${text})`, ...redirects(s.redirs, ctx))})` };
-  return { expr: `${at(s)}.arith(${text})` };
+  if (s.redirs.length) return shCall(at(s), 'group', [bodyFn([exprStmt(call('sh', 'arith', [text]), 0)]), ...redirects(s.redirs, ctx)]);
+  return shCall(at(s), 'arith', [text]);
 }
 
 export function letClause(n: A.LetClause, s: A.Stmt, ctx: Context): Code {
   const words = ['"let"', ...n.exprs.map((e) => arithWord(e, ctx))];
-  return { expr: `${at(s)}.cmd(${args(`[${words.join(', ')}]`, ...redirects(s.redirs, ctx))})` };
+  return shCall(at(s), 'cmd', [`[${words.join(', ')}]`, ...redirects(s.redirs, ctx)]);
 }

@@ -4,7 +4,8 @@
  */
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
-import { at, bodyFn, type Code } from './common.js';
+import { at, bodyFn, shCall, type Code } from './common.js';
+import { call, exprStmt } from '../ir/nodes.js';
 import { stmt } from './index.js';
 
 function flatten(b: A.BinaryCmd, op: A.BinaryCmdOp, out: A.Stmt[]): void {
@@ -21,7 +22,7 @@ export function binaryCmd(b: A.BinaryCmd, s: A.Stmt, ctx: Context): Code {
     const items: A.Stmt[] = [];
     flatten(b, b.op, items);
     const fns = items.map((x) => bodyFn([stmt(x, ctx)]));
-    return { expr: `${at(s)}.${b.op === '&&' ? 'and' : 'or'}(${fns.join(', ')})` };
+    return shCall(at(s), b.op === '&&' ? 'and' : 'or', fns);
   }
   // pipeline: collect stages and which ones are followed by |&
   const stages: { st: A.Stmt; both: boolean }[] = [];
@@ -35,7 +36,7 @@ export function binaryCmd(b: A.BinaryCmd, s: A.Stmt, ctx: Context): Code {
   walk(b);
   const fns = stages.map(({ st, both }) => {
     const body = bodyFn([stmt(st, ctx)]);
-    return both ? `(sh) => sh.group(${body}, ${ctx.use('r')}("2>&", "1"))` : body;
+    return both ? bodyFn([exprStmt(call('sh', 'group', [body, `${ctx.use('r')}("2>&", "1")`]), 0)]) : body;
   });
-  return { expr: `${at(s)}.pipe(${fns.join(', ')})` };
+  return shCall(at(s), 'pipe', fns);
 }

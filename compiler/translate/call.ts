@@ -6,7 +6,7 @@
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
 import { parseBash } from '../parse.js';
-import { args, cmdAt, bodyFn, q, type Code } from './common.js';
+import { cmdAt, bodyFn, q, shCall, type Code } from './common.js';
 import { argWords } from './word/index.js';
 import { redirects } from './redirect.js';
 import { assignObject } from './assign.js';
@@ -35,15 +35,15 @@ function trapCall(c: A.CallExpr, s: A.Stmt, ctx: Context): Code | null {
   const parsed = parseBash(text, { file: ctx.file, lineOffset: arg.pos.line - 1 });
   if (!parsed.ast) return null;
   const body = bodyFn(stmts(parsed.ast.stmts, ctx));
-  return { expr: `${cmdAt(s)}.trap(${q(text)}, ${body}, ${(sigs as string[]).map(q).join(', ')})` };
+  return shCall(cmdAt(s), 'trap', [q(text), body, ...(sigs as string[]).map(q)]);
 }
 
 export function callExpr(c: A.CallExpr, s: A.Stmt, ctx: Context): Code {
   const rs = redirects(s.redirs, ctx);
   if (c.args.length === 0) {
-    if (rs.length === 0) return { expr: `${cmdAt(s)}.assign(${assignObject(c.assigns, ctx)})` };
+    if (rs.length === 0) return shCall(cmdAt(s), 'assign', [assignObject(c.assigns, ctx)]);
     const env = c.assigns.length ? `${ctx.use('env')}(${assignObject(c.assigns, ctx)})` : null;
-    return { expr: `${cmdAt(s)}.cmd(${args('[]', env, ...rs)})` };
+    return shCall(cmdAt(s), 'cmd', ['[]', env, ...rs]);
   }
   if (c.args[0] && literal(c.args[0]) === 'trap') {
     const t = trapCall(c, s, ctx);
@@ -51,5 +51,5 @@ export function callExpr(c: A.CallExpr, s: A.Stmt, ctx: Context): Code {
   }
   const words = c.args.flatMap((w) => argWords(w, ctx));
   const env = c.assigns.length ? `${ctx.use('env')}(${assignObject(c.assigns, ctx)})` : null;
-  return { expr: `${cmdAt(s)}.cmd(${args(`[${words.join(', ')}]`, env, ...rs)})` };
+  return shCall(cmdAt(s), 'cmd', [`[${words.join(', ')}]`, env, ...rs]);
 }

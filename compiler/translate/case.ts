@@ -6,21 +6,18 @@
  */
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
-import { at, bodyFn, indent, q, type Code } from './common.js';
-import { stmts, stmtsText } from './index.js';
+import { at, bodyFn, q, shCall, type Code } from './common.js';
+import { call } from '../ir/nodes.js';
+import { stmts } from './index.js';
 import { word } from './word/index.js';
 
 export function caseClause(n: A.CaseClause, s: A.Stmt, ctx: Context): Code {
   const pats = n.items.map((i) => `[${i.patterns.map((p) => word(p, ctx, 'pattern')).join(', ')}]`);
   const subject = word(n.word, ctx, 'str');
   if (n.items.some((i) => i.op !== ';;')) {
-    const items = n.items.map((it, i) => `[${pats[i]}, ${q(it.op)}, ${bodyFn(stmts(it.stmts, ctx))}]`);
-    return { expr: `${at(s)}.cases(${subject},\n${indent(items.join(',\n'))})` };
+    const items = n.items.map((it, i) => ({ k: 'array' as const, items: [pats[i]!, q(it.op), bodyFn(stmts(it.stmts, ctx))] }));
+    return shCall(at(s), 'cases', [subject, ...items], true);
   }
-  const cases = n.items.map((it, i) => {
-    const body = stmtsText(it.stmts, ctx);
-    return `case ${i}:\n${indent(body ? body + '\nbreak;' : 'break;')}`;
-  });
-  const head = `switch (await ${at(s)}.case(${[subject, ...pats].join(', ')})) {`;
-  return { stmt: `${head}\n${indent(cases.join('\n'))}\n}` };
+  const cases = n.items.map((it) => stmts(it.stmts, ctx));
+  return { k: 'switch', line: s.pos.line, on: call(at(s), 'case', [subject, ...pats]), cases };
 }

@@ -1,14 +1,16 @@
 /**
- * Shared pieces of the translators: the `Code` a translator returns (an expression of type
- * Promise<number> on the shell, or a TS statement), the `NeedIsland` signal a translator throws
- * when it meets a construct it does not translate (caught per statement by index.ts), and small
- * formatting helpers. Generated code refers to the shell as `sh`.
+ * Shared pieces of the translators: the `Code` a translator returns (an IR statement,
+ * compiler/ir/nodes.ts: an `expr` statement is an expression of type Promise<number> on the
+ * shell), the `NeedIsland` signal a translator throws when it meets a construct it does not
+ * translate (caught per statement by index.ts), and small helpers. Generated code refers to
+ * the shell as `sh`; compiler/ir/print.ts prints it.
  */
 import type * as A from '../ast.js';
 import { escapeText } from '../escape.js';
 import { commandText, plainCommand } from './command-text.js';
+import { at as atNode, call, exprStmt, fn, type At, type Expr, type Fn, type Stmt } from '../ir/nodes.js';
 
-export type Code = { expr: string } | { stmt: string };
+export type Code = Stmt;
 
 /** Thrown by a translator for a construct it does not handle; becomes a bash island. */
 export class NeedIsland extends Error {
@@ -30,8 +32,8 @@ export function indent(text: string, by = '  '): string {
 }
 
 /** `sh.at(<line>)`: every statement records its .md line first. */
-export function at(node: { pos: A.Pos }): string {
-  return `sh.at(${node.pos.line})`;
+export function at(node: { pos: A.Pos }): At {
+  return atNode(node.pos.line);
 }
 
 /**
@@ -39,25 +41,19 @@ export function at(node: { pos: A.Pos }): string {
  * text bash shows in `$BASH_COMMAND` (./command-text.ts), left out when the runtime's default
  * (the expanded words joined by spaces) already is that text.
  */
-export function cmdAt(s: A.Stmt): string {
+export function cmdAt(s: A.Stmt): At {
   const text = plainCommand(s) ? null : commandText(s);
-  return text === null ? at(s) : `sh.at(${s.pos.line}, ${q(text)})`;
-}
-
-export function asStmt(c: Code): string {
-  return 'expr' in c ? `await ${c.expr};` : c.stmt;
+  return text === null ? at(s) : atNode(s.pos.line, text);
 }
 
 /** A closure `(sh) => ...` running the given statements against the shell it is given. */
-export function bodyFn(codes: Code[]): string {
-  if (codes.length === 1 && 'expr' in codes[0]!) return `(sh) => ${codes[0].expr}`;
-  if (codes.length === 0) return 'async (sh) => sh.ok()';
-  return `async (sh) => {\n${indent(codes.map(asStmt).join('\n'))}\n}`;
+export function bodyFn(codes: readonly Code[]): Fn {
+  return fn(codes);
 }
 
-/** Call args: `a, b` with a trailing list of extra args (redirects). */
-export function args(...xs: (string | undefined | null)[]): string {
-  return xs.filter((x): x is string => !!x).join(', ');
+/** The statement `sh.at(N).<method>(args)` of statement `s` (`mark`: its at node). */
+export function shCall(mark: At, method: string, args: readonly (Expr | undefined | null)[], tail?: boolean): Code {
+  return exprStmt(call(mark, method, args.filter((x): x is Expr => x !== undefined && x !== null && x !== ''), tail), mark.line);
 }
 
 /** Offset of `pos` inside `node.src` (node.pos is offset 0). */

@@ -1,7 +1,7 @@
 /** `local -r x=1 y` → `sh.decl("local -r", { x: "1", y: null })`; dynamic names go through the builtin. */
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
-import { NeedIsland, args, cmdAt, q, type Code } from './common.js';
+import { NeedIsland, cmdAt, q, shCall, type Code } from './common.js';
 import { argWords, word } from './word/index.js';
 import { redirects } from './redirect.js';
 import { assignObject } from './assign.js';
@@ -37,9 +37,9 @@ export function declClause(d: A.DeclClause, s: A.Stmt, ctx: Context): Code {
         } else words.push(q(text));
       }
     }
-    return { expr: `${cmdAt(s)}.cmd(${args(`[${words.join(', ')}]`, ...rs)})` };
+    return shCall(cmdAt(s), 'cmd', [`[${words.join(', ')}]`, ...rs]);
   }
   const spec = [variant, ...opts].join(' ');
-  const vars = d.assigns.length ? `, ${assignObject(d.assigns, ctx)}` : '';
-  return { expr: `${cmdAt(s)}.decl(${q(spec)}${vars})` };
+  const vars = d.assigns.length ? assignObject(d.assigns, ctx) : null;
+  return shCall(cmdAt(s), 'decl', [q(spec), vars]);
 }

@@ -4,16 +4,13 @@
  */
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
-import { at, bodyFn, indent, type Code } from './common.js';
-import { stmts, stmtsText } from './index.js';
+import { at, bodyFn, type Code } from './common.js';
+import { call } from '../ir/nodes.js';
+import { stmts } from './index.js';
 
 export function ifClause(n: A.IfClause, s: A.Stmt, ctx: Context): Code {
-  const cond = (c: A.Stmt[], node: { pos: A.Pos }) => `await ${at(node)}.cond(${bodyFn(stmts(c, ctx))})`;
-  let out = `if (${cond(n.cond, s)}) {\n${indent(stmtsText(n.then, ctx))}\n}`;
-  for (const e of n.elifs) {
-    out += ` else if (${cond(e.cond, e.cond[0] ?? e)}) {\n${indent(stmtsText(e.then, ctx))}\n}`;
-  }
-  if (n.else) out += ` else {\n${indent(stmtsText(n.else, ctx))}\n}`;
-  else out += ' else sh.ok();';
-  return { stmt: out };
+  const cond = (c: A.Stmt[], node: { pos: A.Pos }) => call(at(node), 'cond', [bodyFn(stmts(c, ctx))]);
+  const branches = [{ cond: cond(n.cond, s), body: stmts(n.then, ctx) }];
+  for (const e of n.elifs) branches.push({ cond: cond(e.cond, e.cond[0] ?? e), body: stmts(e.then, ctx) });
+  return { k: 'if', line: s.pos.line, branches, else: n.else ? stmts(n.else, ctx) : null };
 }

@@ -3,13 +3,15 @@
  * A construct a translator does not handle throws NeedIsland, caught here per statement: that
  * statement becomes a bash island (with an `island` info diagnostic), never an exception.
  *
- *   translateBlock(ast, ctx)          → { body, imports, stats }   (body uses `sh`)
+ *   translateBlock(ast, ctx)          → { body, lines, imports, stats }   (body uses `sh`)
  *   islandBlock(text, line, ctx, why) → same shape, the whole block as one island
+ *
+ * Translators return IR (compiler/ir/nodes.ts); compiler/ir/print.ts prints the block.
  */
-import { escapeText } from '../escape.js';
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
-import { NeedIsland, asStmt, at, bodyFn, q, type Code } from './common.js';
+import { NeedIsland, at, bodyFn, q, shCall, type Code } from './common.js';
+import { printStmts } from '../ir/print.js';
 import { callExpr } from './call.js';
 import { declClause } from './decl.js';
 import { binaryCmd } from './binary.js';
@@ -28,6 +30,8 @@ import { redirect as redirectOf } from './redirect.js';
 export interface TranslateResult {
   /** TS statements for the block function's body (the shell is `sh`). */
   body: string;
+  /** The .md line of each line of `body` (0: none). */
+  lines: number[];
   /** Names to import from runtime/index.js. */
   imports: string[];
   stats: { native: number; islands: number };
@@ -40,7 +44,7 @@ export function takeComments(ctx: Context, before: A.Pos | null): Code[] {
     const c = q.shift()!;
     if (c.pos.line === 1 && c.text.startsWith('!')) continue; // shebang
     // a bash comment stays a comment (U+2028/U+2029 would end a JS one): compiler/escape.ts
-    out.push({ stmt: `//${escapeText(c.text.replace(/\r/g, ''), 'line-comment')}` });
+    out.push({ k: 'comment', line: c.pos.line, text: c.text.replace(/\r/g, '') });
   }
   return out;
 }
@@ -75,7 +79,7 @@ function command(cmd: A.Command, s: A.Stmt, ctx: Context): Code {
 function withRedirs(c: Code, s: A.Stmt, ctx: Context): Code {
   if (!s.redirs.length) return c;
   const rs = s.redirs.map((r) => redirectOf(r, ctx));
-  return { expr: `${at(s)}.group(${[bodyFn([c]), ...rs].join(', ')})` };
+  return shCall(at(s), 'group', [bodyFn([c]), ...rs]);
 }
 
 /** One statement: native when possible, else an island. */
@@ -88,14 +92,14 @@ export function stmt(s: A.Stmt, ctx: Context): Code {
     let c: Code;
     // `( … ) &` is one subshell, the job itself (killing the job ends it)
     const jobSubshell = s.background && s.cmd?.kind === 'Subshell' && !s.redirs.length && !s.negated ? s.cmd : null;
-    if (jobSubshell) c = { stmt: '' };
+    if (jobSubshell) c = { k: 'none', line: s.pos.line };
     else if (s.cmd === null) c = callExpr({ kind: 'CallExpr', pos: s.pos, end: s.end, src: s.src, assigns: [], args: [] }, s, ctx);
     else c = command(s.cmd, s, ctx);
-    if (s.negated) c = { expr: `${at(s)}.not(${bodyFn([c])})` };
+    if (s.negated) c = shCall(at(s), 'not', [bodyFn([c])]);
     // `cmd &`: a background job (its text is what `jobs` shows)
     if (s.background) {
       const body = jobSubshell ? bodyFn(stmts(jobSubshell.stmts, ctx)) : bodyFn([c]);
-      c = { expr: `${at(s)}.bg(${body}, ${q(s.src.replace(/\s*&\s*$/, '') + ' &')})` };
+      c = shCall(at(s), 'bg', [body, q(s.src.replace(/\s*&\s*$/, '') + ' &')]);
     }
     ctx.stats.native++;
     return c;
@@ -120,19 +124,16 @@ export function stmts(list: readonly A.Stmt[], ctx: Context): Code[] {
   return out;
 }
 
-/** A statement list as TS statement text. */
-export function stmtsText(list: readonly A.Stmt[], ctx: Context): string {
-  return stmts(list, ctx).map(asStmt).join('\n');
-}
-
 function begin(ctx: Context): { native: number; islands: number } {
   ctx.imports = new Set();
   return { ...ctx.stats };
 }
 
-function end(ctx: Context, body: string, before: { native: number; islands: number }): TranslateResult {
+function end(ctx: Context, codes: readonly Code[], before: { native: number; islands: number }, top: (i: number) => boolean = () => false): TranslateResult {
+  const printed = printStmts(codes, top);
   return {
-    body,
+    body: printed.text,
+    lines: printed.lines,
     imports: [...ctx.imports].sort(),
     stats: { native: ctx.stats.native - before.native, islands: ctx.stats.islands - before.islands },
   };
@@ -143,19 +144,18 @@ function end(ctx: Context, body: string, before: { native: number; islands: numb
  * top-level command, as bash reads them) begins with `sh.top(N)` instead of `sh.at(N)`: an
  * error that abandons the current top-level command (runtime TopLevelSignal) skips to there.
  */
-function topLevel(list: readonly A.Stmt[], ctx: Context): Code[] {
-  const out: Code[] = [];
+function topLevel(list: readonly A.Stmt[], ctx: Context): { codes: Code[]; tops: Set<number> } {
+  const codes: Code[] = [];
+  const tops = new Set<number>();
   let lastLine = 0;
   for (const s of list) {
-    out.push(...takeComments(ctx, s.pos));
+    codes.push(...takeComments(ctx, s.pos));
     const c = stmt(s, ctx);
-    if (s.pos.line > lastLine) {
-      if ('expr' in c) out.push({ expr: c.expr.replace('sh.at(', 'sh.top(') });
-      else out.push({ stmt: c.stmt.replace('sh.at(', 'sh.top(') });
-    } else out.push(c);
+    if (s.pos.line > lastLine) tops.add(codes.length);
+    codes.push(c);
     lastLine = s.end.line;
   }
-  return out;
+  return { codes, tops };
 }
 
 /** Translate a parsed block. Never throws: anything unexpected becomes a whole-block island. */
@@ -163,9 +163,9 @@ export function translateBlock(file: A.File, ctx: Context): TranslateResult {
   const before = begin(ctx);
   ctx.comments = [...file.comments];
   try {
-    const codes = topLevel(file.stmts, ctx);
+    const { codes, tops } = topLevel(file.stmts, ctx);
     codes.push(...takeComments(ctx, null));
-    return end(ctx, codes.map(asStmt).join('\n'), before);
+    return end(ctx, codes, before, (i) => tops.has(i));
   } catch (e) {
     ctx.stats = { ...before };
     const line = file.pos.line;
@@ -183,5 +183,5 @@ export function islandBlock(text: string, line: number, ctx: Context, reason: st
   const before = begin(ctx);
   ctx.stats.islands++;
   const c = islandStmt(text, line, reason, ctx);
-  return end(ctx, asStmt(c), before);
+  return end(ctx, [c], before);
 }

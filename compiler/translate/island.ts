@@ -3,9 +3,9 @@
  * bash with the shell's variables passed in and read back: `await sh.at(12).island("…")`.
  */
 import type { Context } from '../context.js';
-import { q, type Code } from './common.js';
+import type { Code } from './common.js';
 
 export function islandStmt(text: string, line: number, construct: string, ctx: Context): Code {
   void ctx;
-  return { stmt: `// bash island: ${construct.replace(/\n/g, ' ')}\nawait sh.at(${line}).island(${q(text)});` };
+  return { k: 'island', line, why: construct, text };
 }

@@ -1,10 +1,10 @@
 /** `( … )` → `sh.subshell(async (sh) => {…})`: the body runs against a copy of the shell. */
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
-import { args, at, bodyFn, type Code } from './common.js';
+import { at, bodyFn, shCall, type Code } from './common.js';
 import { stmts } from './index.js';
 import { redirects } from './redirect.js';
 
 export function subshell(n: A.Subshell, s: A.Stmt, ctx: Context): Code {
-  return { expr: `${at(s)}.subshell(${args(bodyFn(stmts(n.stmts, ctx)), ...redirects(s.redirs, ctx))})` };
+  return shCall(at(s), 'subshell', [bodyFn(stmts(n.stmts, ctx)), ...redirects(s.redirs, ctx)]);
 }

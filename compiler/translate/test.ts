@@ -5,7 +5,7 @@
  */
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
-import { cmdAt, q, type Code } from './common.js';
+import { cmdAt, q, shCall, type Code } from './common.js';
 import { word } from './word/index.js';
 
 export function condExpr(e: A.TestExpr, ctx: Context): string {
@@ -28,5 +28,5 @@ export function condExpr(e: A.TestExpr, ctx: Context): string {
 }
 
 export function testClause(n: A.TestClause, s: A.Stmt, ctx: Context): Code {
-  return { expr: `${cmdAt(s)}.test(${condExpr(n.expr, ctx)})` };
+  return shCall(cmdAt(s), 'test', [condExpr(n.expr, ctx)]);
 }

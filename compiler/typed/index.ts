@@ -143,13 +143,16 @@ export function translateBlockTyped(file: A.File, ctx: Context): TypedTranslateR
     nodes.push(...comments(w, null));
     const printed = printNodes(nodes);
     let body = printed.text;
+    let lines = printed.lines;
     if (printed.used.size) {
+      lines = [0, ...lines];
       const names = (['$', 'v', 'ts', 'wf'] as const).filter((n) => printed.used.has(n));
       body = `const { ${names.join(', ')} } = ${ctx.use('typed')}<State>(sh);\n${body}`;
     }
     const typed = all.filter((s) => info.typed.has(s)).length;
     return {
       body,
+      lines,
       imports: [...ctx.imports].sort(),
       stats: { native: ctx.stats.native - before.native, islands: ctx.stats.islands - before.islands },
       tiers: { typed, exact: all.length - typed, forms: info.forms },

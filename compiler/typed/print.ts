@@ -7,8 +7,19 @@
  *   if (ts.top(49).is(v.USER_ARGS.value === '')) { … } else sh.ok();
  */
 import { escapeText } from '../escape.js';
-import { bodyFn, indent, q, type Code } from '../translate/common.js';
+import { indent, q } from '../translate/common.js';
+import { printCode } from '../ir/print.js';
 import type { Cmd, Node, Piece, Redir, Test, Text } from './ir.js';
+
+/** Printed code: an expression of the statement's status, or a statement. */
+type Code = { expr: string } | { stmt: string };
+
+/** A closure `(sh) => ...` running the given statements. */
+function bodyFn(codes: Code[]): string {
+  if (codes.length === 1 && 'expr' in codes[0]!) return `(sh) => ${codes[0].expr}`;
+  if (codes.length === 0) return 'async (sh) => sh.ok()';
+  return `async (sh) => {\n${indent(codes.map(asStatement).join('\n'))}\n}`;
+}
 
 /** Names of the typed scope a printed block uses. */
 export type ScopeName = '$' | 'v' | 'ts' | 'wf';
@@ -121,9 +132,9 @@ class Printer {
   code(n: Node): Code {
     switch (n.k) {
       case 'exact':
-        return n.top ? topped(n.code) : n.code;
+        return printCode(n.code, n.top);
       case 'comment':
-        return n.code;
+        return printCode(n.code);
       case 'run':
         return { expr: `${this.ts(n)}.run(${this.cmd(n.cmd)})` };
       case 'echo':
@@ -167,7 +178,7 @@ class Printer {
       case 'if': {
         const cond = (c: Node, top: boolean) => {
           if (c.k === 'is') return `${this.ts({ line: c.line, top })}.is(${this.test(c.test)})`;
-          const inner = c.k === 'exact' ? c.code : this.code(c);
+          const inner = this.code(c);
           return `await ${top ? 'sh.top' : 'sh.at'}(${c.k === 'comment' ? 0 : c.line}).cond(${bodyFn([inner])})`;
         };
         let out = '';
@@ -187,11 +198,6 @@ class Printer {
 
 function asStatement(c: Code): string {
   return 'expr' in c ? `await ${c.expr};` : c.stmt;
-}
-
-/** An exact statement that starts a top-level command: its first `sh.at(` is `sh.top(`. */
-function topped(c: Code): Code {
-  return 'expr' in c ? { expr: c.expr.replace('sh.at(', 'sh.top(') } : { stmt: c.stmt.replace('sh.at(', 'sh.top(') };
 }
 
 /** Print a block's nodes; `used` tells which names of the typed scope it needs. */

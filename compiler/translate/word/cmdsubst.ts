@@ -5,6 +5,8 @@
 import type * as A from '../../ast.js';
 import type { Context } from '../../context.js';
 import { at, bodyFn } from '../common.js';
+import { call, exprStmt, fn } from '../../ir/nodes.js';
+import { printExpr } from '../../ir/print.js';
 import { stmts } from '../index.js';
 import { redirect } from '../redirect.js';
 
@@ -19,6 +21,6 @@ function readsFile(p: A.CmdSubst): A.Stmt | null {
 
 export function cmdSubst(p: A.CmdSubst, ctx: Context): string {
   const f = readsFile(p);
-  if (f) return `${ctx.use('cmdsub')}((sh) => ${at(f)}.catIn(${redirect(f.redirs[0]!, ctx)}))`;
-  return `${ctx.use('cmdsub')}(${bodyFn(stmts(p.stmts, ctx))})`;
+  if (f) return `${ctx.use('cmdsub')}(${printExpr(fn([exprStmt(call(at(f), 'catIn', [redirect(f.redirs[0]!, ctx)]), f.pos.line)]))})`;
+  return `${ctx.use('cmdsub')}(${printExpr(bodyFn(stmts(p.stmts, ctx)))})`;
 }

@@ -5,8 +5,9 @@
 import type * as A from '../../ast.js';
 import type { Context } from '../../context.js';
 import { bodyFn, q } from '../common.js';
+import { printExpr } from '../../ir/print.js';
 import { stmts } from '../index.js';
 
 export function procSubst(p: A.ProcSubst, ctx: Context): string {
-  return `${ctx.use('procsub')}(${q(p.op.slice(0, 1))}, ${bodyFn(stmts(p.stmts, ctx))})`;
+  return `${ctx.use('procsub')}(${q(p.op.slice(0, 1))}, ${printExpr(bodyFn(stmts(p.stmts, ctx)))})`;
 }
