@@ -11,7 +11,9 @@
  *     (unknowable: an instance nobody wrote to for a whole TTL is abandoned) — or it is the
  *     caller's own (the caller is alive, but an instance of its own that nobody runs and nobody
  *     wrote to for a whole TTL is one it abandoned; `--ttl 0` from that session clears them); or
- *   - it is a legacy (seed) file without a cmdc header.
+ *   - it is a legacy (seed) or project-format file without a cmdc header, no live process holds
+ *     it (the runner running an adopted instance) and the owner its header sidecar names is not
+ *     provably alive.
  * A running/paused instance a live process holds is never removed, however old; nor one of
  * another owner that is provably alive (another terminal's shell).
  * Removal happens under the instance lock and only if the file was not written since gc looked.
@@ -193,8 +195,15 @@ export function gc(opts: GcOptions = {}): GcReport {
     }
     if (!meta) continue;
     let reason: GcReason;
-    if (meta.format === '') reason = 'legacy';
-    else if (isTerminalStatus(meta.status)) reason = meta.status as 'done' | 'failed';
+    if (meta.format === '') {
+      // a seed or project-format file: old and nobody's; not while the runner runs it (an adopted
+      // instance) or its owner (from the header sidecar) is provably alive
+      if (instanceHolder(dir, id) !== undefined || (meta.owner !== '' && meta.owner !== me && ownerLiveness(meta.owner, env) === 'alive')) {
+        report.kept++;
+        continue;
+      }
+      reason = 'legacy';
+    } else if (isTerminalStatus(meta.status)) reason = meta.status as 'done' | 'failed';
     else if (instanceHolder(dir, id) !== undefined) {
       report.kept++; // a live process is running it
       continue;

@@ -11,7 +11,7 @@ import { loadCheckpoint, saveCheckpoint } from '../../runtime/store/checkpoint.j
 import { DEFAULT_TTL_MS, gc, maybeGc, parseDuration, ttlFromEnv } from '../../runtime/store/gc.js';
 import { listIndexEntries } from '../../runtime/store/owner-index.js';
 import { processStartTime } from '../../runtime/store/owner.js';
-import { checkpointDir, gcStampPath, legacyRunRecordPath, lockPath, runRecordPath, runRecordsDir } from '../../runtime/store/paths.js';
+import { checkpointDir, gcStampPath, legacyRunRecordPath, lockPath, metaSidecarPath, runRecordPath, runRecordsDir } from '../../runtime/store/paths.js';
 import { createState, type WorkflowState } from '../../runtime/store/state.js';
 import { InvalidDurationError } from '../../runtime/store/errors.js';
 import { holdInstance } from '../../runtime/store/holders.js';
@@ -169,6 +169,29 @@ test('legacy seed files older than the TTL are removed; fresh ones kept', () => 
   assert.equal(gc({ env }).removed.map((x) => x.reason), ['legacy']);
   assert.not.ok(existsSync(old));
   assert.ok(existsSync(fresh));
+});
+
+test('an old legacy or project-format file is kept while a live process holds it or its owner lives', () => {
+  const { dir, env } = setup();
+  const t = (Date.now() - 10 * DAY) / 1000;
+  const files = ['held', 'alive', 'dead'].map((_, i) => join(dir, `workflow_implement_176535260012345680${i}.sh`));
+  for (const f of files) {
+    writeFileSync(f, 'export A="1"\n');
+    utimesSync(f, t, t);
+  }
+  const release = holdInstance(dir, 'implement_1765352600123456800');
+  // owners as the runner's header sidecar (.cmdc/meta/<id>) records them for an adopted instance
+  mkdirSync(join(dir, '.cmdc', 'meta'), { recursive: true });
+  writeFileSync(metaSidecarPath(dir, 'implement_1765352600123456801'), `# cmdc:owner=$'${livePid}'\n`);
+  writeFileSync(metaSidecarPath(dir, 'implement_1765352600123456802'), `# cmdc:owner=$'${deadPid()}'\n`);
+  try {
+    assert.equal(gc({ env }).removed.map((x) => [x.id, x.reason]), [['implement_1765352600123456802', 'legacy']]);
+    assert.ok(existsSync(files[0]!));
+    assert.ok(existsSync(files[1]!));
+  } finally {
+    release();
+  }
+  assert.equal(gc({ env }).removed.map((x) => x.id), ['implement_1765352600123456800']);
 });
 
 test('sweeps orphan index entries and checkpoints; ignores unrelated files', () => {
