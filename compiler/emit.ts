@@ -14,6 +14,7 @@ import { escapeText, unescapeLineComment } from './escape.js';
 import { helpersUsed, layoutUserCode, splitImports } from './ts-blocks/code.js';
 import type { AgentStep, BashStep, CommandModule, ExampleInfo, PlaceholderInfo, PreStep } from '../runtime/command.js';
 import { STATE_KIND_TYPES, type StateKind } from '../runtime/lang/state-types.js';
+import { sourceMap, sourceMapComment, type LineOrigin } from './ir/source-map.js';
 
 /**
  * One bash block, already translated to TypeScript statements that use `sh`. The fields it shares
@@ -24,6 +25,8 @@ export interface EmitBashStep extends Pick<BashStep, 'kind' | 'line' | 'endLine'
   heading: string | null;
   /** TS statements (the function body). */
   body: string;
+  /** The .md line of each line of `body` (0: none, the block's first line). */
+  lines?: number[];
   /** True when the whole block is a bash island. */
   island: boolean;
 }
@@ -81,6 +84,11 @@ export interface EmitInput {
   dynamicStateKeys: boolean;
   /** SHA-256 (hex) of the .md source; recorded in the second header line for `cmdc check`. */
   sourceHash: string;
+  /**
+   * The .md file relative to the module's directory and the module's own file name: with them
+   * the module ends with an inline source map (compiler/ir/source-map.ts).
+   */
+  mapSources?: [md: string, self: string];
   /** Model-filled placeholders (one per variable), when any. */
   placeholders?: PlaceholderInfo[];
   /** Usage-example blocks (not steps), when any. */
@@ -374,6 +382,7 @@ export function emitModule(input: EmitInput, maps?: TsCodeMap[]): string {
   w.write(';').newLine();
 
   let body = '\n' + w.toString().replace(/\n*$/, '\n');
+  const tsLines: { genLine: number; mdLine: number; count: number }[] = [];
   for (const c of tsCode) {
     // the code replaces its marker line whole: its own indentation is in `text`
     const pad = body.includes(`\n${c.marker}\n`) ? '' : '  ';
@@ -381,8 +390,42 @@ export function emitModule(input: EmitInput, maps?: TsCodeMap[]): string {
     const genLine = body.slice(0, at + 1).split('\n').length + 2;
     body = body.slice(0, at + 1) + c.text + body.slice(at + 1 + pad.length + c.marker.length);
     maps?.push({ block: c.block, mdLine: c.mdLine, row: c.row, genLine, added: c.added });
+    tsLines.push({ genLine, mdLine: c.mdLine, count: c.added.length });
   }
+  if (input.mapSources) body += `${sourceMapComment(moduleMap(input, body, bash.map((b, i) => ({ name: names[i]!, step: b })), tsLines))}\n`;
   return headerOf(input.source, input.sourceHash, body) + body;
+}
+
+/**
+ * The module's source map: each line of a bash block's function maps to the .md line its code
+ * came from, a ts block's code lines to theirs, every other line to itself.
+ */
+function moduleMap(
+  input: EmitInput,
+  body: string,
+  blocks: { name: string; step: EmitBashStep | EmitTsStep }[],
+  tsLines: { genLine: number; mdLine: number; count: number }[],
+): string {
+  const header = headerOf(input.source, input.sourceHash, '').split('\n').length - 1;
+  const bodyLines = body.split('\n');
+  // body line k is module line header + k + 1
+  const origins: LineOrigin[] = bodyLines.map((_, k) => ({ source: 1, line: header + k + 1 }));
+  const head: LineOrigin[] = Array.from({ length: header }, (_, i) => ({ source: 1, line: i + 1 }));
+  for (const { name, step } of blocks) {
+    const k = bodyLines.indexOf(`export async function ${name}(sh: Shell): Promise<void> {`);
+    if (k < 0) continue;
+    origins[k] = { source: 0, line: step.line };
+    if (step.kind !== 'bash') continue;
+    const n = step.body.replace(/\s+$/, '').split('\n').length;
+    for (let j = 0; j < n && k + 1 + j < origins.length; j++) origins[k + 1 + j] = { source: 0, line: step.lines?.[j] || step.line };
+  }
+  for (const t of tsLines) {
+    for (let j = 0; j < t.count; j++) {
+      const k = t.genLine - header - 1 + j;
+      if (k >= 0 && k < origins.length) origins[k] = { source: 0, line: t.mdLine + j };
+    }
+  }
+  return sourceMap(input.mapSources![1], input.mapSources!, [...head, ...origins]);
 }
 
 /** A JSDoc comment; `*\/` in the text is defused (escapeText). */

@@ -413,7 +413,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
       ast = a.file;
       code = a.code;
     }
-    let out: { body: string; imports: string[]; stats: { native: number; islands: number } };
+    let out: { body: string; lines?: number[]; imports: string[]; stats: { native: number; islands: number } };
     let island = false;
     if (fatal) {
       const message = `${file}:${fatal.line}:${fatal.col}: error[${fatal.id}]: ${fatal.message}`;
@@ -451,6 +451,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
       line: step.line,
       endLine: step.endLine,
       body: out.body,
+      ...('lines' in out ? { lines: out.lines } : {}),
       island,
       ...(needs.length ? { placeholders: needs } : {}),
     });
@@ -502,6 +503,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
     runtimeSpecifier: opts.runtimeSpecifier,
     ...stateShape(file, source, opts.path, opts.libraryCache, { scalars: stateKeys, arrays: arrayKeys, dynamic }, tsKeys),
     sourceHash: sha256(source),
+    mapSources: [toPosix(relative(dirname(result.outFile), opts.path)), basename(result.outFile)],
     profile,
     ...(libs.libraries.length ? { libraries: libs.libraries } : {}),
     ...(placeholders.length ? { placeholders } : {}),
