@@ -39,7 +39,7 @@ export const CASE_OPS = [';;', ';&', ';;&'] as const;
 export type CaseOp = (typeof CASE_OPS)[number];
 
 export const PARAM_EXP_OPS = [
-  ':-', '-', ':=', '=', ':?', '?', ':+', '+', '#', '##', '%', '%%', '^', '^^', ',', ',,', '@',
+  ':-', '-', ':=', '=', ':?', '?', ':+', '+', '#', '##', '%', '%%', '^', '^^', ',', ',,', '~', '~~', '@',
 ] as const;
 export type ParamExpOp = (typeof PARAM_EXP_OPS)[number];
 

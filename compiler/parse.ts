@@ -18,6 +18,7 @@ import type * as A from './ast.js';
 import { DECL_VARIANTS } from './ast.js';
 import { parseError, parserInternalError, type Diagnostic, type Location } from './diagnostics.js';
 import type { BashBlock } from './markdown.js';
+import { applyRepairs, repairAt, type Repair } from './parse-repair.js';
 
 export interface ParseOptions {
   /** The .md file, for diagnostics. */
@@ -60,15 +61,24 @@ export function parseBash(text: string, opts: ParseOptions): ParseResult {
     return { diagnostics: [parserInternalError(map.location(0, 0), describe(e))] };
   }
   let raw: Raw;
-  try {
-    raw = mv.parser().Parse(src, opts.file).__internal_object__;
-  } catch (e) {
-    if (isGoParseError(e)) return { diagnostics: [syntaxDiagnostic(e, src, map)] };
-    mv.reset();
-    return { diagnostics: [parserInternalError(map.location(0, 0), describe(e))] };
+  // text bash accepts but mvdan-sh rejects is shown to mvdan repaired (compiler/parse-repair.ts)
+  const repairs: Repair[] = [];
+  for (;;) {
+    try {
+      raw = mv.parser().Parse(repairs.length ? applyRepairs(src, repairs) : src, opts.file).__internal_object__;
+      break;
+    } catch (e) {
+      if (!isGoParseError(e)) {
+        mv.reset();
+        return { diagnostics: [parserInternalError(map.location(0, 0), describe(e))] };
+      }
+      const r = repairs.length < 16 ? repairAt(src, errorChar(e, map), repairs) : null;
+      if (!r) return { diagnostics: [syntaxDiagnostic(e, src, map)] };
+      repairs.push(r);
+    }
   }
   try {
-    return { ast: new Converter(src, map, mv.syntax).file(raw), diagnostics: [] };
+    return { ast: new Converter(src, map, mv.syntax, repairs).file(raw), diagnostics: [] };
   } catch (e) {
     if (e instanceof BashRejects) return { diagnostics: [parseError({ file: opts.file, ...e.pos }, e.message)] };
     return { diagnostics: [parserInternalError(map.location(0, 0), describe(e))] };
@@ -239,14 +249,18 @@ class PosMap {
 
 const PLACEHOLDER = /<[A-Za-z][A-Za-z0-9_.-]*(?: [A-Za-z0-9_.-]+)*>/g;
 
+/** The char index of a Go parse error's position (0 when it has none). */
+function errorChar(e: Raw, map: PosMap): number {
+  try {
+    return e.Pos.IsValid() ? map.char(e.Pos.Offset()) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 function syntaxDiagnostic(e: Raw, src: string, map: PosMap): Diagnostic {
   const message = String(e.Text || e.Error());
-  let start = 0;
-  try {
-    if (e.Pos.IsValid()) start = map.char(e.Pos.Offset());
-  } catch {
-    start = 0;
-  }
+  let start = errorChar(e, map);
   let end = start;
   let hint: string | undefined;
   const lineStart = src.lastIndexOf('\n', start - 1) + 1;
@@ -378,10 +392,14 @@ class Converter {
   /** Furthest char offset reached by a heredoc (body + delimiter) in the statement being converted. */
   private hdocEnd = -1;
 
+  /** Repaired arithmetic bodies being rebuilt (a nested arithmetic inside one is mvdan's own). */
+  private readonly rebuilding = new Set<Repair>();
+
   constructor(
     private readonly text: string,
     private readonly map: PosMap,
     private readonly sx: Syntax,
+    private readonly repairs: readonly Repair[] = [],
   ) {}
 
   file(f: Raw): A.File {
@@ -710,6 +728,8 @@ class Converter {
   private arith(x: Raw): A.ArithExpr {
     if (isNil(x)) throw new ConversionError('missing arithmetic expression');
     const type = typeName(x);
+    const repaired = this.repairs.length ? this.repairedArith(x) : null;
+    if (repaired) return repaired;
     if (type === 'Word') return this.word(x, false);
     const b = this.base(this.span(x));
     switch (type) {
@@ -724,6 +744,42 @@ class Converter {
         return { kind: 'ParenArithm', ...b, x: this.arith(x.X) };
       default:
         throw new ConversionError(`unknown arithmetic expression ${type}`);
+    }
+  }
+
+  /**
+   * An arithmetic body mvdan was shown repaired (compiler/parse-repair.ts): one word of the
+   * original text, its expansions converted from mvdan's leaves, the rest literal text that the
+   * runtime evaluates (and rejects) as bash does.
+   */
+  private repairedArith(x: Raw): A.Word | null {
+    const s = this.span(x);
+    const r = this.repairs.find((r) => r.kind === 'arith' && r.start <= s.start && s.end <= r.end && !this.rebuilding.has(r));
+    if (!r) return null;
+    this.rebuilding.add(r);
+    try {
+      const leaves: Raw[] = [];
+      const walk = (n: Raw): void => {
+        const t = typeName(n);
+        if (t === 'Word') leaves.push(n);
+        else if (t === 'BinaryArithm') { walk(n.X); walk(n.Y); }
+        else if (t === 'UnaryArithm' || t === 'ParenArithm') walk(n.X);
+        else throw new ConversionError(`unknown arithmetic expression ${t}`);
+      };
+      walk(x);
+      const parts: A.WordPart[] = [];
+      let at = r.start;
+      for (const p of leaves.flatMap((l) => items(l.Parts))) {
+        if (typeName(p) === 'Lit') continue; // the `0` / `+` mvdan was shown
+        const ps = this.span(p);
+        if (ps.start > at) parts.push({ kind: 'Lit', ...this.base({ start: at, end: ps.start }), value: this.text.slice(at, ps.start) });
+        parts.push(this.part(p));
+        at = ps.end;
+      }
+      if (r.end > at) parts.push({ kind: 'Lit', ...this.base({ start: at, end: r.end }), value: this.text.slice(at, r.end) });
+      return { kind: 'Word', ...this.base({ start: r.start, end: r.end }), parts };
+    } finally {
+      this.rebuilding.delete(r);
     }
   }
 
@@ -800,10 +856,23 @@ class Converter {
         : { offset: this.arithOrEmpty(p.Slice.Offset, at), length: isNil(p.Slice.Length) ? null : this.arith(p.Slice.Length) },
       repl,
       names: p.Names ? (NAMES[p.Names as number] ?? null) : null,
-      exp: isNil(p.Exp)
-        ? null
-        : { op: op(PARAM_EXP, p.Exp.Op, 'parameter expansion'), word: isNil(p.Exp.Word) ? null : this.word(p.Exp.Word, false) },
+      exp: isNil(p.Exp) ? null : this.paramOp(p),
     };
+  }
+
+  /** `${x<op>word}`'s operator and word, with a repaired operator (compiler/parse-repair.ts) restored. */
+  private paramOp(p: Raw): NonNullable<A.ParamExp['exp']> {
+    const exp = { op: op(PARAM_EXP, p.Exp.Op, 'parameter expansion'), word: isNil(p.Exp.Word) ? null : this.word(p.Exp.Word, false) };
+    if (!this.repairs.length) return exp;
+    const s = this.span(p);
+    const before = isNil(p.Exp.Word) ? s.end : this.span(p.Exp.Word).start;
+    const r = this.repairs.find((r) => r.kind === 'op' && s.start < r.start && r.start < before);
+    if (!r || r.kind !== 'op') return exp;
+    if (r.op === '@k' && exp.word?.parts.length === 1 && exp.word.parts[0]!.kind === 'Lit') {
+      return { op: '@', word: { ...exp.word, parts: [{ ...exp.word.parts[0]!, value: 'k' }] } };
+    }
+    if (r.op === '~' || r.op === '~~') return { ...exp, op: r.op };
+    return exp;
   }
 }
 

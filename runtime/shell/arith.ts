@@ -57,8 +57,9 @@ class Evaluator {
 
   // --- errors -------------------------------------------------------------------------------
 
-  fail(msg: string, from = this.lasttp): never {
-    throw new ArithError(`${msg} (error token is "${this.s.slice(from)}")`, this.s.replace(/^[ \t\n]+/, ''));
+  /** `to`: bash cuts the expression after a number token it rejects (it is read in place). */
+  fail(msg: string, from = this.lasttp, to = this.s.length): never {
+    throw new ArithError(`${msg} (error token is "${this.s.slice(from, to)}")`, this.s.slice(0, to).replace(/^[ \t\n]+/, ''));
   }
 
   // --- tokens -------------------------------------------------------------------------------
@@ -133,17 +134,18 @@ class Evaluator {
   }
 
   private number(text: string, at: number): bigint {
+    const end = at + text.length;
     let base = 10;
     let digits = text;
     const hash = text.indexOf('#');
     if (hash >= 0) {
       const b = text.slice(0, hash);
       digits = text.slice(hash + 1);
-      if (!/^[0-9]+$/.test(b)) this.fail('invalid number', at);
+      if (!/^[0-9]+$/.test(b)) this.fail('invalid number', at, end);
       base = Number(b);
-      if (base === 0 && b.length) this.fail('invalid number', at);
-      if (base < 2 || base > 64) this.fail('invalid arithmetic base', at);
-      if (digits === '') this.fail('invalid integer constant', at);
+      if (base === 0 && b.length) this.fail('invalid number', at, end);
+      if (base < 2 || base > 64) this.fail('invalid arithmetic base', at, end);
+      if (digits === '') this.fail('invalid integer constant', at, end);
     } else if (/^0[xX]/.test(text)) {
       base = 16;
       digits = text.slice(2);
@@ -160,7 +162,7 @@ class Evaluator {
       else if (c === '@') d = 62;
       else if (c === '_') d = 63;
       else d = 99;
-      if (d >= base) this.fail('value too great for base', at);
+      if (d >= base) this.fail('value too great for base', at, end);
       v = v * BigInt(base) + BigInt(d);
     }
     return wrap(v);

@@ -252,7 +252,7 @@ function varTransform(sh: ExpandEnv, spec: ParamSpec, op: string, looked: Looked
   }
   if (op === 'K' || op === 'k') {
     const val = sh.getValue(spec.name);
-    if (!looked.list || !(val instanceof Map || Array.isArray(val))) {
+    if (!looked.list || spec.name === '@' || spec.name === '*' || !(val instanceof Map || Array.isArray(val))) {
       return looked.list ? (looked.v as string[]).map((x) => reusableQuote(x)) : reusableQuote(looked.v as string);
     }
     const pairs: [string, string][] = val instanceof Map ? assocEntries(val) : indices(val).map((k) => [k, val[Number(k)]!]);

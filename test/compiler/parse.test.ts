@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import * as A from '../../compiler/ast.js';
 import { parseBash, parseBashBlock } from '../../compiler/parse.js';
 import { braceExpand } from '../../compiler/translate/word/brace.js';
@@ -354,6 +355,39 @@ test('extended globs in [[ ]]: a pattern operand of == != = =~ parses; bash reje
     ['[[ a == a && b > x@(c) ]]', /syntax error in conditional expression/],
   ];
   for (const [src, re] of bad) assert.match(parseBash(src + '\n', { file: 't.md' }).diagnostics[0]?.message ?? 'no diagnostic', re, src);
+});
+
+test('text bash accepts but mvdan-sh rejects is read through a repair; nodes keep the original text (compiler/parse-repair.ts)', () => {
+  const word = (src: string, pick: (f: A.File) => unknown) => pick(parse(src)) as A.Word;
+  const call = (f: A.File, i = 0) => f.stmts[i]!.cmd as A.CallExpr;
+  const param = (f: A.File, arg = 1) => call(f).args[arg]!.parts[0] as A.ParamExp;
+  // arithmetic bash only rejects when it runs it: one word of the original text
+  let w = word('echo $((1+)); echo a', (f) => (call(f).args[1]!.parts[0] as A.ArithmExp).expr);
+  assert.is(w.src, '1+');
+  assert.equal(w.parts.map((p) => p.kind), ['Lit']);
+  w = word('(( i 3 ))', (f) => (f.stmts[0]!.cmd as A.ArithmCmd).expr);
+  assert.is(w.src, ' i 3 ');
+  w = word('x=3; echo $(( $x + $(echo 2) 3 ))', (f) => (call(f, 1).args[1]!.parts[0] as A.ArithmExp).expr);
+  assert.equal(w.parts.map((p) => [p.kind, p.src]), [['Lit', ' '], ['ParamExp', '$x'], ['Lit', ' + '], ['CmdSubst', '$(echo 2)'], ['Lit', ' 3 ']]);
+  // subscripts: an associative key with spaces, an arithmetic error in an assignment's index
+  w = word('echo ${m[a b]}', (f) => param(f).index);
+  assert.is(w.src, 'a b');
+  w = word('m[w $v]=2', (f) => call(f).assigns[0]!.index);
+  assert.equal(w.parts.map((p) => [p.kind, p.src]), [['Lit', 'w '], ['ParamExp', '$v']]);
+  w = word('a[x+]=3', (f) => call(f).assigns[0]!.index);
+  assert.is(w.src, 'x+');
+  // operators mvdan-sh 0.10 does not know
+  assert.equal(param(parse('echo ${s~}')).exp?.op, '~');
+  const toggle = param(parse('echo ${s~~[a-z]}')).exp!;
+  assert.equal([toggle.op, toggle.word?.src], ['~~', '[a-z]']);
+  const dq = (call(parse('echo "${a[@]@k}"')).args[1]!.parts[0] as A.DblQuoted).parts[0] as A.ParamExp;
+  assert.equal([dq.exp?.op, (dq.exp?.word?.parts[0] as A.Lit).value], ['@', 'k']);
+  // bash accepts every one of them (bash -n)
+  for (const src of ['echo $((1+))', '(( i 3 ))', 'echo ${m[a b]}', 'm[w $v]=2', 'a[x+]=3', 'echo ${s~} ${s~~[a-z]}', 'echo "${a[@]@k}"']) {
+    assert.is(spawnSync('bash', ['-n', '-c', src]).status, 0, src);
+  }
+  // real syntax errors stay errors
+  for (const src of ['x=$(( 1 +', "echo $(( 'a' + ))", 'echo ${x!}']) assert.is(parseBash(src, { file: 't.md' }).ast, undefined, src);
 });
 
 test('the libraries cmdc ships parse without diagnostics (a parse error islands every file that sources them)', () => {

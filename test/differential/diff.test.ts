@@ -4,13 +4,15 @@
  * `script` against `bash -c`, `claude-code` against the Bash tool's `eval` wrapper.
  * Then again with the rows compiled in the typed tier (`--emit typed`, compiler/typed), only the
  * rows that have a typed statement: both tiers must agree with bash.
+ * Every row must also compile with 0 bash islands unless it is marked `island: '<why>'`
+ * (harness.ts islandProblem): an island runs real bash and would hide a parser mistake.
  * CMDC_DIFF_FILTER=<text> keeps the rows whose name contains it; CMDC_DIFF_PROFILE=<profile> one
  * profile; CMDC_DIFF_TIER=exact|typed one tier.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROWS } from './rows.js';
-import { runTable, same, describe as show, type Compared } from './harness.js';
+import { runTable, same, islandProblem, describe as show, type Compared } from './harness.js';
 import { PROFILES } from '../../runtime/lang/profile.js';
 
 const filter = process.env.CMDC_DIFF_FILTER;
@@ -35,6 +37,8 @@ for (const [profile, emit] of PROFILES.filter((p) => !only || p === only).flatMa
     if (c.row.pending) continue;
     test(`[${label}] bash ≡ compiled: ${c.row.name}`, () => {
       if (!same(c)) assert.unreachable(show(c));
+      const island = islandProblem(c);
+      if (island) assert.unreachable(island);
     });
   }
 }

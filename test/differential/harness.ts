@@ -52,6 +52,13 @@ export interface Row {
    */
   pending?: string;
   /**
+   * Why this row runs (part of) its block as a bash island on purpose (bash rejects the text
+   * too, or a construct kept as bash by design). Every other row must compile natively: a row
+   * bash accepts but cmdc's parser rejects would run as an island in real bash and "match",
+   * hiding the parser's mistake. A marked row must still have an island, so a fix shows up.
+   */
+  island?: string;
+  /**
    * The argument string typed after `/name`. The oracle runs the text Claude Code makes of the
    * block (runtime/lang/arguments.ts substituteArguments: `$N` zero-based under claude-code,
    * only `$ARGUMENTS`… under script, whose positional parameters are the words); the compiled
@@ -400,6 +407,16 @@ export async function runTable(all: Row[], o: TableOptions = {}): Promise<Compar
 export function same(c: Compared): boolean {
   return c.bash.stdout === c.ts.stdout && c.bash.stderr === c.ts.stderr && c.bash.status === c.ts.status &&
     JSON.stringify(c.bash.vars) === JSON.stringify(c.ts.vars) && c.bash.cwd === c.ts.cwd;
+}
+
+/** A row's islands against its marker (Row.island): null when as expected, else the complaint. */
+export function islandProblem(c: Compared): string | null {
+  if (c.row.island) {
+    return c.islands > 0 ? null : `row "${c.row.name}" compiles natively now: remove its island marker (${c.row.island})`;
+  }
+  if (c.islands === 0) return null;
+  return `row "${c.row.name}" runs ${c.islands} statement(s) as bash islands: cmdc's parser or a translator rejects text ` +
+    `bash accepts (an island runs real bash, so the outputs match anyway); fix it or mark the row island: '<why>'\n--- generated\n${c.code}`;
 }
 
 export function describe(c: Compared): string {

@@ -11,6 +11,7 @@
  *   ## files: {"f.txt": "x\n"}
  *   ## vars: x y
  *   ## pending: why                (a known difference: the row must still differ, see Row.pending)
+ *   ## island: why                 (runs a bash island on purpose, see Row.island)
  *   ## profiles: script            (only under these execution profiles)
  */
 import * as fs from 'node:fs';
@@ -36,12 +37,13 @@ export function loadRows(file: string): Row[] {
       return;
     }
     if (!cur || line.startsWith('# ====')) return;
-    const opt = /^## (args|stdin|env|files|vars|pending|profiles): (.*)$/.exec(line);
+    const opt = /^## (args|stdin|env|files|vars|pending|island|profiles): (.*)$/.exec(line);
     if (opt) {
       const [, key, val] = opt;
       try {
         if (key === 'vars') cur.vars = val!.split(/\s+/).filter(Boolean);
         else if (key === 'pending') cur.pending = val!;
+        else if (key === 'island') cur.island = val!;
         else if (key === 'profiles') cur.profiles = val!.split(/\s+/).filter(Boolean) as Row['profiles'];
         else (cur as unknown as Record<string, unknown>)[key!] = JSON.parse(val!);
       } catch (e) {

@@ -17,7 +17,7 @@ export const ROWS: Row[] = [
   row('double quotes', 'x="a  b"; echo "$x" "[$x]" "\\$x \\" \\\\ \\a"'),
   row('ansi-c quotes', "echo $'a\\tb\\nc' $'\\x41\\101\\u00e9' $'it\\'s'"),
   row('ansi-c escapes, all kinds', "printf '%s|' $'\\a\\b\\e\\E\\f\\v\\r' $'\\cA\\cz\\c[' $'\\0\\012\\1234' $'\\x4g\\xzz\\u263a\\U0001F600' $'\\?\\\"\\q\\8' | od -An -c"),
-  row('echo -e escapes, all kinds', "echo -e 'a\\0101b\\0c\\x41\\x\\u00e9\\q\\101\\'\\?' | od -An -c; echo -e 'x\\cy'; echo -e 'no\\nstop'"),
+  row('echo -e escapes, all kinds', "echo -e 'a\\0101b\\0c\\x41\\x\\u00e9\\q\\101\\'\"'\"'\\?' | od -An -c; echo -e 'x\\cy'; echo -e 'no\\nstop'"),
   row('ansi-c NUL ends the quoted part', "printf '[%s]' x$'a\\0b'y $'\\x00z' $'q\\c@r'; echo"),
   row('printf %b escapes', "printf '%b|' 'a\\tb' '\\0101\\101' 'x\\cy' 'after' | od -An -c"),
   row('declare -p attribute order', "declare -ix N=3; declare -lr L=a; declare -ux U=b; declare -p N L U"),

@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROWS_SOURCE } from './rows-source.js';
-import { runTable, same, describe as show } from './harness.js';
+import { runTable, same, islandProblem, describe as show } from './harness.js';
 import { PROFILES } from '../../runtime/lang/profile.js';
 
 const filter = process.env.CMDC_DIFF_FILTER;
@@ -21,6 +21,8 @@ for (const profile of PROFILES.filter((p) => !only || p === only)) {
   for (const c of results) {
     test(`[${profile}] bash ≡ compiled: ${c.row.name}`, () => {
       if (!same(c)) assert.unreachable(show(c));
+      const island = islandProblem(c);
+      if (island) assert.unreachable(island);
     });
   }
 }

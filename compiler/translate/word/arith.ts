@@ -69,9 +69,14 @@ export function arithWord(e: A.ArithExpr, ctx: Context): string {
 
 /** A subscript: literal text (a string) or the TS parts of a word that needs expansion. */
 export function subscript(e: A.ArithExpr, ctx: Context): { text: string } | { parts: string[] } {
-  const a = arithArgs(e, ctx, true);
+  // plain text: its backslashes are quote removal (`m[\$k]` is the key `$k`, `a[\$i]` the text `$i`)
+  const a = e.kind === 'Word' && e.parts.every((p) => p.kind === 'Lit') && e.src.includes('\\')
+    ? [q(e.src.replace(/\\(\n|.)/gs, (_m, c: string) => (c === '\n' ? '' : c)))]
+    : arithArgs(e, ctx, true);
   if (a.length === 0) return { text: '' };
-  if (a.length === 1 && a[0]!.startsWith('"')) return { text: JSON.parse(a[0]!) as string };
+  // text with `$` or a backquote (from quoted or escaped characters) must not be expanded again
+  // where the runtime reads a subscript given as text (`A[$k]` names): it goes as a word part
+  if (a.length === 1 && a[0]!.startsWith('"') && !/[$`]/.test(JSON.parse(a[0]!) as string)) return { text: JSON.parse(a[0]!) as string };
   return { parts: a };
 }
 

@@ -13,7 +13,7 @@ import { subscript } from './arith.js';
 import { unescapeDq } from './lit.js';
 import { dblQuoted } from './quoted.js';
 
-const PATTERN_OPS = new Set(['#', '##', '%', '%%', '^', '^^', ',', ',,']);
+const PATTERN_OPS = new Set(['#', '##', '%', '%%', '^', '^^', ',', ',,', '~', '~~']);
 const WORD_OPS = new Set([':-', '-', ':=', '=', ':?', '?', ':+', '+']);
 
 /** The parameter reference: `"x"`, `"A[@]"`, `"A[0]"`, or `sub("A", …)`. */
