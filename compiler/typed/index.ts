@@ -11,7 +11,8 @@ import { stmt, takeComments, translateBlock, type TranslateResult } from '../tra
 import type { Code } from '../translate/common.js';
 import { appendRun, commit, definedFunctions, simpleNode, type Found, type TypedInfo } from './analyze.js';
 import type { Node, TierStats } from './ir.js';
-import { printNodes } from './print.js';
+import { printNodes, scopeLine } from './print.js';
+import { children, compoundNode, type Walker } from './compound.js';
 
 export type { TierStats } from './ir.js';
 export { printNodes } from './print.js';
@@ -70,14 +71,14 @@ function typedStmt(s: A.Stmt, top: boolean, cond: boolean, w: Walk): Node | null
   if (c.kind === 'BinaryCmd' && (c.op === '&&' || c.op === '||')) {
     const items: A.Stmt[] = [];
     flatten(c, items);
-    const nodes = items.map((x, i) => typedStmt(x, false, cond || i < items.length - 1, w) ?? exact(x, false, w));
+    const nodes = items.map((x, i) => typedStmt(x, false, cond || i < items.length - 1, w) ?? compound(x, false, w) ?? exact(x, false, w));
     w.ctx.stats.native++;
     return { k: 'list', line, top, op: c.op, items: nodes };
   }
   if (c.kind === 'IfClause') {
     const branch = (cnd: A.Stmt[], then: A.Stmt[]) => {
       const cs = cnd[0]!;
-      const condNode = typedStmt(cs, false, true, w) ?? exact(cs, false, w);
+      const condNode = typedStmt(cs, false, true, w) ?? compound(cs, false, w) ?? exact(cs, false, w);
       return { cond: condNode, body: stmts(then, false, w) };
     };
     const branches = [branch(c.cond, c.then), ...c.elifs.map((e) => branch(e.cond, e.then))];
@@ -90,6 +91,25 @@ function typedStmt(s: A.Stmt, top: boolean, cond: boolean, w: Walk): Node | null
     return { k: 'block', line, top, body: stmts(c.stmts, false, w) };
   }
   return null;
+}
+
+/** A compound statement whose bodies are walked (./compound.ts), or null. */
+function compound(s: A.Stmt, top: boolean, w: Walk): Node | null {
+  const walker: Walker = {
+    ctx: w.ctx,
+    stmts: (list) => stmts(list, false, w),
+    stmt: (x, cond) => typedStmt(x, false, cond, w) ?? compound(x, false, w) ?? exact(x, false, w),
+    deep: (x) => deep(x, w),
+  };
+  const n = compoundNode(s, top, walker);
+  if (n) w.ctx.stats.native++;
+  return n;
+}
+
+/** Whether some statement in `s` (itself included) has a typed form. */
+function deep(s: A.Stmt, w: Walk): boolean {
+  if (simpleNode(s, false, true, w.ctx, w.info)) return true;
+  return s.cmd !== null && children(s.cmd).some((x) => deep(x, w));
 }
 
 /** A statement list (comments carried over); `topLevel`: the block's own statements. */
@@ -110,7 +130,7 @@ function stmts(list: readonly A.Stmt[], topLevel: boolean, w: Walk): Node[] {
       lastLine = list[i]!.end.line;
       continue;
     }
-    out.push(typedStmt(s, top, false, w) ?? exact(s, top, w));
+    out.push(typedStmt(s, top, false, w) ?? compound(s, top, w) ?? exact(s, top, w));
     lastLine = s.end.line;
   }
   return out;
@@ -144,10 +164,11 @@ export function translateBlockTyped(file: A.File, ctx: Context): TypedTranslateR
     const printed = printNodes(nodes);
     let body = printed.text;
     let lines = printed.lines;
+    if (printed.used.size || printed.scoped) ctx.use('typed');
     if (printed.used.size) {
       lines = [0, ...lines];
-      const names = (['$', 'v', 'ts', 'wf'] as const).filter((n) => printed.used.has(n));
-      body = `const { ${names.join(', ')} } = ${ctx.use('typed')}<State>(sh);\n${body}`;
+      body = `${scopeLine(printed.used)}
+${body}`;
     }
     const typed = all.filter((s) => info.typed.has(s)).length;
     return {

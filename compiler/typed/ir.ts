@@ -59,7 +59,22 @@ export type Node =
   | (At & { readonly k: 'source'; readonly file: Text; readonly redirs: readonly Redir[] })
   | (At & { readonly k: 'if'; readonly branches: readonly Branch[]; readonly else: readonly Node[] | null })
   | (At & { readonly k: 'list'; readonly op: '&&' | '||'; readonly items: readonly Node[] })
-  | (At & { readonly k: 'block'; readonly body: readonly Node[] });
+  | (At & { readonly k: 'block'; readonly body: readonly Node[] })
+  // a compound command the exact tier runs as `sh.<method>(…)` (for, while, fn, subshell, group,
+  // pipe) whose body closures are walked: `args` are the exact tier's code and bodies, in order
+  | (At & { readonly k: 'call'; readonly method: string; readonly args: readonly (string | Body)[] })
+  // `case` (`;;` items only): `switch (await sh.at(N).case(subject, pats…)) { case i: … }`
+  | (At & { readonly k: 'switch'; readonly head: string; readonly items: readonly (readonly Node[])[] });
+
+/**
+ * A body closure `(sh) => …` of a compound command. `own`: it may run on another shell than the
+ * enclosing code (a subshell's or pipeline stage's fork, a function called from anywhere), so it
+ * binds its own typed scope to the `sh` it is given (`const { v, ts } = typed<State>(sh)`).
+ */
+export interface Body {
+  readonly body: readonly Node[];
+  readonly own: boolean;
+}
 
 export interface Branch {
   /** A typed `is` node, or the exact condition (its statements as one exact node). */

@@ -9,7 +9,7 @@
 import { escapeText } from '../escape.js';
 import { indent, q } from '../translate/common.js';
 import { printCode } from '../ir/print.js';
-import type { Cmd, Node, Piece, Redir, Test, Text } from './ir.js';
+import type { Body, Cmd, Node, Piece, Redir, Test, Text } from './ir.js';
 
 /** Printed code: an expression of the statement's status, or a statement. */
 type Code = { expr: string } | { stmt: string };
@@ -44,8 +44,18 @@ function templateText(s: string): string {
     .replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
+const SCOPE: readonly ScopeName[] = ['$', 'v', 'ts', 'wf'];
+
+/** `const { v, ts } = typed<State>(sh);` for the names a scope uses. */
+export function scopeLine(used: ReadonlySet<ScopeName>): string {
+  return `const { ${SCOPE.filter((n) => used.has(n)).join(', ')} } = typed<State>(sh);`;
+}
+
 class Printer {
-  readonly used = new Set<ScopeName>();
+  /** Names of the typed scope the code being printed uses (the innermost scope's). */
+  used = new Set<ScopeName>();
+  /** A body closure binds its own typed scope (the module needs `typed`). */
+  scoped = false;
 
   private v(name: string): string {
     this.used.add('v');
@@ -188,7 +198,33 @@ class Printer {
         out += n.else ? ` else {\n${indent(this.stmts(n.else))}\n}` : ' else sh.ok();';
         return { stmt: out };
       }
+      case 'call': {
+        const args = n.args.map((a) => (typeof a === 'string' ? a : this.closure(a)));
+        return { expr: `${n.top ? 'sh.top' : 'sh.at'}(${n.line}).${n.method}(${args.join(', ')})` };
+      }
+      case 'switch': {
+        const cases = n.items.map((body, i) => {
+          const text = this.stmts(body);
+          return `case ${i}:\n${indent(text ? text + '\nbreak;' : 'break;')}`;
+        });
+        return { stmt: `switch (await ${n.top ? 'sh.top' : 'sh.at'}(${n.line}).case(${n.head})) {\n${indent(cases.join('\n'))}\n}` };
+      }
     }
+  }
+
+  /** A body closure: on the enclosing shell, or (`own`) with its own typed scope on the shell it is given. */
+  closure(b: Body): string {
+    const only = b.body.length === 1 ? b.body[0]! : null;
+    if (!b.own && only?.k === 'is') return `async () => ${this.ts(only)}.is(${this.test(only.test)})`;
+    if (!b.own) return bodyFn(b.body.map((x) => this.code(x)));
+    const outer = this.used;
+    this.used = new Set();
+    const codes = b.body.map((x) => this.code(x));
+    const used = this.used;
+    this.used = outer;
+    if (!used.size) return bodyFn(codes);
+    this.scoped = true;
+    return `async (sh) => {\n${indent([scopeLine(used), ...codes.map(asStatement)].join('\n'))}\n}`;
   }
 
   stmts(ns: readonly Node[]): string {
@@ -201,7 +237,7 @@ function asStatement(c: Code): string {
 }
 
 /** Print a block's nodes; `used` tells which names of the typed scope it needs. */
-export function printNodes(nodes: readonly Node[]): Printed & { used: Set<ScopeName> } {
+export function printNodes(nodes: readonly Node[]): Printed & { used: Set<ScopeName>; scoped: boolean } {
   const p = new Printer();
   const text: string[] = [];
   const lines: number[] = [];
@@ -213,5 +249,5 @@ export function printNodes(nodes: readonly Node[]): Printed & { used: Set<ScopeN
       lines.push(line);
     }
   }
-  return { text: text.join('\n'), lines, used: p.used };
+  return { text: text.join('\n'), lines, used: p.used, scoped: p.scoped };
 }

@@ -65,8 +65,10 @@ test('fallbacks: what bash would split, glob, or run elsewhere stays exact', () 
     'echo a{b,c}',                  // brace expansion
     'X=1 cmd',                      // prefix assignment
     'cat <<EOF\nhi\nEOF',           // heredoc
-    'f() { echo "in"; }',           // function body runs wherever it is called
-    '( echo "sub" )',               // subshell
+    'f() { echo "in" >&3; }',       // a function body with nothing typed stays exact whole
+    '( echo -n "sub" )',            // likewise a subshell
+    'select x in a; do echo "$x"; done', // select: an island
+    'for x in a; do echo "$x"; done &', // a background loop
     'append_workflow_state "$K" v', // dynamic key
     'helper_cmd "x"',               // a name with _ may be a library function
   ]) {
@@ -79,6 +81,34 @@ test('fallbacks: what bash would split, glob, or run elsewhere stays exact', () 
 test('a function the file defines is not a $ command; [ ] is not a test when [ is a function', () => {
   assert.is(typed('grep() { :; }\ngrep x "$F"').typed, 0);
   assert.is(typed('test() { :; }\nif [ -z "$X" ]; then :; fi').forms['[ ] test'], undefined);
+});
+
+test('compound bodies are walked: loops and case use the enclosing scope, forks and functions bind their own', () => {
+  const r = typed([
+    'for f in a "b c"; do',
+    '  echo "item $f"',
+    'done',
+    'while [ -n "$X" ]; do X=""; done < in.txt',
+    'case "$Y" in a*) echo "A" ;; *) ls -l "$Y" ;; esac',
+    'f() {',
+    '  echo "in f"',
+    '}',
+    '( echo "sub"; cd /tmp )',
+    '{ echo "grp"; } > out.txt',
+    'grep x "$F" | while read -r l; do echo "line"; done',
+  ].join('\n'));
+  assert.ok(r.body.startsWith('const { $, v, ts } = typed<State>(sh);\n'), r.body);
+  assert.match(r.body, /await sh\.top\(1\)\.for\("f", \["a", "b c"\], \(sh\) => ts\.at\(2, [^)]*\)\.echo\(`item \$\{v\.f\}`\)\);/);
+  assert.match(r.body, /await sh\.top\(4\)\.while\(async \(\) => ts\.at\(4\)\.is\(v\.X\.value !== ''\), \(sh\) => ts\.at\(4, "X=\\"\\""\)\.set\(\{ X: "" \}\), r\("<", "in\.txt"\)\);/);
+  assert.match(r.body, /switch \(await sh\.top\(5\)\.case\(dq\(param\("Y"\)\), \[glob\("a\*"\)\], \[glob\("\*"\)\]\)\) \{\n  case 0:\n    await ts\.at\(5, [^)]*\)\.echo\("A"\);\n    break;/);
+  // a function and a subshell bind their own scope to the shell they are given (a fork, or the caller's)
+  assert.match(r.body, /await sh\.top\(6\)\.fn\("f", async \(sh\) => \{\n  const \{ ts \} = typed<State>\(sh\);\n  await ts\.at\(7, [^)]*\)\.echo\("in f"\);\n\}\);/);
+  assert.match(r.body, /await sh\.top\(9\)\.subshell\(async \(sh\) => \{\n  const \{ ts \} = typed<State>\(sh\);\n  await ts\.at\(9, [^)]*\)\.echo\("sub"\);\n  await sh\.at\(9\)\.cmd\(\["cd", "\/tmp"\]\);/);
+  assert.match(r.body, /await sh\.top\(10\)\.group\(\(sh\) => ts\.at\(10, [^)]*\)\.echo\("grp"\), r\(">", "out\.txt"\)\);/);
+  // each pipeline stage runs on a fork: its own scope
+  assert.match(r.body, /await sh\.top\(11\)\.pipe\(async \(sh\) => \{\n  const \{ \$, v, ts \} = typed<State>\(sh\);\n  await ts\.at\(11, [^)]*\)\.run\(\$`grep x \$\{v\.F\}`\);\n\}, async \(sh\) => \{\n  const \{ ts \} = typed<State>\(sh\);/);
+  assert.is(r.exact, 2, r.body); // cd, read
+  assert.is(r.typed, 10, r.body);
 });
 
 test('appends merge only on consecutive lines, in order, without repeating a key', () => {

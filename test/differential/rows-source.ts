@@ -179,6 +179,12 @@ check_vars() { local v missing=(); for v in "$@"; do if [ -z "@{!v:-}" ]; then m
   row('source: missing file under set -e exits before the ERR trap', `set -e; trap 'echo ERR' ERR; source missing.sh 2>/dev/null; echo after`),
   row('source: . missing file under set -e inside a function', 'set -e; f() { . ./nope.sh; echo infunc; }; f; echo after'),
   row('source: missing file in if, &&, ! goes on under set -e', 'set -e; if source missing.sh; then :; fi; source missing.sh && echo and; ! source missing.sh; echo after $?'),
+  // the exit status is the previous command's when it failed (found by the typed property test)
+  row('source: missing file under set -e after a failed || left exits with its status', `set -e; trap 'echo "ERR $?"' ERR; ls nope 2>/dev/null || { source missing.sh 2>/dev/null; echo failed; }; echo after`),
+  row('source: missing file under set -e after (exit 7) ||', 'set -e; (exit 7) || source missing.sh 2>/dev/null; echo after'),
+  row('source: missing file under set -e after a function returning 4 ||', 'set -e; f() { return 4; }; f || . ./nope.sh 2>/dev/null; echo after'),
+  row('source: missing file under set -e after true && / ! true || exits 1', 'set -e; true && source missing.sh 2>/dev/null; echo after'),
+  row('source: missing file under set -e after ! true ||', 'set -e; ! true || source missing.sh 2>/dev/null; echo after'),
   row('source: missing file without set -e runs the ERR trap', `trap 'echo "ERR $?"' ERR; source missing.sh; echo after $?`),
   row('source: a directory under set -e runs the ERR trap, then exits', `mkdir d; set -e; trap 'echo ERR' ERR; source d; echo after`),
   // --- caller: the stack a library's logger records (the seed's build_stack_json)

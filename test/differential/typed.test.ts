@@ -2,7 +2,8 @@
  * Property test of the typed tier (compiler/typed): fast-check builds blocks from the statements
  * the typed tier covers (assignments of literals, "$X" and $( ) of `$` commands; echo "…$X…"
  * and >&2; `[ -z/-n/= ]` in if, && and ||; external commands and pipelines with simple
- * redirects; exit, export, source, { }; set -e and an ERR trap around them) and each block runs
+ * redirects; exit, export, source, { }; loop, case, function, subshell, group and pipeline-stage
+ * bodies made of those; set -e and an ERR trap around them) and each block runs
  * in real bash, compiled exact and compiled typed: both tiers must give bash's stdout, stderr,
  * status and variables. Fixed seed (CMDC_TYPED_SEED / CMDC_TYPED_RUNS explore others). A
  * divergence found here becomes a row of test/differential/rows.ts.
@@ -58,11 +59,25 @@ const simple: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constant('source missing.sh 2>/dev/null') },
   { weight: 1, arbitrary: fc.constantFrom('exit 3', 'exit 0', 'exit') },
 );
+/** Two statements as a body (one per line, indented). */
+const body = fc.tuple(simple, simple).map(([a, b]) => `  ${a}\n  ${b}`);
+/** Compound commands whose bodies the typed tier walks (compiler/typed/compound.ts). */
+const compound: fc.Arbitrary<string> = fc.oneof(
+  fc.tuple(fc.constantFrom('1 "2 3"', '"$A" "$B"', ''), body).map(([items, b]) => `for i in ${items}; do\n${b}\ndone`),
+  fc.tuple(test_, body).map(([c, b]) => `n=""\nwhile [ "$n" != "xx" ]; do\n  n="\${n}x"\n${b}\n  if ${c}; then break; fi\ndone`),
+  fc.tuple(body, fc.constantFrom('', ' >&2')).map(([b, r]) => `while read -r l; do\n  echo "got $l"${r}\n${b}\ndone < data.txt`),
+  fc.tuple(source, simple).map(([c, a]) => `${c} | while read -r l; do\n  echo "piped $l"\n  ${a}\ndone`),
+  fc.tuple(name, body, simple).map(([n, b, c]) => `case "$${n}" in\n  a|"a b")\n${b}\n    ;;\n  *) ${c} ;;\nesac`),
+  fc.tuple(body, fc.constantFrom('f', 'f | cat', 'f >&2', 'X=$(f)', 'f; f')).map(([b, call]) => `f() {\n${b}\n}\n${call}`),
+  body.map((b) => `(\n${b}\n)`),
+  fc.tuple(body, fc.constantFrom('>grp.txt', '2>&1', '>/dev/null')).map(([b, r]) => `{\n${b}\n} ${r}`),
+);
 const stmt: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: simple },
   { weight: 2, arbitrary: fc.tuple(test_, simple, fc.option(simple)).map(([c, a, b]) => `if ${c}; then\n  ${a}\n${b === null ? '' : `else\n  ${b}\n`}fi`) },
   { weight: 2, arbitrary: fc.tuple(test_, fc.constantFrom('&&', '||'), simple).map(([c, op, a]) => `${c} ${op} ${a}`) },
   { weight: 1, arbitrary: fc.tuple(source, simple).map(([c, a]) => `${c} || { ${a}; echo failed >&2; }`) },
+  { weight: 3, arbitrary: compound },
 );
 const prelude = fc.constantFrom('', 'set -e', "trap 'echo \"ERR $?\" >&2' ERR", "set -e; trap 'echo \"ERR $?\"' ERR");
 const block = fc.tuple(prelude, fc.array(fc.tuple(name, value), { maxLength: 3 }), fc.array(stmt, { minLength: 2, maxLength: 6 }))
@@ -73,7 +88,7 @@ const rows: Row[] = programs.map((bash, i) => ({
   name: `typed property ${i}`,
   bash,
   files: { 'data.txt': 'alpha\nbeta\n', 'lib.sh': 'LIBVAR=1\necho "lib sourced $A"\n' },
-  vars: ['A', 'B', 'C', 'LIBVAR'],
+  vars: ['A', 'B', 'C', 'LIBVAR', 'i', 'n', 'l'],
 }));
 
 const exact = await runTable(rows, { profile: 'script', emit: 'exact' });

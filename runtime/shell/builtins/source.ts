@@ -61,8 +61,9 @@ export async function source(sh: Shell, args: string[], name: string): Promise<n
       return 0;
     }
     sh.error(`${f}: No such file or directory`);
-    // bash: a file not found under an active `set -e` ends the shell at once (no ERR trap)
-    if (sh.opts.errexit && sh.errexitOff === 0 && !sh.ignoreErrexit) throw new ExitSignal(1);
+    // bash: a file not found under an active `set -e` ends the shell at once (no ERR trap),
+    // with the status of the command before it when that failed (`ls nope || source x` → 2), else 1
+    if (sh.opts.errexit && sh.errexitOff === 0 && !sh.ignoreErrexit) throw new ExitSignal(sh.status !== 0 ? sh.status : 1);
     return 1;
   }
   let bytes: Buffer;
