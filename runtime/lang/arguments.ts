@@ -296,3 +296,64 @@ export function substituteArguments(text: string, rawInput: string, opts: Substi
 export function fillsAny(refs: readonly Pick<TextualRef, 'kind' | 'index'>[], words: number): boolean {
   return refs.some((r) => r.kind === 'arguments' || r.kind === 'named' || ((r.kind === 'index' || r.kind === 'positional') && r.index! < words));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The text bash ran
+
+/** What {@link shownText} reads: a reserved scalar, or an element of the argument words. */
+export interface ReservedValues {
+  scalar(name: string): string | undefined;
+  word(index: number): string | undefined;
+}
+
+/** The text Claude Code would have pasted for a reserved scalar: its value, else the reference as written. */
+const ORIGINAL: Readonly<Record<string, string>> = {
+  [ARGUMENTS_VAR]: '$ARGUMENTS',
+  [SESSION_ID_VAR]: '${CLAUDE_SESSION_ID}',
+  [SKILL_DIR_VAR]: '${CLAUDE_SKILL_DIR}',
+  [PROJECT_DIR_VAR]: '${CLAUDE_PROJECT_DIR}',
+  [EFFORT_VAR]: '${CLAUDE_EFFORT}',
+};
+
+/** Runs of blanks outside quotes as one space: how bash prints words the client pasted unquoted. */
+function asWords(raw: string): string {
+  let out = '';
+  let q: string | null = null;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (q === null && (c === ' ' || c === '\t' || c === '\n')) {
+      if (!out.endsWith(' ')) out += ' ';
+      continue;
+    }
+    if (c === '\\' && q !== "'" && i + 1 < raw.length) {
+      out += c + raw[++i]!;
+      continue;
+    }
+    if (q === null && (c === "'" || c === '"')) q = c;
+    else if (c === q) q = null;
+    out += c;
+  }
+  return out.trim();
+}
+
+/**
+ * A command's text (`$BASH_COMMAND`) with the references compiler/arguments.ts wrote in place of
+ * the client's textual substitutions turned back into what the client pastes there, so a block
+ * shows the text bash ran in Claude Code: `"x: ${CMDC_ARGUMENTS}"` → `"x: a b"`,
+ * `"${CMDC_PROJECT_DIR}/lib.sh"` → `"/p/lib.sh"`, `"${CMDC_ARGV[@]}"` (unquoted `$ARGUMENTS`) → the
+ * words as written, `'['"${CMDC_ARGV[0]-\$0}"']'` (in single quotes) → `'[v]'`, a missing `$N` →
+ * `$N` as written. (An unquoted reference made a quoted scalar, `X="${CMDC_ARGUMENTS}"`, keeps the
+ * quotes it was given.)
+ */
+export function shownText(text: string, values: ReservedValues): string {
+  if (!text.includes('CMDC_')) return text;
+  const scalar = (name: string) => values.scalar(name) ?? ORIGINAL[name] ?? `\${${name}}`;
+  const word = (i: string, fallback: string) => values.word(Number(i)) ?? fallback.replace(/\\\$/g, '$');
+  const ref = `\\$\\{(?:${ARGV_VAR}\\[(\\d+)\\]-((?:\\\\?\\$\\w+)?)|(${[ARGUMENTS_VAR, SESSION_ID_VAR, SKILL_DIR_VAR, PROJECT_DIR_VAR, EFFORT_VAR].join('|')}))\\}`;
+  const value = (i: string | undefined, fallback: string | undefined, name: string | undefined) => (name ? scalar(name) : word(i!, fallback ?? ''));
+  return text
+    .replace(new RegExp(`"\\$\\{${ARGV_VAR}\\[@\\]\\}"`, 'g'), () => asWords(values.scalar(ARGUMENTS_VAR) ?? ''))
+    .replace(new RegExp(`"\\$\\{${ARGV_VAR}\\[@\\]:(\\d+):1\\}"`, 'g'), (_m, i: string) => values.word(Number(i)) ?? '')
+    .replace(new RegExp(`'"${ref}"'`, 'g'), (_m, i, f, n) => value(i, f, n))
+    .replace(new RegExp(ref, 'g'), (_m, i, f, n) => value(i, f, n));
+}

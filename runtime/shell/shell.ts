@@ -80,6 +80,7 @@ import { attachSignals, settleSignals } from './os-signals.js';
 import { syntaxErrorLines, type CodeLoader, type CodeOrigin, type LoadedCode, type SyntaxErrorWhere } from './code.js';
 import { bashLineno, bashSource, definingFile, funcname, type Frame } from './frames.js';
 import { startProcsub, closeProcsubs, type OpenProcsub } from './procsub.js';
+import { ARGV_VAR, shownText } from '../lang/arguments.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options and creation
@@ -332,6 +333,11 @@ export class Shell implements ExpandEnv {
    * (`sh.at(43, "X=$(f)")`, compiler/translate/command-text.ts), else its expanded words.
    */
   command = '';
+  /**
+   * While a trap handler runs: the command running when it was triggered, which `$BASH_COMMAND`
+   * shows for the whole handler (its functions and pipeline stages too, not a `( )` subshell).
+   */
+  trapCommand: string | undefined;
   /** Set while running the EXIT trap, so `exit` inside it does not re-run it. */
   inExitTrap = false;
   /**
@@ -381,6 +387,8 @@ export class Shell implements ExpandEnv {
       this.traps = new Map([...o.traps].filter(([, t]) => t === ''));
       this.fds = new Map(o.fds);
       this.status = o.status;
+      this.command = o.command;
+      this.trapCommand = o.trapCommand;
       this.line = o.line;
       this.lineShift = o.lineShift;
       this.source = o.source;
@@ -483,6 +491,17 @@ export class Shell implements ExpandEnv {
   top(line: number, text?: string): this {
     this.aborting = false;
     return this.at(line, text);
+  }
+
+  /** `$BASH_COMMAND`: the command's text with the client's substitutions pasted back (lang/arguments.ts). */
+  private shownCommand(command: string): string {
+    return shownText(command, {
+      scalar: (name) => this.getVar(name),
+      word: (i) => {
+        const v = this.vars.lookup(ARGV_VAR)?.value;
+        return Array.isArray(v) ? v[i] : undefined;
+      },
+    });
   }
 
   /** The text given with this simple command's line (see at), taken once. */
@@ -589,7 +608,7 @@ export class Shell implements ExpandEnv {
       case 'BASHPID': return String(this.proc.pid);
       case 'PPID': return String(process.ppid);
       case 'BASH_SUBSHELL': return String(this.subshellLevel);
-      case 'BASH_COMMAND': return this.command;
+      case 'BASH_COMMAND': return this.shownCommand(this.trapCommand ?? this.command);
       case 'FUNCNAME': return funcname(this.frames)?.[0];
       case 'BASH_SOURCE': return bashSource(this.frames)?.[0];
       case 'BASH_VERSION': return BASH_VERSION;
@@ -972,6 +991,9 @@ export class Shell implements ExpandEnv {
     return this.stmt(async () => {
       const line = this.line;
       this.lastSubStatus = null;
+      // bash sets $BASH_COMMAND before the words expand (`echo "$BASH_COMMAND"` shows itself)
+      const early = text ?? (words.every((x) => typeof x === 'string') ? (words as readonly string[]).join(' ') : undefined);
+      if (early !== undefined) this.command = early;
       const argv = await this.words(words);
       const redirs = mods.filter((m): m is Redir => m.t === 'redir');
       const envMods = mods.filter((m) => m.t === 'env');
@@ -1109,6 +1131,7 @@ export class Shell implements ExpandEnv {
     return this.stmt(async () => {
       this.lastSubStatus = null;
       this.lastArg = '';
+      if (text !== undefined) this.command = text;
       for (const [key, value] of Object.entries(vars)) {
         // a failed assignment (readonly, bad subscript) abandons the command, as in bash
         if (!(await this.assignOne(key, value))) throw new TopLevelSignal(1);
@@ -1413,7 +1436,12 @@ export class Shell implements ExpandEnv {
   /** `( ... )` */
   async subshell(body: Body, ...redirs: Redir[]): Promise<number> {
     return this.stmt(async () => {
-      const st = await withRedirs(this, redirs, () => this.runSubshell(body));
+      // a ( ) subshell in a trap handler is no longer "running a trap": $BASH_COMMAND moves again
+      const own: Body = (sub) => {
+        sub.trapCommand = undefined;
+        return body(sub);
+      };
+      const st = await withRedirs(this, redirs, () => this.runSubshell(own));
       this.reportSignal();
       this.pipestatus = [st];
       return this.done(st);
@@ -1646,9 +1674,9 @@ export class Shell implements ExpandEnv {
     const text = this.takeCommandText();
     return this.stmt(async () => {
       let st: number;
+      if (text !== undefined) this.command = text;
       try {
         st = await evalCond(this, expr);
-        if (text !== undefined) this.command = text;
       } catch (e) {
         if (e instanceof CondError) {
           this.error(e.message);
@@ -1720,6 +1748,8 @@ export class Shell implements ExpandEnv {
     const savedLine = this.line;
     const savedShift = this.lineShift;
     const savedErrLine = this.errTrapLine;
+    const savedTrapCommand = this.trapCommand;
+    this.trapCommand ??= this.command;
     if (sig === 'ERR') this.errTrapLine = savedLine;
     else if (sig === 'EXIT') this.errTrapLine = undefined;
     try {
@@ -1742,6 +1772,7 @@ export class Shell implements ExpandEnv {
         await t(this);
       }
     } finally {
+      this.trapCommand = savedTrapCommand;
       this.line = savedLine;
       this.lineShift = savedShift;
       this.errTrapLine = savedErrLine;

@@ -308,6 +308,25 @@ one   two
 EOF
 grep -q nomatch <<<  "a   b"
 echo done`),
+  // bash: "unless the shell is executing a command as the result of a trap, in which case it is the
+  // command executing at the time of the trap" — frozen for the whole handler (functions, pipeline
+  // stages), but a ( ) subshell in it shows its own commands
+  row('BASH_COMMAND: frozen for a whole ERR handler, not in its ( ) subshell', R`f() { echo "f[$BASH_COMMAND]"; }
+trap 'echo "[$BASH_COMMAND]"; true; echo "[$BASH_COMMAND]"; f; (echo "sub[$BASH_COMMAND]"); echo "p[$BASH_COMMAND]" | cat' ERR
+false x
+echo "after[$BASH_COMMAND]"`),
+  // script only: under Claude Code the EXIT trap runs after the client's own `pwd -P >| <tmp file>`
+  // (notes/claude-code.md), a command and a random path no block can see
+  row('BASH_COMMAND: frozen in the EXIT handler', R`trap 'echo "exit[$BASH_COMMAND]"; true; echo "exit[$BASH_COMMAND]"' EXIT
+echo hi`, { profiles: ['script'] }),
+  row('BASH_COMMAND: the command itself while its own words expand', R`echo "[$BASH_COMMAND]" | cat
+(echo "s[$BASH_COMMAND]")
+x=$(echo "c[$BASH_COMMAND]"); echo "$x"
+printf '%s
+' "p[$BASH_COMMAND]"`),
+  row('BASH_COMMAND: a trap on a signal sees the interrupted command', R`trap 'echo "usr1[$BASH_COMMAND]"; true; echo "again[$BASH_COMMAND]"' USR1
+kill -USR1 $$
+echo done`),
 ];
 
 export const ROWS_SOURCE: Row[] = [...SOURCE_ROWS, ...EVAL_ROWS, ...TRAP_ROWS];

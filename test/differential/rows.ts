@@ -298,6 +298,14 @@ export const ROWS: Row[] = [
   row('args: \\$ before other text stays', 'echo "\\$x \\$ \\$HOME" | sed "s|$HOME|H|"', { arguments: 'a' }),
   row('args: quotes in a value that keep the quoting', 'echo "$0" \'$1\' "$2"', { arguments: `"it is" 'a b' "x'y"` }),
   row('args: ! in values', 'echo "$ARGUMENTS"; echo "$0|$1"', { arguments: `'!x' 'a!b'` }),
+  // $BASH_COMMAND shows the text bash ran: the client's pasted values, not cmdc's reserved variables
+  row('args: $BASH_COMMAND shows pasted values in double quotes', `trap 'echo "[$BASH_COMMAND]"' ERR\nfalse "x: $ARGUMENTS" "$0" "\${CLAUDE_SESSION_ID}"`, { arguments: 'a  b' }),
+  row('args: $BASH_COMMAND shows the project dir', `trap 'echo "[$BASH_COMMAND]" | sed "s|$PWD|P|"' ERR\nls "\${CLAUDE_PROJECT_DIR}/missing" 2>/dev/null`, { arguments: '' }),
+  // (an unquoted `$N` is compiled to the quoted "${CMDC_ARGV[N]-$N}", which reads as a quoted "$N"
+  // would: $BASH_COMMAND keeps those quotes where the client shows the bare word)
+  row('args: $BASH_COMMAND shows unquoted and missing arguments', `trap 'echo "[$BASH_COMMAND]"' ERR\nfalse $ARGUMENTS "$2" end "$0"`, { arguments: 'one  two' }),
+  row('args: $BASH_COMMAND shows quoted words of unquoted $ARGUMENTS', `trap 'echo "[$BASH_COMMAND]"' ERR\nfalse $ARGUMENTS; false "$ARGUMENTS"`, { arguments: `'a  b' "c d"  e` }),
+  row('args: $BASH_COMMAND shows an argument in single quotes', `trap 'echo "[$BASH_COMMAND]"' ERR\nfalse '[$0]' '$1'`, { arguments: 'v' }),
   row('args: ! next to a backtick in values', "echo '$0'", { arguments: `'x !\`y'` }),
   row('args: ${CLAUDE_PROJECT_DIR} and ${CLAUDE_SESSION_ID} in the text', 'echo "${CLAUDE_PROJECT_DIR}" | sed "s|$PWD|P|"; echo "${CLAUDE_SESSION_ID}"; echo "${CLAUDE_PROJECT_DIR:-unset}"', { arguments: 'a' }),
   row('args: ${CLAUDE_…} inside a value', 'echo "$0"', { arguments: '\'${CLAUDE_SESSION_ID}\'' }),
