@@ -1,14 +1,16 @@
 /**
  * `cmdc errors`: query the error log (errors.jsonl plus its rotated files) by type, age,
- * command and workflow; one line per entry for people, `--json` for scripts.
- * Bad filter values exit with status 2 and a message naming the accepted values.
+ * command and workflow; one line per entry for people, `--json` for scripts; `--prune N` removes
+ * rotated files but the newest N. Bad filter values exit with status 2 and a message naming the accepted values.
  */
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import {
   ERROR_TYPES,
+  errorLogDir,
   isErrorType,
   parseSince,
+  pruneRotatedErrorLogs,
   queryErrors,
   SinceParseError,
   type ErrorEntry,
@@ -23,6 +25,7 @@ interface ErrorsOptions {
   limit?: string;
   json?: boolean;
   logDir?: string;
+  prune?: string;
 }
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -52,12 +55,20 @@ export function register(program: Command): void {
     .option('-n, --limit <n>', 'only the N most recent matching entries')
     .option('--json', 'print a JSON array of entries instead of one line per entry')
     .option('--log-dir <dir>', 'log directory (default: $CMDC_LOG_DIR, else $CLAUDE_PROJECT_DIR/.claude/data/logs)')
+    .option('--prune <keep>', 'remove rotated log files but the newest <keep> (the live errors.jsonl is never touched), then exit')
     .addHelpText(
       'after',
       '\nExamples:\n  cmdc errors --type state_error --since 7d\n  cmdc errors --command implement --limit 20 --json',
     )
     .action((opts: ErrorsOptions, cmd: Command) => {
       const usage = (msg: string): never => cmd.error(`error: ${msg}`, { exitCode: 2, code: 'cmdc.usage' });
+      if (opts.prune !== undefined) {
+        if (!/^\d+$/.test(opts.prune)) usage(`invalid --prune ${JSON.stringify(opts.prune)}; expected how many rotated files to keep (0 or more)`);
+        const logOpts = opts.logDir !== undefined ? { dir: opts.logDir } : {};
+        const removed = pruneRotatedErrorLogs(Number(opts.prune), logOpts);
+        process.stdout.write(`removed ${removed.length} rotated log file(s) from ${errorLogDir(logOpts)}\n`);
+        return;
+      }
       const q: ErrorQuery = {};
       if (opts.type !== undefined) {
         if (!isErrorType(opts.type)) usage(`invalid --type ${JSON.stringify(opts.type)}; expected one of ${ERROR_TYPES.join(', ')}`);

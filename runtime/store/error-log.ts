@@ -16,7 +16,8 @@
  *   A writer that opened the old file just before the rename appends to the renamed inode,
  *   which is kept; a rename that races with another rotation at worst rotates a small file.
  *   Readers merge `errors.jsonl` and every rotated file. Pruning old rotated files is a
- *   separate, explicit operation (pruneRotatedErrorLogs), never part of the write path.
+ *   separate operation (pruneRotatedErrorLogs: the hourly gc keeps the newest CMDC_ERRORS_KEEP,
+ *   default 20; `cmdc errors --prune N`), never part of the write path.
  *
  * Also here: since-parsing for queries, and `trapErrors`, the TS counterpart of the bash
  * library's `setup_bash_error_trap` (log an escaping exception, then rethrow it).
@@ -382,9 +383,18 @@ export function queryErrors(q: ErrorQuery = {}, opts: ErrorLogOptions = {}): Err
   return { entries: limited, malformed: read.malformed, files: read.files, total: matched.length };
 }
 
+/** How many rotated files gc keeps (CMDC_ERRORS_KEEP, default 20: with 10 MiB files ~200 MiB at most). */
+export function errorLogKeep(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.CMDC_ERRORS_KEEP;
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : DEFAULT_ERRORS_KEEP;
+}
+
+export const DEFAULT_ERRORS_KEEP = 20;
+
 /**
  * Removes rotated files beyond the newest `keep` (by name, i.e. by rotation time). Never touches
- * the live errors.jsonl. Not called by the write path; for `cmdc errors --prune`-style tooling.
+ * the live errors.jsonl. Not called by the write path: by gc (runtime/store/gc.ts maybeGc, with
+ * {@link errorLogKeep}) and `cmdc errors --prune N`.
  */
 export function pruneRotatedErrorLogs(keep: number, opts: ErrorLogOptions = {}): string[] {
   const rotated = listErrorLogFiles(opts).filter((f) => basename(f) !== LOG_FILE_NAME);

@@ -27,10 +27,12 @@
  * maybeGc: the cheap call the command runner makes when a run ends (runtime/runner/run.ts). One
  * stat of `.cmdc/gc-stamp`; if the last run is less than `intervalMs` (1 hour) ago it does
  * nothing; otherwise it touches the stamp first (so concurrent runs skip) and runs gc with a
- * bounded cost (at most `maxExamined` old state files judged per pass), never throwing.
+ * bounded cost (at most `maxExamined` old state files judged per pass), never throwing; it also
+ * removes rotated error logs beyond the newest CMDC_ERRORS_KEEP (default 20, runtime/store/error-log.ts).
  */
 import { readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { writeSafe } from './safe-fs.js';
+import { errorLogKeep, pruneRotatedErrorLogs } from './error-log.js';
 import { join } from 'node:path';
 import { removeCheckpoints } from './checkpoint.js';
 import { tryParseWorkflowId } from './ids.js';
@@ -122,6 +124,8 @@ export interface GcReport {
   locksRemoved: number;
   /** maxExamined was reached: old state files are left for the next pass. */
   truncated: boolean;
+  /** Rotated error logs removed beyond CMDC_ERRORS_KEEP (maybeGc only). */
+  errorLogsRemoved?: number;
 }
 
 function tryUnlink(path: string): boolean {
@@ -330,7 +334,16 @@ export function maybeGc(opts: MaybeGcOptions = {}): GcReport | undefined {
     if (mtimeOf(dir) === undefined) return undefined; // no state at all: nothing to do, create nothing
     makeCmdcDir(cmdcDir(dir));
     writeSafe(stamp, new Date(now).toISOString() + '\n');
-    return gc({ ...opts, dir });
+    const report = gc({ ...opts, dir });
+    if (!opts.dryRun) {
+      try {
+        // rotated error logs beyond the newest CMDC_ERRORS_KEEP (the live log is never touched)
+        report.errorLogsRemoved = pruneRotatedErrorLogs(errorLogKeep(opts.env), { env: opts.env ?? process.env }).length;
+      } catch {
+        // a log directory it cannot read is not gc's failure
+      }
+    }
+    return report;
   } catch {
     return undefined;
   }

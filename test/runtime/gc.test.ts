@@ -261,4 +261,24 @@ test('maybeGc: runs at most once per interval (stamp file), never throws, create
   assert.not.ok(existsSync(none));
 });
 
+test('maybeGc keeps the newest CMDC_ERRORS_KEEP rotated error logs (default 20), never the live log; cmdc errors --prune', () => {
+  const { env } = setup();
+  createState('logs', { env, owner: 'x' });
+  const logs = tempDir('gc-logs');
+  const rotated = Array.from({ length: 25 }, (_, i) => `errors.20260101T0000000000${String(i).padStart(2, '0')}Z-${'a'.repeat(12)}.jsonl`);
+  for (const n of [...rotated, 'errors.jsonl', 'other.jsonl']) writeFileSync(join(logs, n), '{}\n');
+  const left = () => readdirSync(logs).sort();
+  assert.is(maybeGc({ env: { ...env, CMDC_LOG_DIR: logs } })!.errorLogsRemoved, 5);
+  assert.equal(left(), [...rotated.slice(5), 'errors.jsonl', 'other.jsonl'].sort());
+  assert.is(maybeGc({ env: { ...env, CMDC_LOG_DIR: logs, CMDC_ERRORS_KEEP: '3' }, intervalMs: 0 })!.errorLogsRemoved, 17);
+  assert.equal(left(), [...rotated.slice(22), 'errors.jsonl', 'other.jsonl'].sort());
+  const cli = spawnSync(process.execPath, [join(import.meta.dirname, '../../cli/bin/cmdc.mjs'), 'errors', '--prune', '1', '--log-dir', logs], { encoding: 'utf8' });
+  assert.is(cli.status, 0, cli.stderr);
+  assert.is(cli.stdout, `removed 2 rotated log file(s) from ${logs}\n`);
+  assert.equal(left(), [rotated[24]!, 'errors.jsonl', 'other.jsonl'].sort());
+  const bad = spawnSync(process.execPath, [join(import.meta.dirname, '../../cli/bin/cmdc.mjs'), 'errors', '--prune', 'all', '--log-dir', logs], { encoding: 'utf8' });
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /invalid --prune "all"/);
+});
+
 test.run();
