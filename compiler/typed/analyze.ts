@@ -265,7 +265,9 @@ function setOf(s: A.Stmt, ctx: Context, info: TypedInfo): (readonly [string, Val
       out.push([a.name, { text: [{ lit: '' }] }]);
     } else {
       const sub = subOf(a.value, ctx, info);
+      const mix = sub || s.cmd.assigns.length !== 1 ? null : mixOf(a.value, ctx, info);
       if (sub) out.push([a.name, { sub }]);
+      else if (mix) out.push([a.name, { mix }]);
       else {
         const t = textOf(a.value);
         if (t === null) return null;
@@ -287,6 +289,39 @@ function subOf(w: A.Word, ctx: Context, info: TypedInfo): Cmd | null {
   if (p?.kind === 'DblQuoted' && p.parts.length === 1) p = p.parts[0];
   if (p?.kind !== 'CmdSubst' || p.stmts.length !== 1) return null;
   return cmdOf(p.stmts[0]!, ctx, info)?.cmd ?? null;
+}
+
+/**
+ * Text glued to exactly one `$(cmd)` with `cmd` a `$` command (`"impl_$(date +%s)"`,
+ * `a"$X"$(cmd)`): as an assignment value nothing is split or globbed, so it is the same as one
+ * double-quoted word; pieces expand left to right and the statement's status is the
+ * substitution's, as in bash (the runtime expands the same parts).
+ */
+function mixOf(w: A.Word, ctx: Context, info: TypedInfo): (Piece | { sub: Cmd })[] | null {
+  const out: (Piece | { sub: Cmd })[] = [];
+  let subs = 0;
+  const sub = (p: A.CmdSubst): boolean => {
+    const c = p.stmts.length === 1 ? cmdOf(p.stmts[0]!, ctx, info)?.cmd : undefined;
+    if (!c) return false;
+    out.push({ sub: c });
+    subs++;
+    return true;
+  };
+  const text = (t: Text | null): boolean => {
+    if (t === null) return false;
+    for (const x of t) 'lit' in x ? push(out as Piece[], x) : out.push(x);
+    return true;
+  };
+  for (const p of w.parts) {
+    if (p.kind === 'CmdSubst') {
+      if (!sub(p)) return null;
+    } else if (p.kind === 'DblQuoted' && !p.dollar) {
+      for (const x of p.parts) {
+        if (x.kind === 'CmdSubst' ? !sub(x) : !text(textOf({ ...w, parts: [{ ...p, parts: [x] }] }))) return null;
+      }
+    } else if (!text(textOf({ ...w, parts: [p] }))) return null;
+  }
+  return subs === 1 ? out : null;
 }
 
 /** A typed node found for some statements, not yet recorded (see {@link commit}). */
@@ -328,7 +363,10 @@ function simpleNodeOf(s: A.Stmt, top: boolean, cond: boolean, ctx: Context, info
   const b = builtinOf(s, ctx, info);
   if (b) return { node: { ...b, top } as Node, stmts: [s], form: b.k };
   const vars = setOf(s, ctx, info);
-  if (vars) return { node: { k: 'set', line, top, vars }, stmts: [s], form: vars.some(([, v]) => 'sub' in v) ? 'assign $(…)' : 'assign' };
+  if (vars) {
+    const form = vars.some(([, v]) => 'mix' in v) ? 'assign text+$(…)' : vars.some(([, v]) => 'sub' in v) ? 'assign $(…)' : 'assign';
+    return { node: { k: 'set', line, top, vars }, stmts: [s], form };
+  }
   return null;
 }
 

@@ -24,7 +24,8 @@ export interface Cmd {
   readonly stages: readonly Stage[];
 }
 
-export type Value = { readonly text: Text } | { readonly sub: Cmd };
+/** An assigned value: text, `$(cmd)` alone, or text glued to one `$(cmd)` (`"impl_$(date +%s)"`). */
+export type Value = { readonly text: Text } | { readonly sub: Cmd } | { readonly mix: readonly (Piece | { readonly sub: Cmd })[] };
 
 /** A `[ … ]` test computed in TS. */
 export interface Test {

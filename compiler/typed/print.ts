@@ -9,7 +9,7 @@
 import { escapeText } from '../escape.js';
 import { indent, q } from '../translate/common.js';
 import { printCode } from '../ir/print.js';
-import type { Body, Cmd, Node, Piece, Redir, Test, Text } from './ir.js';
+import type { Body, Cmd, Node, Piece, Redir, Test, Text, Value } from './ir.js';
 
 /** Printed code: an expression of the statement's status, or a statement. */
 type Code = { expr: string } | { stmt: string };
@@ -155,7 +155,10 @@ class Printer {
         return { expr: `wf.${n.top ? 'top' : 'at'}(${n.line}).append({ ${props.join(', ')} })` };
       }
       case 'set': {
-        const props = n.vars.map(([k, val]) => `${k}: ${'sub' in val ? `ts.text(${this.cmd(val.sub)})` : this.text(val.text)}`);
+        const sub = (c: Cmd) => `ts.text(${this.cmd(c)})`;
+        const value = (val: Value) =>
+          'sub' in val ? sub(val.sub) : 'mix' in val ? `ts.word(${val.mix.map((p) => ('sub' in p ? sub(p.sub) : this.piece(p))).join(', ')})` : this.text(val.text);
+        const props = n.vars.map(([k, val]) => `${k}: ${value(val)}`);
         return { expr: `${this.ts(n)}.set({ ${props.join(', ')} })` };
       }
       case 'lib':

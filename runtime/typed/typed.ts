@@ -5,14 +5,15 @@
  *
  *   await ts.top(63).run($`grep -c x ${v.F}`)        a command (or pipeline) as bash runs it
  *   await ts.top(63).set({ T: ts.text($`date`) })     `T=$(date)` (status = the substitution's)
+ *   await ts.top(43).set({ ID: ts.word('impl_', ts.text($`date +%s`)) })  `ID="impl_$(date +%s)"`
  *   const out = await ts.capture($`git rev-parse HEAD`) `$(…)` as a string, trailing newlines cut
  *   await ts.top(79).echo(`Plan: ${v.PLAN_TITLE}`, 2) `echo "…" >&2`
  *   if (ts.top(49).is(v.USER_ARGS.value === '')) …   `[ -z "$USER_ARGS" ]` as a TS condition
  */
 import type { Shell } from '../shell/shell.js';
-import { cmdsub, r, type AssignValue, type Body, type Part, type Redir } from '../shell/words.js';
+import { cmdsub, dq, r, type AssignValue, type Body, type Part, type Redir } from '../shell/words.js';
 import type { Cmd } from './cmd.js';
-import type { Text } from './vars.js';
+import { isRef, type Text } from './vars.js';
 
 export class Typed {
   /** The .md line of the current statement (as given to at/top). */
@@ -54,6 +55,15 @@ export class Typed {
   text(cmd: Cmd): Part {
     const bodies = this.bodies(cmd);
     return cmdsub(bodies.length === 1 ? bodies[0]! : (sh) => sh.pipe(...bodies));
+  }
+
+  /**
+   * One word glued from literal text, variables and `ts.text(…)` substitutions, in order, as
+   * `"text$X$(cmd)"` expands (for {@link set}: never split or globbed; each piece read when the
+   * statement expands it).
+   */
+  word(...pieces: readonly (Text | Part)[]): Part {
+    return dq(...pieces.flatMap((p): readonly (string | Part)[] => (isRef(p) ? p.parts : [p])));
   }
 
   /** `$(cmd)` now: its output without trailing newlines; `$?` is its status. */

@@ -111,6 +111,14 @@ test('compound bodies are walked: loops and case use the enclosing scope, forks 
   assert.is(r.typed, 10, r.body);
 });
 
+test('text glued to one $(…): ts.word(…) of literals, variables and ts.text($`…`); two substitutions or an operator fall back', () => {
+  const r = typed(['ID="implement_$(date +%s)"', 'X=a"$B"$(cat f | wc -l)\'z\'', 'Y="$(date)$(date)"', 'Z="${A:-x}$(date)"', 'W=1 V="a$(date)"'].join('\n'));
+  assert.match(r.body, /ts\.top\(1, "(?:[^"\\]|\\.)*"\)\.set\(\{ ID: ts\.word\("implement_", ts\.text\(\$`date \+%s`\)\) \}\)/);
+  assert.match(r.body, /ts\.top\(2, "(?:[^"\\]|\\.)*"\)\.set\(\{ X: ts\.word\("a", v\.B, ts\.text\(\$`cat f`\.pipe\(\$`wc -l`\)\), "z"\) \}\)/);
+  assert.is(r.forms['assign text+$(…)'], 2);
+  assert.is(r.exact, 3, r.body);
+});
+
 test('appends merge only on consecutive lines, in order, without repeating a key', () => {
   const r = typed('append_workflow_state A "$A"\n\nappend_workflow_state B "$B"\nappend_workflow_state B x');
   assert.match(r.body, /wf\.top\(1\)\.append\(\{ A: v\.A \}\)/);

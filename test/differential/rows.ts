@@ -213,6 +213,15 @@ export const ROWS: Row[] = [
   row('readonly: the next top-level { } still runs', 'readonly R=1\nR=2\n{ echo "hi $R"; }\necho after'),
   row('readonly: the next top-level { } with a command and >&2', 'readonly R=1\nR=2\n{ /bin/echo "ext"; echo "err" >&2; }'),
   row('readonly: the next top-level { } of assignments and a test', 'readonly R=1\nR=2\n{ X="a b"; [ -n "$X" ] && echo "set: $X"; }', { vars: ['X'] }),
+  // text glued to one $(…) (typed tier: ts.word(…, ts.text($`…`))): status = the substitution's, nothing split or globbed
+  row('assign text+$(…): status and value of the substitution', 'ID="impl_$(/bin/echo "a  b*")_x"; echo "$? [$ID]"; F="pre-$(ls nope 2>/dev/null)"; echo "$? [$F]"', { vars: ['ID', 'F'] }),
+  row('assign text+$(…): unquoted and mixed quoting, a variable before it', 'A="x y"; B=a"$A"$(/bin/echo "1 *" | tr 1 2)\'-q\'; echo "[$B]"; C=$(/bin/echo "z")tail; echo "[$C]"', { vars: ['B', 'C'] }),
+  row('assign text+$(…): trailing newlines cut, under set -e a failing one ends the block', 'X="<$(/bin/echo -e "a\\n")>"; echo "[$X]"; set -e; trap \'echo "ERR $?"\' ERR; Y="v:$(ls nope 2>/dev/null)"; echo "not reached $Y"', { vars: ['X', 'Y'] }),
+  row('assign text+$(…): backquotes and a pipeline inside', 'W="w`/bin/echo 1`"; P="[$(/bin/echo "a b" | tr a-z A-Z | wc -c)]"; echo "$W $P"', { vars: ['W', 'P'] }),
+  // bodies of compound commands walked by the typed tier (loops and case on this shell, functions/subshells/stages on their own)
+  row('typed bodies: for and while with typed statements, break and set -e', 'set -e\nfor f in a "b c"; do\n  echo "item $f"\n  X="$f"\ndone\nn=""\nwhile [ "$n" != "xxx" ]; do\n  n="${n}x"\n  [ "$n" = "xx" ] && break\ndone\necho "$X $n"', { vars: ['X', 'n'] }),
+  row('typed bodies: a function called here, in a pipeline and in $(…)', 'f() {\n  echo "in f $A"\n  A="set in f"\n}\nA=1\nf\nf | tr a-z A-Z\nR=$(f)\necho "$A|$R"', { vars: ['A', 'R'] }),
+  row('typed bodies: subshell, group with redirect, case and a while-read stage', '(\n  X="sub"\n  echo "in $X"\n)\n{\n  echo "grp"\n  echo "err" >&2\n} 2>&1\ncase "a b" in\n  a*) echo "A" ;;\n  *) echo "other" ;;\nesac\nprintf "1\\n2\\n" | while read -r l; do\n  echo "got $l"\n  L="$l"\ndone\necho "[$X][$L]"', { vars: ['X', 'L'] }),
   row('declare -p', 'x="a \\"q\\" \\$"; declare -p x; a=(1 "2 3"); declare -p a'),
   row('local outside function', 'local x=1; echo $?'),
   row('type and command -v', 'f() { :; }; type -t f echo ls nope; command -v echo; command -v nope || echo missing'),

@@ -1,6 +1,6 @@
 /**
  * Property test of the typed tier (compiler/typed): fast-check builds blocks from the statements
- * the typed tier covers (assignments of literals, "$X" and $( ) of `$` commands; echo "…$X…"
+ * the typed tier covers (assignments of literals, "$X", $( ) of `$` commands and text glued to one; echo "…$X…"
  * and >&2; `[ -z/-n/= ]` in if, && and ||; external commands and pipelines with simple
  * redirects; exit, export, source, { }; loop, case, function, subshell, group and pipeline-stage
  * bodies made of those; set -e and an ERR trap around them) and each block runs
@@ -52,6 +52,10 @@ const simple: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.tuple(name, text).map(([n, t]) => `${n}=${t}`) },
   { weight: 1, arbitrary: fc.tuple(name, value).map(([n, v]) => `${n}='${v.replace(/'/g, `'\\''`)}'`) },
   { weight: 2, arbitrary: fc.tuple(name, pipeline.filter((p) => !/[>]/.test(p))).map(([n, p]) => `${n}=$(${p})`) },
+  { weight: 2, arbitrary: fc.tuple(name, fc.constantFrom('pre-', '"a b "', '"$A"', "'q'", ''), pipeline.filter((p) => !/[>]/.test(p)), fc.constantFrom('', '-post', '" $B"', "'*'"))
+    .filter(([, a, , b]) => a !== '' || b !== '')
+    .map(([n, a, p, b]) => `${n}=${a}$(${p})${b}`) },
+  { weight: 1, arbitrary: fc.tuple(name, text, pipeline.filter((p) => !/[>]/.test(p))).map(([n, t, p]) => `${n}="${t.slice(1, -1)}:$(${p})"`) },
   { weight: 3, arbitrary: fc.tuple(text, fc.boolean()).map(([t, e]) => `echo ${t}${e ? ' >&2' : ''}`) },
   { weight: 3, arbitrary: pipeline },
   { weight: 1, arbitrary: name.map((n) => `export ${n}`) },
