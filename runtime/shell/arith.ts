@@ -53,7 +53,8 @@ class Evaluator {
   /** >0 while parsing a branch that is not evaluated (short circuit, untaken `?:` side). */
   private noeval = 0;
 
-  constructor(readonly env: ArithEnv, readonly s: string, readonly depth: number) {}
+  /** `trail[d]`: the variable value being evaluated at depth d (for the recursion error's token). */
+  constructor(readonly env: ArithEnv, readonly s: string, readonly depth: number, readonly trail: string[] = []) {}
 
   // --- errors -------------------------------------------------------------------------------
 
@@ -200,8 +201,10 @@ class Evaluator {
     const r = raw.trim();
     if (r === '') return 0n;
     if (/^-?[0-9]+$/.test(r) && !/^-?0[0-9]/.test(r)) return wrap(BigInt(r));
-    if (this.depth + 1 >= MAX_RECURSION) throw new ArithError(`expression recursion level exceeded (error token is "${raw}")`, raw);
-    return evalArith(this.env, raw, this.depth + 1);
+    if (this.depth + 1 >= MAX_RECURSION) throw recursionError(raw);
+    this.trail[this.depth + 1] = raw;
+    this.trail.length = this.depth + 2;
+    return new Evaluator(this.env, raw, this.depth + 1, this.trail).run();
   }
 
   private write(t: Tok, v: bigint): void {
@@ -413,5 +416,21 @@ class Evaluator {
 
 /** Evaluate arithmetic text. Throws ArithError on syntax errors, division by zero, bad bases. */
 export function evalArith(env: ArithEnv, text: string, depth = 0): bigint {
-  return new Evaluator(env, text, depth).run();
+  const trail: string[] = [];
+  try {
+    return new Evaluator(env, text, depth, trail).run();
+  } catch (e) {
+    // values that refer to themselves (`c=c`) overflow the JS stack before bash's 1024 levels:
+    // the chain repeats, so the value bash would be at level 1024 is known from its period
+    if (!(e instanceof RangeError) || depth !== 0 || trail.length < 3) throw e;
+    const d = trail.length - 1;
+    let p = 1;
+    while (p < d && trail[d] !== trail[d - p]) p++;
+    if (p >= d) throw e;
+    throw recursionError(trail[d - (((d - (MAX_RECURSION - 1)) % p) + p) % p]!);
+  }
+}
+
+function recursionError(raw: string): ArithError {
+  return new ArithError(`expression recursion level exceeded (error token is "${raw}")`, raw);
 }

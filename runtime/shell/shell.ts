@@ -323,6 +323,8 @@ export class Shell implements ExpandEnv {
   subshellLevel = 0;
   pid: number;
   readonly startTime = Date.now();
+  /** `$RANDOM`'s generator (bash's: seeded by assigning RANDOM; a subshell reseeds). */
+  private random = { seed: (Date.now() ^ (process.pid << 16) ^ Math.floor(Math.random() * 0x7fffffff)) >>> 0, last: 0 };
   /** Last status of a command substitution during the current expansion (for `x=$(false)`). */
   lastSubStatus: number | null = null;
   pipestatus: number[] = [0];
@@ -603,7 +605,7 @@ export class Shell implements ExpandEnv {
       case '0': return this.scriptName;
       case '@': case '*': return this.positional.join(name === '*' ? this.ifs().slice(0, 1) : ' ');
       case 'LINENO': return String(this.line);
-      case 'RANDOM': return String(Math.floor(Math.random() * 32768));
+      case 'RANDOM': return String(this.nextRandom());
       case 'SECONDS': return String(Math.floor((Date.now() - this.startTime) / 1000));
       case 'BASHPID': return String(this.proc.pid);
       case 'PPID': return String(process.ppid);
@@ -631,6 +633,30 @@ export class Shell implements ExpandEnv {
     if (r === null) return undefined;
     if (r !== name) return r.includes('[') ? this.elementOf(r) : this.getVar(r);
     return scalar(this.vars.lookupRaw(name)?.value);
+  }
+
+  /** bash's `$RANDOM`: Park–Miller minimal standard generator, 15 bits, never the same value twice in a row. */
+  private nextRandom(): number {
+    const brand = (): number => {
+      const last = this.random.seed || 123459876;
+      const h = Math.floor(last / 127773);
+      const l = last % 127773;
+      let t = 16807 * l - 2836 * h;
+      if (t < 0) t += 0x7fffffff;
+      this.random.seed = t >>> 0;
+      return ((this.random.seed >>> 16) ^ (this.random.seed & 65535)) & 32767;
+    };
+    let rv: number;
+    do rv = brand();
+    while (rv === this.random.last);
+    return (this.random.last = rv);
+  }
+
+  /** `RANDOM=n` seeds the generator (the number's leading digits, as strtoul reads them). */
+  private seedRandom(value: string): void {
+    const m = /^\s*[+-]?(\d*)/.exec(value)!;
+    const n = m[1] ? BigInt(m[1]) : 0n;
+    this.random = { seed: Number(BigInt.asUintN(32, value.trim().startsWith('-') ? -n : n)), last: 0 };
   }
 
   /**
@@ -789,6 +815,7 @@ export class Shell implements ExpandEnv {
     const s = opts.append ? (v.integer ? `${v.value || 0}+(${value || 0})` : (v.value ?? '') + value) : value;
     v.value = this.fold(v, s);
     if (name === 'PWD') this.cwd = v.value;
+    if (name === 'RANDOM') this.seedRandom(v.value);
     return true;
   }
 
@@ -1002,16 +1029,29 @@ export class Shell implements ExpandEnv {
         if (text !== undefined) this.command = text;
         const subStatus = this.lastSubStatus as number | null;
         for (const e of envMods) if (e.t === 'env') await this.assign(e.vars);
+        if (this.aborting) return this.status; // a failed assignment abandoned the command
         const st = await withRedirs(this, redirs, async () => this.lastSubStatus ?? subStatus ?? 0);
         this.pipestatus = [st];
         return this.done(st);
       }
       const prefix: Record<string, string> = {};
-      for (const e of envMods) {
-        if (e.t !== 'env') continue;
-        for (const [k, v] of Object.entries(e.vars)) {
-          prefix[k] = v === null ? '' : typeof v === 'object' && v.t === 'arr' ? '' : await this.str(v as WordLike);
+      const entries = envMods.flatMap((e) => (e.t === 'env' ? Object.entries(e.vars) : []));
+      // each assignment sees the ones before it (`a=x b=$a cmd`): they sit in a scope of their own meanwhile
+      const scope = entries.length > 1 ? new Map<string, Var>() : null;
+      if (scope) this.vars.frames.push(scope);
+      try {
+        for (const [k, v] of entries) {
+          const value = v === null ? '' : typeof v === 'object' && v.t === 'arr' ? '' : await this.str(v as WordLike);
+          // a readonly one is reported and left out: the command still runs
+          if (this.vars.lookup(k)?.readonly) {
+            this.error(`${k}: readonly variable`);
+            continue;
+          }
+          prefix[k] = value;
+          scope?.set(k, { value, exported: true });
         }
+      } finally {
+        if (scope) this.vars.frames.splice(this.vars.frames.lastIndexOf(scope), 1);
       }
       this.command = text ?? argv.join(' ');
       if (this.opts.xtrace) this.err(`${'+'.repeat(1 + this.indirection)} ${argv.join(' ')}\n`);
@@ -1941,6 +1981,8 @@ export class Shell implements ExpandEnv {
   private async runAsProcess(body: Body): Promise<number> {
     const { table, pid } = this.proc;
     table.register(pid, this);
+    // the process umask is shared with the parent here: a subshell's `umask` ends with it
+    const mask = process.umask();
     let err: unknown;
     try {
       await body(this);
@@ -1952,6 +1994,7 @@ export class Shell implements ExpandEnv {
       return await this.finish(err);
     } finally {
       table.unregister(pid, this);
+      process.umask(mask);
     }
   }
 }

@@ -287,7 +287,7 @@ export function printf(sh: Shell, args: string[]): number {
         stop = true;
         break;
       }
-      if (!/^(\(.*\)T|[diouxXfFeEgGcsbq])$/s.test(conv)) {
+      if (!/^(\(.*\)T|[diouxXfFeEgGcsbqQ])$/s.test(conv)) {
         sh.error(`printf: \`${conv}': invalid format character`);
         return finish(1);
       }
@@ -318,7 +318,11 @@ export function printf(sh: Shell, args: string[]): number {
           break;
         }
         case 'q':
-          out += padBytes(arg === null ? "''" : qForm(arg), fl, width, false);
+          // the precision cuts the quoted text; for %Q it cuts the argument before quoting
+          out += padBytes(truncBytes(arg === null ? "''" : qForm(arg), prec), fl, width, false);
+          break;
+        case 'Q':
+          out += padBytes(arg === null ? "''" : qForm(truncBytes(arg, prec)), fl, width, false);
           break;
         case 'c': {
           // the first byte of the argument (a NUL byte when it is empty)
