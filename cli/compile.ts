@@ -128,9 +128,14 @@ export function formatStats(result: CompileResult): string {
   const formLine = Object.keys(forms).length
     ? `\ntyped forms: ${Object.entries(forms).sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, n]) => `${f} ${n}`).join(', ')}`
     : '';
+  const why: Record<string, number> = {};
+  for (const r of result.results) for (const [f, n] of Object.entries(r.stats.fallbacks)) why[f] = (why[f] ?? 0) + n;
+  const whyLine = Object.keys(why).length
+    ? `\nexact (why no typed form): ${Object.entries(why).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([f, n]) => `${f} ${n}`).join(', ')}`
+    : '';
   const sites = [...new Set(result.results.flatMap((r) => r.discoverySites.map((s) => `  ${r.file}: ${s}`)))];
   const siteLines = sites.length ? `\ndiscover_latest_state_file answered with this owner's instance (runtime/runner/discovery.ts) at:\n${sites.join('\n')}` : '';
-  return all.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n') + formLine + siteLines;
+  return all.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n') + formLine + whyLine + siteLines;
 }
 
 /** `typed / (typed + exact)` as a percentage. */

@@ -110,6 +110,8 @@ export interface FileStats {
   exact: number;
   /** Typed statements by form (`$ command`, `echo`, `wf.append`, …). */
   typedForms: Record<string, number>;
+  /** Statements left exact by the typed tier, by reason (compiler/typed/fallback.ts). */
+  fallbacks: Record<string, number>;
   /** Libraries compiled with the command (compiler/libraries.ts), and their statements. */
   libraries: number;
   libraryNative: number;
@@ -156,7 +158,7 @@ const RUNTIME_ENTRY = 'runtime/index.ts';
 function emptyStats(): FileStats {
   return {
     blocks: 0, native: 0, islands: 0, diagnostics: 0, placeholdersBound: 0, placeholdersUnbound: 0, argumentUses: 0, preCommands: 0,
-    typed: 0, exact: 0, typedForms: {},
+    typed: 0, exact: 0, typedForms: {}, fallbacks: {},
     libraries: 0, libraryNative: 0, libraryIslands: 0, dynamicSources: 0, discoveryCalls: 0, nativeBlocks: 0,
   };
 }
@@ -425,6 +427,7 @@ function compileOne(result: FileResult, md: CommandMarkdown, name: string, opts:
       result.stats.typed += tr.tiers.typed;
       result.stats.exact += tr.tiers.exact;
       for (const [f, n] of Object.entries(tr.tiers.forms)) result.stats.typedForms[f] = (result.stats.typedForms[f] ?? 0) + n;
+      for (const [f, n] of Object.entries(tr.tiers.fallbacks)) result.stats.fallbacks[f] = (result.stats.fallbacks[f] ?? 0) + n;
       if (profile === 'claude-code') result.diagnostics.push(...profileDiagnostics(ast, file));
     } else {
       const reason = rewritten.diagnostics[0]?.message ?? 'the block does not parse';

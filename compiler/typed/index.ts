@@ -13,6 +13,7 @@ import { appendRun, commit, definedFunctions, simpleNode, type Found, type Typed
 import type { Node, TierStats } from './ir.js';
 import { printNodes, scopeLine } from './print.js';
 import { children, compoundNode, type Walker } from './compound.js';
+import { fallbackReason } from './fallback.js';
 
 export type { TierStats } from './ir.js';
 export { printNodes } from './print.js';
@@ -137,14 +138,14 @@ function stmts(list: readonly A.Stmt[], topLevel: boolean, w: Walk): Node[] {
 }
 
 /** Simple statements of a block (those inside `$( )` / `<( )` not counted). */
-function simpleStmts(file: A.File): A.Stmt[] {
-  const out: A.Stmt[] = [];
+function simpleStmts(file: A.File): { s: A.Stmt; parents: readonly A.Node[] }[] {
+  const out: { s: A.Stmt; parents: readonly A.Node[] }[] = [];
   walk(file, (n, parents) => {
     if (n.kind === 'CmdSubst' || n.kind === 'ProcSubst') return false;
     if (n.kind !== 'Stmt') return;
     const k = n.cmd?.kind;
     if (k === undefined || k === 'CallExpr' || k === 'DeclClause' || k === 'TestClause' || k === 'ArithmCmd' || k === 'LetClause') {
-      if (!parents.some((p) => p.kind === 'CmdSubst' || p.kind === 'ProcSubst')) out.push(n);
+      if (!parents.some((p) => p.kind === 'CmdSubst' || p.kind === 'ProcSubst')) out.push({ s: n, parents: [...parents] });
     }
   });
   return out;
@@ -170,19 +171,25 @@ export function translateBlockTyped(file: A.File, ctx: Context): TypedTranslateR
       body = `${scopeLine(printed.used)}
 ${body}`;
     }
-    const typed = all.filter((s) => info.typed.has(s)).length;
+    const typed = all.filter((x) => info.typed.has(x.s)).length;
+    const fallbacks: Record<string, number> = {};
+    for (const x of all) {
+      if (info.typed.has(x.s)) continue;
+      const why = fallbackReason(x.s, x.parents, ctx, info);
+      fallbacks[why] = (fallbacks[why] ?? 0) + 1;
+    }
     return {
       body,
       lines,
       imports: [...ctx.imports].sort(),
       stats: { native: ctx.stats.native - before.native, islands: ctx.stats.islands - before.islands },
-      tiers: { typed, exact: all.length - typed, forms: info.forms },
+      tiers: { typed, exact: all.length - typed, forms: info.forms, fallbacks },
     };
   } catch (e) {
     ctx.stats = { ...before };
     ctx.comments = [];
     const r = translateBlock(file, ctx);
-    return { ...r, tiers: { typed: 0, exact: all.length, forms: {} } };
+    return { ...r, tiers: { typed: 0, exact: all.length, forms: {}, fallbacks: { 'typed walk failed (internal error)': all.length } } };
   } finally {
     ctx.comments = [];
   }
@@ -190,6 +197,6 @@ ${body}`;
 
 /** Statements per tier of an exact-tier block (everything exact). */
 export function exactTiers(file: A.File): TierStats {
-  return { typed: 0, exact: simpleStmts(file).length, forms: {} };
+  return { typed: 0, exact: simpleStmts(file).length, forms: {}, fallbacks: {} };
 }
 

@@ -89,4 +89,6 @@ export interface TierStats {
   exact: number;
   /** Typed statements by form. */
   forms: Record<string, number>;
+  /** Exact statements by the reason they have no typed form (compiler/typed/fallback.ts). */
+  fallbacks: Record<string, number>;
 }

@@ -14,12 +14,12 @@ import { compile } from '../../compiler/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-function typed(bash: string): { body: string; typed: number; exact: number; forms: Record<string, number> } {
+function typed(bash: string): { body: string; typed: number; exact: number; forms: Record<string, number>; fallbacks: Record<string, number> } {
   const parsed = parseBash(bash, { file: 'x.md' });
   assert.ok(parsed.ast, 'parses');
   const ctx = createContext({ file: 'x.md', source: bash });
   const r = translateBlockTyped(parsed.ast!, ctx);
-  return { body: r.body, typed: r.tiers.typed, exact: r.tiers.exact, forms: r.tiers.forms };
+  return { body: r.body, typed: r.tiers.typed, exact: r.tiers.exact, forms: r.tiers.forms, fallbacks: r.tiers.fallbacks };
 }
 
 test('typed forms: $ commands, echo, test conditions, state appends, library calls', () => {
@@ -117,6 +117,30 @@ test('text glued to one $(…): ts.word(…) of literals, variables and ts.text(
   assert.match(r.body, /ts\.top\(2, "(?:[^"\\]|\\.)*"\)\.set\(\{ X: ts\.word\("a", v\.B, ts\.text\(\$`cat f`\.pipe\(\$`wc -l`\)\), "z"\) \}\)/);
   assert.is(r.forms['assign text+$(…)'], 2);
   assert.is(r.exact, 3, r.body);
+});
+
+test('every exact statement gets the reason it has no typed form (cmdc compile --stats)', () => {
+  const cases: [string, string][] = [
+    ['echo $X', 'unquoted $x or $( ) in a command word (split + glob)'],
+    ['cat *.md', 'glob pattern'],
+    ['read -r line', 'builtin read'],
+    ['X="${Y:-d}"', 'assignment value: ${x…} operator (default, length, slice, pattern)'],
+    ['S=$(discover_latest_state_file "x")', 'assignment value: $( ) of a typed library call (only $ commands are substituted)'],
+    ['N=$(grep -c x f || true)', 'assignment value: $( ) of a || list'],
+    ['[[ -n "$X" ]]', '[[ ]]'],
+    ['local v=1', 'declaration (local)'],
+    ['X=1 cmd', 'prefix assignment (VAR=x cmd)'],
+    ['cat <<EOF\nhi\nEOF', 'heredoc or here-string'],
+    ['helper_cmd "x"', 'name with _ (a library function, not a $ command)'],
+    ['! grep -q x f', '! negation'],
+    ['for x in a; do echo "$x"; done &', 'inside … &'],
+    ['echo "$1"', '$N positional parameter'],
+    ['A=(1 2)', 'array assignment'],
+  ];
+  for (const [bash, why] of cases) {
+    const r = typed(bash);
+    assert.equal(r.fallbacks, { [why]: 1 }, bash);
+  }
 });
 
 test('appends merge only on consecutive lines, in order, without repeating a key', () => {

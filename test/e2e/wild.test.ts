@@ -386,9 +386,11 @@ test('cmdc compile --stats: placeholders bound/unbound, argument uses, ! lines p
   assert.equal(row('.claude/commands/review-pr.md')?.slice(5, 8), ['0/0', '4', '0']);
   assert.equal(row('.claude/skills/db-migrate/SKILL.md')?.slice(5, 8), ['1/0', '0', '1']);
   assert.not.ok(lines.some((l) => l.includes('reference.md')), 'skill reference docs are not commands');
-  // the table ends with the total, then the typed statements by form (typed tier: the default)
-  assert.match(lines[lines.length - 2]!, /^total\s.*\s\d+%(\s+\d+){2}\s+\d+\/\d+(\s+\d+){2}$/);
-  assert.match(lines[lines.length - 1]!, /^typed forms: /);
+  // the table ends with the total, the typed statements by form (typed tier: the default), then
+  // the exact ones by the reason they have no typed form (compiler/typed/fallback.ts)
+  assert.match(lines[lines.length - 3]!, /^total\s.*\s\d+%(\s+\d+){2}\s+\d+\/\d+(\s+\d+){2}$/);
+  assert.match(lines[lines.length - 2]!, /^typed forms: /);
+  assert.match(lines[lines.length - 1]!, /^exact \(why no typed form\): .*\[\[ \]\] \d/);
   const j = spawnSync(process.execPath, [join(ROOT, 'cli/bin/cmdc.mjs'), 'compile', '.', '--out', join(TMP, 'stats-out'), '--json'], {
     cwd: WILD,
     encoding: 'utf8',
