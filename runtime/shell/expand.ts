@@ -29,6 +29,7 @@ import { chars, normalize } from '../lang/bytes.js';
 import { reusableQuote } from '../lang/quote.js';
 import { decodeEscapes } from '../lang/escapes.js';
 import { declareLine, attrLetters } from './builtins/declare.js';
+import { promptExpand } from './prompt.js';
 
 /**
  * What expansion needs from the shell, and nothing more (the Shell implements it; a test or
@@ -244,10 +245,12 @@ function varTransform(sh: ExpandEnv, spec: ParamSpec, op: string, looked: Looked
     return letters;
   }
   if (op === 'A') {
-    if (!v || looked.v === undefined) return '';
+    if (!v) return '';
     if (looked.list && (Array.isArray(v.value) || v.value instanceof Map)) return declareLine(spec.name, v);
+    // an array's own letter (a / A) stays; a declared name without a value prints its attributes only
+    const attrs = attrLetters(v);
+    if (looked.v === undefined) return attrs ? `declare -${attrs} ${spec.name}` : '';
     const val = Array.isArray(looked.v) ? looked.v.join(' ') : looked.v;
-    const attrs = attrLetters({ ...v, value: typeof v.value === 'string' || v.value === undefined ? v.value : '' });
     return `${attrs ? `declare -${attrs} ` : ''}${spec.name}=${reusableQuote(val)}`;
   }
   if (op === 'K' || op === 'k') {
@@ -396,13 +399,13 @@ async function paramExpand(sh: ExpandEnv, spec: ParamSpec, quoted: boolean): Pro
   } else if (op === '@') {
     const what = spec.arg ? await expandString(sh, spec.arg) : '';
     if (!/^[QEPAKaULuk]$/.test(what)) abort(sh, `\${${name}${spec.index !== null ? `[${typeof spec.index === 'string' ? spec.index : '…'}]` : ''}@${what}}: bad substitution`);
-    if (v === '' && looked.v === undefined && what !== 'a') return { v: '', list: null };
-    const t = varTransform(sh, spec, what, looked);
+    if (v === '' && looked.v === undefined && what !== 'a' && what !== 'A') return { v: '', list: null };
+    const t = what === 'P' ? null : varTransform(sh, spec, what, looked);
     if (t !== null) {
       if (Array.isArray(t)) return { v: t, list: list ?? '@' };
       return { v: t, list: null };
     }
-    await each((s) => transform(s, what));
+    await each((s) => (what === 'P' ? promptExpand(sh, s) : transform(s, what)));
   }
   return { v: v as string | string[], list };
 }

@@ -282,6 +282,8 @@ export class Shell implements ExpandEnv {
   opts: ShellOpts;
   funcs: Map<string, FuncDef>;
   traps: Map<string, Body | string>;
+  /** In a subshell: the traps `trap -p` lists (the parent's) until the subshell sets or resets one. */
+  shownTraps: Map<string, Body | string> | null = null;
   fds: FdTable;
   /** `$?` */
   status = 0;
@@ -387,6 +389,8 @@ export class Shell implements ExpandEnv {
       this.funcs = new Map(o.funcs);
       // a subshell resets caught signals; ignored ones stay ignored
       this.traps = new Map([...o.traps].filter(([, t]) => t === ''));
+      // …but `trap` / `trap -p` list the parent's until the subshell sets one (bash)
+      this.shownTraps = new Map(o.shownTraps ?? o.traps);
       this.fds = new Map(o.fds);
       this.status = o.status;
       this.command = o.command;
@@ -873,7 +877,8 @@ export class Shell implements ExpandEnv {
         this.error(`${m[1]}: readonly variable`);
         return false;
       }
-      if (m[2] === '@' || m[2] === '*') {
+      // `unset 'a[@]'` removes an indexed array; an associative array's `@` / `*` is a key (bash 5.2)
+      if ((m[2] === '@' || m[2] === '*') && !(v.value instanceof Map)) {
         this.vars.unset(m[1]!);
         return true;
       }
@@ -1321,8 +1326,9 @@ export class Shell implements ExpandEnv {
           continue;
         }
         const existing = isLocal ? this.vars.frames[this.vars.frames.length - 1]?.get(name) ?? this.vars.lookup(name) : this.vars.lookup(name);
-        if (existing?.readonly && (value !== null || (flags.size && !(flags.size === 1 && flags.has('r'))))) {
-          this.error(`${variant}: ${name}: readonly variable`);
+        // a readonly variable takes attributes (`export x`, `declare -i x`) but no value and no `+r`
+        if (existing?.readonly && (value !== null || unflags.has('r'))) {
+          this.error(variant === 'export' || variant === 'readonly' ? `${name}: readonly variable` : `${variant}: ${name}: readonly variable`);
           status = 1;
           continue;
         }
@@ -1757,6 +1763,7 @@ export class Shell implements ExpandEnv {
       else body = text;
       const line = this.line - this.lineShift;
       this.trapLines.set(body, line);
+      this.shownTraps = null;
       let status = 0;
       for (const s of rest as string[]) {
         const name = trapName(s);

@@ -4,7 +4,7 @@ import type { Shell } from '../shell.js';
 export function getopts(sh: Shell, args: string[]): number {
   const [spec, name, ...rest] = args;
   if (spec === undefined || name === undefined) {
-    sh.error('getopts: usage: getopts optstring name [arg ...]');
+    sh.err('getopts: usage: getopts optstring name [arg ...]\n'); // bash's usage line has no prefix
     return 2;
   }
   const argv = rest.length ? rest : sh.positional;

@@ -20,10 +20,11 @@ export function trapText(t: unknown): string {
 }
 
 function print(sh: Shell, only: string[] | null): void {
-  const names = [...sh.traps.keys()].sort((a, b) => trapOrder(a) - trapOrder(b));
+  const traps = sh.shownTraps ?? sh.traps;
+  const names = [...traps.keys()].sort((a, b) => trapOrder(a) - trapOrder(b));
   for (const name of names) {
     if (only && !only.includes(name)) continue;
-    sh.out(`trap -- ${quote(trapText(sh.traps.get(name)))} ${shown(name)}\n`);
+    sh.out(`trap -- ${quote(trapText(traps.get(name)))} ${shown(name)}\n`);
   }
 }
 
@@ -67,6 +68,7 @@ export function trap(sh: Shell, args: string[]): number {
     action = null;
   }
   let status = 0;
+  sh.shownTraps = null;
   for (const s of sigs) {
     const name = trapName(s);
     if (name === null) {
