@@ -13,6 +13,7 @@ import { expandPattern, expandRegex, expandString } from './expand.js';
 import { matchPattern } from './pattern.js';
 import { evalArith } from './arith.js';
 import type { Fd } from './io.js';
+import { traceCond } from './xtrace.js';
 
 /** `[[ ]]` as nested arrays: `[w]`, `[op, w]`, `["!", e]`, `[w, op, w]`, `[e, "&&"|"||", e]`. */
 export type CondExpr =
@@ -313,12 +314,22 @@ function ereToJs(re: string): string {
 }
 
 /** `[[ ]]`'s status: 0 true, 1 false, 2 an invalid regular expression (bash says nothing; `||` goes on, `!` makes it 0). */
-export async function evalCond(sh: Shell, e: CondExpr): Promise<number> {
-  if (e.length === 1) return (await sh.str(e[0] as WordLike)) !== '' ? 0 : 1;
+export async function evalCond(sh: Shell, e: CondExpr, invert = false): Promise<number> {
+  // `set -x` shows each primary as it is tested (bash's xtrace_print_cond_term); `!` before a
+  // primary shows with it, the result is inverted by the caller
+  const trace = (op: string, a: string, b?: string) => {
+    if (sh.opts.xtrace) traceCond(sh, invert, op, a, b);
+  };
+  if (e.length === 1) {
+    const x = await sh.str(e[0] as WordLike);
+    trace('-n', x);
+    return x !== '' ? 0 : 1;
+  }
   if (e.length === 2) {
-    if (e[0] === '!' && isExpr(e[1])) return (await evalCond(sh, e[1])) === 0 ? 1 : 0;
+    if (e[0] === '!' && isExpr(e[1])) return (await evalCond(sh, e[1], isPrimary(e[1]))) === 0 ? 1 : 0;
     const op = e[0] as string;
     const x = await sh.str(e[1] as WordLike);
+    trace(op, x);
     return unaryTest(sh, op, x) ? 0 : 1;
   }
   const op = e[1] as string;
@@ -331,11 +342,13 @@ export async function evalCond(sh: Shell, e: CondExpr): Promise<number> {
   const rightW = toWord(e[2] as WordLike);
   if (op === '==' || op === '=' || op === '!=') {
     const pat = await expandPattern(sh, rightW);
+    trace(op, left, pat);
     const m = matchPattern(left, pat, { nocase: sh.opts.nocasematch });
     return (op === '!=' ? !m : m) ? 0 : 1;
   }
   if (op === '=~') {
     const src = await expandRegex(sh, rightW);
+    trace(op, left, src);
     let re: RegExp;
     try {
       re = new RegExp(ereToJs(src), sh.opts.nocasematch ? 'i' : '');
@@ -351,5 +364,13 @@ export async function evalCond(sh: Shell, e: CondExpr): Promise<number> {
     return 0;
   }
   const right = await expandString(sh, rightW);
+  trace(op, left, right);
   return binaryTest(sh, op, left, right, false) ? 0 : 1;
+}
+
+/** A test term (unary or binary), not `!`, `&&`, `||` or a group. */
+function isPrimary(e: CondExpr): boolean {
+  if (e.length === 1) return true;
+  if (e.length === 2) return e[0] !== '!';
+  return !(e[1] === '&&' || e[1] === '||') || !isExpr(e[0]) || !isExpr(e[2]);
 }

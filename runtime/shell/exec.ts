@@ -406,6 +406,8 @@ export async function runPipeline(sh: Shell, stages: Body[]): Promise<number[]> 
       try {
         return await sub.runSubshell(stage, true);
       } finally {
+        // the pipeline's $BASH_COMMAND in this shell is its last command's (an ERR trap on its status shows it)
+        if (i === last) sh.command = sub.command;
         if (i < stages.length - 1) channels[i]!.close();
         if (i > 0) channels[i - 1]!.break();
       }

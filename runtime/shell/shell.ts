@@ -81,6 +81,7 @@ import { syntaxErrorLines, type CodeLoader, type CodeOrigin, type LoadedCode, ty
 import { bashLineno, bashSource, definingFile, funcname, type Frame } from './frames.js';
 import { startProcsub, closeProcsubs, type OpenProcsub } from './procsub.js';
 import { ARGV_VAR, shownText } from '../lang/arguments.js';
+import { traceArray, traceAssign, traceCommand, traceCond, traceText } from './xtrace.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options and creation
@@ -1059,7 +1060,10 @@ export class Shell implements ExpandEnv {
         if (scope) this.vars.frames.splice(this.vars.frames.lastIndexOf(scope), 1);
       }
       this.command = text ?? argv.join(' ');
-      if (this.opts.xtrace) this.err(`${'+'.repeat(1 + this.indirection)} ${argv.join(' ')}\n`);
+      if (this.opts.xtrace) {
+        for (const [k, v] of Object.entries(prefix)) traceAssign(this, k, v);
+        traceCommand(this, argv);
+      }
       this.line = line;
       if (argv[0] === 'exec') {
         // `exec >file` makes the redirects permanent; `exec cmd` runs cmd and ends the shell
@@ -1103,7 +1107,14 @@ export class Shell implements ExpandEnv {
       }
       try {
         if (fn) return await this.callFunction(name, fn, argv.slice(1));
-        return await bi!(this, argv.slice(1), name);
+        if (name !== 'eval' && name !== 'source' && name !== '.') return await bi!(this, argv.slice(1), name);
+        // bash restores $BASH_COMMAND after the code `eval` and `source` ran (parse_and_execute)
+        const own = this.command;
+        try {
+          return await bi!(this, argv.slice(1), name);
+        } finally {
+          this.command = own;
+        }
       } finally {
         for (const [k, v] of saved.reverse()) {
           if (v) this.vars.global.set(k, v);
@@ -1179,7 +1190,9 @@ export class Shell implements ExpandEnv {
       if (text !== undefined) this.command = text;
       for (const [key, value] of Object.entries(vars)) {
         // a failed assignment (readonly, bad subscript) abandons the command, as in bash
-        if (!(await this.assignOne(key, value))) throw new TopLevelSignal(1);
+        // set -x shows an array assignment by its text (the statement's, when it is the only one)
+        const shown = Object.keys(vars).length === 1 ? text : undefined;
+        if (!(await this.assignOne(key, value, true, shown))) throw new TopLevelSignal(1);
       }
       // after the values' command substitutions: the ERR trap sees this command
       if (text !== undefined) this.command = text;
@@ -1196,7 +1209,8 @@ export class Shell implements ExpandEnv {
     return v?.value instanceof Map ? text : String(this.arithValue(text));
   }
 
-  private async assignOne(key: string, value: AssignValue): Promise<boolean> {
+  /** One assignment (`trace`: a statement's own, shown by `set -x`). */
+  private async assignOne(key: string, value: AssignValue, trace = false, text?: string): Promise<boolean> {
     let append = false;
     let name = key;
     if (name.endsWith('+')) {
@@ -1214,9 +1228,17 @@ export class Shell implements ExpandEnv {
       value = value.value;
     }
     if (value !== null && typeof value === 'object' && value.t === 'arr') {
-      return this.assignArray(name, value, append);
+      const ok = await this.assignArray(name, value, append);
+      if (ok && trace && this.opts.xtrace) {
+        // bash shows the assignment's text; here its elements as `declare -p` quotes them
+        const v = this.vars.lookup(name)?.value;
+        if (text !== undefined) traceText(this, text);
+        else traceArray(this, name, Array.isArray(v) ? v.filter((x): x is string => x !== undefined) : v instanceof Map ? [...v.values()] : [], append);
+      }
+      return ok;
     }
     const s = value === null ? '' : await this.str(value);
+    if (trace && this.opts.xtrace) traceAssign(this, key, s);
     return this.setVar(name, s, { append, index });
   }
 
@@ -1318,6 +1340,7 @@ export class Shell implements ExpandEnv {
       // reads the outer v; `local a=1 b=$a` the a from before)
       const values = new Map<string, AssignValue>();
       for (const [key, raw] of Object.entries(vars)) values.set(key, await this.literalValue(raw));
+      if (this.opts.xtrace) this.traceDecl(variant!, opts, values);
       for (const [key, value] of values) {
         const name = key.replace(/\+$/, '').replace(/\[.*$/s, '');
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
@@ -1388,6 +1411,29 @@ export class Shell implements ExpandEnv {
   }
 
   /** An assignment value expanded now, as literal text (a list: its words, `[k]=v` pairs kept). */
+  /**
+   * `set -x` for a declaration: an array value first as its own assignment (`+ a=('1' '2')`),
+   * then the builtin with its words (`+ declare -a a`, `+ local 'v=a b'`); `export`/`readonly`
+   * also show each assignment after (`+ E=1`).
+   */
+  private traceDecl(variant: string, opts: readonly string[], values: ReadonlyMap<string, AssignValue>): void {
+    const words = [variant, ...opts];
+    const after: [string, string][] = [];
+    for (const [key, value] of values) {
+      if (value !== null && typeof value === 'object' && value.t === 'arr') {
+        traceArray(this, key, value.elems.map((e) => (typeof e === 'string' ? e : (e as readonly string[])[1] ?? '')));
+        words.push(key);
+      } else if (value === null) words.push(key);
+      else {
+        const v = typeof value === 'string' ? value : '';
+        words.push(`${key}=${v}`);
+        if (variant === 'export' || variant === 'readonly') after.push([key, v]);
+      }
+    }
+    traceCommand(this, words);
+    for (const [k, v] of after) traceAssign(this, k, v);
+  }
+
   private async literalValue(value: AssignValue): Promise<AssignValue> {
     if (value === null || typeof value === 'string') return value;
     if (value.t === 'elem') return value;
@@ -1796,6 +1842,7 @@ export class Shell implements ExpandEnv {
     const savedShift = this.lineShift;
     const savedErrLine = this.errTrapLine;
     const savedTrapCommand = this.trapCommand;
+    const savedCommand = this.command;
     this.trapCommand ??= this.command;
     if (sig === 'ERR') this.errTrapLine = savedLine;
     else if (sig === 'EXIT') this.errTrapLine = undefined;
@@ -1819,6 +1866,8 @@ export class Shell implements ExpandEnv {
         await t(this);
       }
     } finally {
+      // the handler's own commands never show: $BASH_COMMAND is the interrupted command again
+      this.command = savedCommand;
       this.trapCommand = savedTrapCommand;
       this.line = savedLine;
       this.lineShift = savedShift;
@@ -1965,6 +2014,7 @@ export class Shell implements ExpandEnv {
     const cap = new Capture();
     sub.quietSignals = true;
     sub.fds.set(1, { kind: 'sink', sink: cap as Sink });
+    sub.indirection = this.indirection + 1; // set -x: one more PS4 character inside $( )
     if (!this.opts.inheritErrexit) sub.opts.errexit = false; // bash clears -e in $( ) unless inherit_errexit
     const status = await this.proc.untilDeath(sub.runSubshell(body, true));
     return { out: cap.text(), status };

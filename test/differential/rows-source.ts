@@ -324,6 +324,27 @@ echo hi`, { profiles: ['script'] }),
 x=$(echo "c[$BASH_COMMAND]"); echo "$x"
 printf '%s
 ' "p[$BASH_COMMAND]"`),
+  row('BASH_COMMAND: a pipeline shows its last command; the handler\'s own commands never leak', R`trap 'echo "[$BASH_COMMAND] $?"' ERR
+set -o pipefail
+false | true
+true | false
+cat <<E | grep -q zz
+abc
+E
+[[ -n "" ]]`),
+  row('BASH_COMMAND: restored after eval and source ran their code', R`trap 'echo "[$BASH_COMMAND] $?"' ERR
+eval "false x"
+echo 'false z' > z.sh
+source z.sh
+. ./z.sh
+eval 'true; false'`),
+  row('BASH_COMMAND: functions do not restore it', R`trap 'echo "[$BASH_COMMAND] $?"' ERR
+g() { true; return 3; }
+g x
+h() { false; }
+h y
+k() { eval 'return 4'; }
+k`),
   row('BASH_COMMAND: a trap on a signal sees the interrupted command', R`trap 'echo "usr1[$BASH_COMMAND]"; true; echo "again[$BASH_COMMAND]"' USR1
 kill -USR1 $$
 echo done`),

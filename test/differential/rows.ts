@@ -284,6 +284,15 @@ export const ROWS: Row[] = [
   row('argument loop terminates', 'while [ $# -gt 0 ]; do case "$1" in --command) CMD="$2"; shift 2;; *) shift;; esac; done; echo "CMD=${CMD-none} $#"', { args: ['--command', 'x', 'y'] }),
   row('LINENO and messages in a multi-line block', 'echo $LINENO\n\nnosuchcmd_x\nf() {\n  echo "f $LINENO"\n}\nf\necho "end $LINENO"'),
   row('set -x levels', 'set -x\necho a\nf() { echo b; }\nf\nset +x'),
+  // set -x as bash prints it (execute_cmd.c, shquote.c): quoting of words and values, levels
+  row('set -x: words quoted only with shell metacharacters', "set -x\necho '' 'a b' a\\$b 'x*' '~x' '#a' a# a=b '{a}' a,b é a%b a:b a@b -n 'a^b' 'a!' \"it's\" $'t\\tx' $'\\x01'\nset +x"),
+  row('set -x: assignments, prefix assignments, substitutions one level deeper', 'set -x\nx=hi y="a b" e=\nz=$(echo 1)\nw=$(echo $(echo 2))\nx=1 true\nx+=more\nset +x'),
+  row('set -x: declarations and functions', 'f() { local q=1 v="a b"; declare w=1; echo "in $1"; }\nset -x\nf "a b"\nexport E=1 F\nreadonly R=5\ndeclare -a arr=(1 "2 3")\nset +x'),
+  row('set -x: [[ ]] primaries one per line, ! with its primary, short-circuit', 'set -x\nx=3\n[[ a == a && -n x ]]\n[[ $x == 3 || -z a ]]\n[[ ! -n "" ]]\n[[ ! ( -n a && -z "" ) ]]\n[[ x ]]\n[[ a =~ ^a ]]\n[[ $x -eq 3 ]]\nset +x'),
+  row('set -x: PS4 with variables, eval and source levels', 'PS4=\'+$LINENO:${FOO-} \'\nFOO=f\nset -x\necho a\neval "echo b"\necho "echo c" > s.sh\nsource s.sh\nPS4=\nx=1\nset +x'),
+  // (not a pipeline: its stages trace concurrently, in either order in bash too)
+  row('set -x: subshells and groups', 'set -x\n( echo sub )\n{ echo grp; }\n(echo a) 2>&1 | cat\nset +x'),
+  row('set -x: array assignments show their text', 'set -x\na=(x "y z")\na+=(w)\nm[k]=v\nset +x'),
   row('cwd after cd, status 0', 'mkdir -p d/e; cd d/e'),
   row('cwd after cd then failure', 'mkdir -p d; cd d; false'),
   row('cwd after cd && exit 0', 'mkdir -p d; cd d && exit 0'),
