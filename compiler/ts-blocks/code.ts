@@ -105,8 +105,8 @@ function kindOf(e: ts.Expression): StateKind {
   return 'string';
 }
 
-/** The runtime's word helpers (runtime/index.ts re-exports them from runtime/shell/words.ts). */
-export const WORD_HELPERS = ['w', 'glob', 'dq', 'param', 'sub', 'len', 'slice', 'repl', 'keys', 'indirect', 'names', 'cmdsub', 'procsub', 'arith', 'tilde', 'brace', 'arr', 'elem', 'r', 'env'] as const;
+/** The runtime's word helpers (runtime/index.ts re-exports them from runtime/shell/words.ts), and `typed` (the typed scope a closure of an ejected block binds to its own shell). */
+export const WORD_HELPERS = ['typed', 'w', 'glob', 'dq', 'param', 'sub', 'len', 'slice', 'repl', 'keys', 'indirect', 'names', 'cmdsub', 'procsub', 'arith', 'tilde', 'brace', 'arr', 'elem', 'r', 'env'] as const;
 
 /** The word helpers a block's code calls (`dq(`, `r(`…), minus names the block declares or imports itself. */
 export function helpersUsed(code: string): string[] {

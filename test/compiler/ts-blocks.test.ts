@@ -88,6 +88,13 @@ test('the module: code as written in the block function, imports hoisted, templa
   assert.match(code, /\{ kind: 'bash', lang: 'ts', name: 'go', heading: 'Go', line: 4, endLine: 10, run: tsBlock\(go, \{ source: 'test\/fixtures\/tsblocks\/virtual\.md', line: 4, endLine: 10 \}\) \}/);
 });
 
+test('a ts block with a closure that binds its own typed scope (as eject writes a function or subshell body) type-checks: typed is imported', () => {
+  const text = ['## Go', '', '```ts cmdc', 'await sh.top(4).subshell(async (sh) => {', '  const { ts } = typed<State>(sh);', '  await ts.at(5).echo("sub");', '});', '```', ''].join('\n');
+  const { r, res } = compileText(text);
+  assert.is(r.failed, false, r.diagnostics.map((d) => d.message).join('\n'));
+  assert.match(res.code!, /^import \{ [^}]*\btyped\b[^}]* \} from /m);
+});
+
 test('code helpers: imports split, template lines kept, appended keys and kinds', () => {
   assert.equal(splitImports("import a from 'a';\n// c\nimport { b } from 'b';\nconst x = 1;"), { imports: "import a from 'a';\n// c\nimport { b } from 'b';", body: 'const x = 1;', rows: 3 });
   assert.equal(splitImports('const x = 1;'), { imports: '', body: 'const x = 1;', rows: 0 });
