@@ -31,6 +31,10 @@ export interface Context {
   stats: { native: number; islands: number };
   /** Bash comments of the block being translated, not yet emitted (carried into the TS). */
   comments: Comment[];
+  /** Where the last statement translated ended (a comment on that line after it is a trailing one). */
+  lastEnd: Pos | null;
+  /** `source` split in lines, when needed (trailing comments). */
+  sourceLines?: string[];
   /** Record an info diagnostic that a construct became a bash island. */
   island(at: { pos: Pos; end?: Pos }, construct: string): void;
   /** Mark a runtime export as used; returns the name. */
@@ -47,6 +51,7 @@ export function createContext(o: ContextOptions): Context {
     imports: new Set(),
     stats: { native: 0, islands: 0 },
     comments: [],
+    lastEnd: null,
     island(at, construct) {
       ctx.diagnostics.push(island(locationOf(ctx.file, at), construct));
     },

@@ -47,8 +47,8 @@ interface Lined {
 export type Stmt =
   /** `await e;` */
   | (Lined & { readonly k: 'expr'; readonly e: Expr })
-  /** `//text` (text escaped for a line comment) */
-  | (Lined & { readonly k: 'comment'; readonly text: string })
+  /** `//text` (text escaped for a line comment); `trailing`: it ends the line of the statement before it, printed there. */
+  | (Lined & { readonly k: 'comment'; readonly text: string; readonly trailing?: boolean })
   /** `if (await c) {…} else if … else {…}`; `else sh.ok();` without else. */
   | (Lined & { readonly k: 'if'; readonly branches: readonly { readonly cond: Expr; readonly body: readonly Stmt[] }[]; readonly else: readonly Stmt[] | null })
   /** `switch (await on) { case 0: … break; … }` */

@@ -96,7 +96,7 @@ class Printer {
       case 'array':
         return cat('[', ...join(e.items.map((x) => this.expr(x)), ', '), ']');
       case 'fn': {
-        const b = e.body;
+        const b = unwrap(e.body);
         if (b.length === 1 && b[0]!.k === 'expr') return mark(cat('(sh) => ', this.expr(b[0].e)), b[0].line);
         if (b.length === 0) return leaf('async (sh) => sh.ok()');
         return braces('async (sh) => ', this.stmts(b));
@@ -112,8 +112,15 @@ class Printer {
     return out;
   }
 
-  stmts(list: readonly Stmt[]): Out {
-    return stack(list.map((s) => this.stmt(s)));
+  stmts(list: readonly Stmt[], top: (i: number) => boolean = () => false): Out {
+    const outs: Out[] = [];
+    list.forEach((s, i) => {
+      const prev = outs[outs.length - 1];
+      // a trailing comment stays on the line of the statement it follows
+      if (s.k === 'comment' && s.trailing && prev) prev.lines[prev.lines.length - 1] += ` ${comment(s.text)}`;
+      else outs.push(this.stmt(s, top(i)));
+    });
+    return stack(outs);
   }
 
   stmt(s: Stmt, top = false): Out {
@@ -128,31 +135,46 @@ class Printer {
       case 'expr':
         return cat('await ', this.expr(s.e), ';');
       case 'comment':
-        return leaf(`//${escapeText(s.text, 'line-comment')}`);
+        return leaf(comment(s.text));
       case 'none':
         return leaf('');
       case 'island':
         return stack([leaf(`// bash island: ${s.why.replace(/\n/g, ' ')}`), cat('await ', this.expr({ k: 'at', line: s.line }), `.island(${q(s.text)});`)]);
       case 'block':
-        return braces('', this.stmts(s.body));
+        return braces('', this.stmts(unwrap(s.body)));
       case 'if': {
         const parts: (Out | string)[] = [];
         s.branches.forEach((b, i) => {
-          parts.push(i === 0 ? 'if (await ' : ' else if (await ', this.expr(b.cond), ') ', braces('', this.stmts(b.body)));
+          parts.push(i === 0 ? 'if (await ' : ' else if (await ', this.expr(b.cond), ') ', braces('', this.stmts(unwrap(b.body))));
         });
-        parts.push(s.else ? braces(' else ', this.stmts(s.else)) : ' else sh.ok();');
+        parts.push(s.else ? braces(' else ', this.stmts(unwrap(s.else))) : ' else sh.ok();');
         return cat(...parts);
       }
       case 'switch': {
         const head = cat('switch (await ', this.expr(s.on), ') ');
         const cases = s.cases.map((body, i) => {
-          const inner = body.length ? stack([this.stmts(body), leaf('break;')]) : leaf('break;');
+          const inner = body.length ? stack([this.stmts(unwrap(body)), leaf('break;')]) : leaf('break;');
           return stack([leaf(`case ${i}:`), indented(inner)]);
         });
         return braces(head, stack(cases));
       }
     }
   }
+}
+
+/**
+ * A body that is one `{ … }` alone is that block's statements: no `{ { … } }` (a TS block of
+ * generated statements declares nothing, so the inner braces change nothing).
+ */
+function unwrap(body: readonly Stmt[]): readonly Stmt[] {
+  let b = body;
+  while (b.length === 1 && b[0]!.k === 'block') b = b[0].body;
+  return b;
+}
+
+/** A bash comment as a line comment (U+2028/U+2029 would end a JS one: compiler/escape.ts). */
+export function comment(text: string): string {
+  return `//${escapeText(text, 'line-comment')}`;
 }
 
 function join(xs: Out[], sep: string): (Out | string)[] {
@@ -170,8 +192,7 @@ function done(o: Out): Printed {
 
 /** Statements, one after the other; `top(i)`: statement i starts a top-level command. */
 export function printStmts(list: readonly Stmt[], top: (i: number) => boolean = () => false): Printed {
-  const p = new Printer();
-  return done(stack(list.map((s, i) => p.stmt(s, top(i)))));
+  return done(new Printer().stmts(list, top));
 }
 
 /** An expression's text. */

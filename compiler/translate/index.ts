@@ -44,9 +44,23 @@ export function takeComments(ctx: Context, before: A.Pos | null): Code[] {
     const c = q.shift()!;
     if (c.pos.line === 1 && c.text.startsWith('!')) continue; // shebang
     // a bash comment stays a comment (U+2028/U+2029 would end a JS one): compiler/escape.ts
-    out.push({ k: 'comment', line: c.pos.line, text: c.text.replace(/\r/g, '') });
+    const trailing = !!ctx.lastEnd && c.pos.line === ctx.lastEnd.line && c.pos.col > ctx.lastEnd.col;
+    out.push({ k: 'comment', line: c.pos.line, text: c.text.replace(/\r/g, ''), ...(trailing ? { trailing } : {}) });
   }
   return out;
+}
+
+/**
+ * The comment that ends the line where `s` ends, when only blanks and `;`/`&` separate them in
+ * the source (not `)`, `then`, `done`, …: then it belongs to an enclosing statement).
+ */
+function takeTrailing(ctx: Context, s: A.Stmt): Code[] {
+  const c = ctx.comments[0];
+  if (!c || c.pos.line !== s.end.line || c.pos.col < s.end.col) return [];
+  ctx.sourceLines ??= ctx.source.split('\n');
+  const between = (ctx.sourceLines[c.pos.line - 1] ?? '').slice(s.end.col - 1, c.pos.col - 1);
+  if (!/^[\s;&]*$/.test(between)) return [];
+  return takeComments(ctx, { line: c.pos.line, col: c.pos.col + 1 });
 }
 
 /** The command of a statement, without `!` / `&`. */
@@ -102,6 +116,7 @@ export function stmt(s: A.Stmt, ctx: Context): Code {
       c = shCall(at(s), 'bg', [body, q(s.src.replace(/\s*&\s*$/, '') + ' &')]);
     }
     ctx.stats.native++;
+    ctx.lastEnd = s.end;
     return c;
   } catch (e) {
     if (!(e instanceof NeedIsland)) throw e;
@@ -110,6 +125,7 @@ export function stmt(s: A.Stmt, ctx: Context): Code {
     ctx.stats.native = native;
     ctx.stats.islands = islands + 1;
     ctx.island(e.node ?? s, e.construct);
+    ctx.lastEnd = s.end;
     return islandStmt(s.src, s.pos.line, e.construct, ctx);
   }
 }
@@ -117,10 +133,11 @@ export function stmt(s: A.Stmt, ctx: Context): Code {
 /** A statement list as Code (comments included). */
 export function stmts(list: readonly A.Stmt[], ctx: Context): Code[] {
   const out: Code[] = [];
-  for (const s of list) {
+  list.forEach((s, i) => {
     out.push(...takeComments(ctx, s.pos));
     out.push(stmt(s, ctx));
-  }
+    if (!list[i + 1] || list[i + 1]!.pos.line > s.end.line) out.push(...takeTrailing(ctx, s));
+  });
   return out;
 }
 
@@ -148,13 +165,14 @@ function topLevel(list: readonly A.Stmt[], ctx: Context): { codes: Code[]; tops:
   const codes: Code[] = [];
   const tops = new Set<number>();
   let lastLine = 0;
-  for (const s of list) {
+  list.forEach((s, i) => {
     codes.push(...takeComments(ctx, s.pos));
     const c = stmt(s, ctx);
     if (s.pos.line > lastLine) tops.add(codes.length);
     codes.push(c);
+    if (!list[i + 1] || list[i + 1]!.pos.line > s.end.line) codes.push(...takeTrailing(ctx, s));
     lastLine = s.end.line;
-  }
+  });
   return { codes, tops };
 }
 
@@ -162,6 +180,7 @@ function topLevel(list: readonly A.Stmt[], ctx: Context): { codes: Code[]; tops:
 export function translateBlock(file: A.File, ctx: Context): TranslateResult {
   const before = begin(ctx);
   ctx.comments = [...file.comments];
+  ctx.lastEnd = null;
   try {
     const { codes, tops } = topLevel(file.stmts, ctx);
     codes.push(...takeComments(ctx, null));

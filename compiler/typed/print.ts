@@ -8,7 +8,7 @@
  */
 import { escapeText } from '../escape.js';
 import { indent, q } from '../translate/common.js';
-import { printCode } from '../ir/print.js';
+import { comment, printCode } from '../ir/print.js';
 import type { Body, Cmd, Node, Piece, Redir, Test, Text, Value } from './ir.js';
 
 /** Printed code: an expression of the statement's status, or a statement. */
@@ -231,7 +231,13 @@ class Printer {
   }
 
   stmts(ns: readonly Node[]): string {
-    return ns.map((n) => asStatement(this.code(n))).join('\n');
+    const out: string[] = [];
+    for (const n of ns) {
+      // a trailing comment stays on the line of the statement it follows
+      if (n.k === 'comment' && n.code.k === 'comment' && n.code.trailing && out.length) out[out.length - 1] += ` ${comment(n.code.text)}`;
+      else out.push(asStatement(this.code(n)));
+    }
+    return out.join('\n');
   }
 }
 
@@ -245,6 +251,11 @@ export function printNodes(nodes: readonly Node[]): Printed & { used: Set<ScopeN
   const text: string[] = [];
   const lines: number[] = [];
   for (const n of nodes) {
+    // a trailing comment stays on the line of the statement it follows
+    if (n.k === 'comment' && n.code.k === 'comment' && n.code.trailing && text.length) {
+      text[text.length - 1] += ` ${comment(n.code.text)}`;
+      continue;
+    }
     const s = asStatement(p.code(n));
     const line = 'line' in n ? n.line : 0;
     for (const l of s.split('\n')) {

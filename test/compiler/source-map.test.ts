@@ -36,6 +36,13 @@ const MD = [
   '  echo "$i" | cat', //                    17
   'done', //                                 18
   '```', //                                  19
+  '', //                                     20
+  '```bash', //                              21
+  'false || { # why', //                     22
+  '  X=3; Y=4 # both', //                    23
+  '}', //                                    24
+  'Z=$(echo z) # after the substitution', // 25
+  '```', //                                  26
 ].join('\n') + '\n';
 
 /** A shell whose `cmd` and `pipe` throw (an error raised inside generated code); the rest no-ops. */
@@ -110,6 +117,12 @@ test('each line of a block maps to its .md line; a trailing comment stays on its
     assert.equal(at('.assign({ j: "1" })'), { source: 0, line: 16 });
     assert.equal(at('.pipe('), { source: 0, line: 17 });
     assert.equal(at('export const command'), { source: 1, line: lines.findIndex((l) => l.includes('export const command')) + 1 });
+    // a trailing comment stays on its line; `a || { … }` has one pair of braces
+    assert.ok(lines.some((l) => l.trimEnd().endsWith('.assign({ Y: "2" }); // trailing')), code);
+    assert.ok(lines.some((l) => l.trimEnd().endsWith('.assign({ Y: "4" }); // both')), code);
+    assert.ok(lines.some((l) => /\.assign\(\{ Z: .*\); \/\/ after the substitution$/.test(l)), code);
+    assert.not.match(code, /\{\n\s*\{/);
+    assert.equal(at('// why'), { source: 0, line: 22 });
     void gen;
   } finally {
     rmSync(dir, { recursive: true, force: true });
