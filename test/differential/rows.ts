@@ -243,6 +243,11 @@ export const ROWS: Row[] = [
   // --- globbing, IFS, tilde
   row('glob no match literal', 'echo *.nomatch "*.md"'),
   row('glob sorted', 'touch b a c .hidden; echo *; echo .h*'),
+  // a lone `[` or `]` is no pattern in bash (glob_pattern_p): never globbed, even with nullglob/failglob or files named `[`
+  row('test brackets are no pattern: nullglob', 'shopt -s nullglob; echo A [ x ] B; [ -z "" ] && echo ok; echo ]a[ [a b] [; [ a = a ]; echo $?'),
+  row('test brackets are no pattern: failglob', 'shopt -s failglob; echo C [ ] D; [ x = x ] && echo ok2; echo ]]; echo [[; echo end'),
+  row('test brackets with files named [ and ]', 'touch "[" "]" "*"; echo E [ ] [*] F; [ -n x ] && echo ok3; echo [[] []] G; shopt -s nullglob; echo [ ] [?] H; rm -f "[" "]" "*"'),
+  row('lone bracket as redirect target and in a for list', 'shopt -s nullglob; for w in [ ] "[" x[; do printf "<%s>" "$w"; done; echo; echo hi > [; cat [; rm -f ['),
   row('glob in dir', 'mkdir -p x/y; touch x/y/1.txt x/y/2.txt; echo x/*/*.txt'),
   row('ifs split', 'IFS=,; x="a,b,,c"; for f in $x; do echo "[$f]"; done'),
   row('ifs whitespace', 'x="  a   b  "; set -- $x; echo $#; IFS=" :"; y="a : b"; set -- $y; echo $# "$2"'),

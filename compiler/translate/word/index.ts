@@ -21,7 +21,7 @@ export function parts(ps: readonly A.WordPart[], ctx: Context, mode: WordMode, i
   ps.forEach((p, i) => {
     switch (p.kind) {
       case 'Lit':
-        out.push(...unquotedLit(p.value, mode, i === 0 && !inDq, ctx.use));
+        out.push(...unquotedLit(p.value, mode, i === 0 && !inDq, ctx.use, ps.length === 1 && !inDq));
         break;
       case 'SglQuoted':
         out.push(sglQuoted(p));

@@ -31,11 +31,30 @@ function hasGlob(v: string): boolean {
 }
 
 /**
+ * Whether bash reads a whole unquoted word as a pattern (its glob_pattern_p): a `*` or `?`, a
+ * `]` after a `[`, or an extglob `+(`/`@(`/`!(`. A lone `[` or `]` (the test command's
+ * brackets, `]a[`) is no pattern: never globbed, so nullglob/failglob leave it alone.
+ */
+export function isPattern(v: string): boolean {
+  let open = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (c === '\\') { i++; continue; }
+    if (c === '*' || c === '?') return true;
+    if (c === '[') open = true;
+    else if (c === ']' && open) return true;
+    else if ((c === '+' || c === '@' || c === '!') && v[i + 1] === '(') return true;
+  }
+  return false;
+}
+
+/**
  * An unquoted literal as word parts (TS expressions). In pattern/regex modes the raw text is
  * kept active (`glob(...)`), in arg mode only when it has glob characters, in str mode never.
- * `first` = the literal starts the word (a leading `~` is a tilde expansion).
+ * `first` = the literal starts the word (a leading `~` is a tilde expansion); `whole` = it is
+ * the whole word (arg mode: then only a word bash reads as a pattern is one: isPattern).
  */
-export function unquotedLit(v: string, mode: WordMode, first: boolean, use: (n: string) => string): string[] {
+export function unquotedLit(v: string, mode: WordMode, first: boolean, use: (n: string) => string, whole = false): string[] {
   const out: string[] = [];
   if (first && v.startsWith('~') && mode !== 'pattern' && mode !== 'regex') {
     const m = /^~([A-Za-z0-9_.-]*|[+-])(?=\/|$|:)/.exec(v);
@@ -48,7 +67,7 @@ export function unquotedLit(v: string, mode: WordMode, first: boolean, use: (n: 
   if (mode === 'pattern' || mode === 'regex') {
     const special = mode === 'regex' ? /[\\^$.*+?()[\]{}|]/ : /[\\*?[\]]|[+@!]\(/;
     out.push(special.test(v) ? `${use('glob')}(${q(v)})` : q(v));
-  } else if (mode === 'arg' && hasGlob(v)) {
+  } else if (mode === 'arg' && (whole ? isPattern(v) : hasGlob(v))) {
     out.push(`${use('glob')}(${q(v)})`);
   } else {
     out.push(q(unescapeUnquoted(v)));
