@@ -7,10 +7,12 @@
  * is one line naming the file and the reason.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { compile } from '../compiler/index.js';
 import { hashMatches, readHeader } from '../compiler/emit.js';
+import { readInlineMap } from '../compiler/ir/source-map.js';
+import { sourceFrame } from '../compiler/diagnostics.js';
 import { printDiagnostics, resolveInputs } from './compile.js';
 
 export interface CheckOptions {
@@ -111,11 +113,26 @@ async function typecheck(outFiles: string[], root: string): Promise<CheckProblem
     const msg = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     if (!d.file || d.start === undefined) return { file: 'tsc', reason: `type error TS${d.code}: ${msg}` };
     const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-    return {
-      file: `${relative(root, d.file.fileName)}:${line + 1}:${character + 1}`,
-      reason: `type error TS${d.code}: ${msg}`,
-    };
+    const at = `${relative(root, d.file.fileName)}:${line + 1}:${character + 1}`;
+    const md = mdPosition(d.file.fileName, d.file.text, line + 1);
+    if (md) return { file: `${relative(root, md.file)}:${md.line}:${md.col}`, reason: `type error TS${d.code}: ${msg} (in ${at})\n${md.frame}` };
+    return { file: at, reason: `type error TS${d.code}: ${msg}` };
   });
+}
+
+/**
+ * Where a generated module's line came from in its .md (the module's inline source map,
+ * compiler/ir/source-map.ts): the file, the line, its first non-blank column, a code frame.
+ */
+function mdPosition(file: string, code: string, line: number): { file: string; line: number; col: number; frame: string } | null {
+  const map = readInlineMap(code);
+  const o = map?.lines[line - 1];
+  if (!map || !o || o.source !== 0 || !map.sources[0]) return null;
+  const md = resolve(dirname(file), map.sources[0]);
+  if (!existsSync(md)) return null;
+  const text = readFileSync(md, 'utf8');
+  const col = (/^\s*/.exec(text.split('\n')[o.line - 1] ?? '')?.[0].length ?? 0) + 1;
+  return { file: md, line: o.line, col, frame: sourceFrame(text, o.line, col) };
 }
 
 export function register(program: Command): void {

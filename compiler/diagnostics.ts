@@ -356,6 +356,11 @@ export function formatDiagnostic(d: Diagnostic, sourceText?: string, opts: Forma
   return lines.join('\n');
 }
 
+/** A plain code frame of `sourceText` at a 1-based line and column ('' when out of range). */
+export function sourceFrame(sourceText: string, line: number, col: number): string {
+  return codeFrame({ id: '', severity: 'error', message: '', file: '', line, col }, sourceText, {});
+}
+
 function codeFrame(d: Diagnostic, sourceText: string, opts: FormatOptions): string {
   const lineCount = sourceText.split('\n').length;
   if (d.line < 1 || d.line > lineCount) return '';

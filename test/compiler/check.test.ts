@@ -122,6 +122,22 @@ test('check fails on a missing output and on a type error in an entry', () => {
   rmSync(join(dir, 'generated/other.ts'));
 });
 
+test('a type error in a generated block is reported at its .md line with a code frame (via the source map)', () => {
+  const p = join(dir, 'generated/hello.ts');
+  const orig = readFileSync(p, 'utf8');
+  // `echo goodbye >&2` (an earlier test's edit) is .md line 17; make its generated line fail to type-check
+  const lines = orig.split('\n');
+  const i = lines.findIndex((l) => l.includes('bye"'));
+  assert.ok(i > 0);
+  assert.ok(lines[i]!.includes('(17'), lines[i]);
+  lines[i] = lines[i]!.replace('(17', '("17"');
+  writeFileSync(p, lines.join('\n'));
+  const t = cmdc('check');
+  assert.is(t.status, 1);
+  assert.match(t.stderr, new RegExp(`commands/hello\\.md:17:1: type error TS2345: .* \\(in generated/hello\\.ts:${i + 1}:\\d+\\)\\n(?:.*\\n)*> 17 \\| echo goodbye >&2`), t.stderr);
+  writeFileSync(p, orig);
+});
+
 test('a failed compile (--strict, unparseable block) leaves the previous output intact', () => {
   const p = join(dir, 'generated/hello.ts');
   const before = readFileSync(p, 'utf8');
