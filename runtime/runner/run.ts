@@ -847,7 +847,7 @@ export function helpText(command: CommandModule<unknown>, cwd = process.cwd()): 
     `  ${entry} --list`,
     '',
     'Options (recognised before --; anything else is an argument of the command):',
-    "  --block N          run one bash block: N-th block, '#N' (always the N-th), or a label ('1a',",
+    "  --block N          run one block: N-th block, '#N' (always the N-th), or a label ('1a',",
     "                     'block 2'); a number that is also another block's label is refused;",
     '                     the first block starts a new instance',
     '  --workflow-id ID   the instance to use (default: discovery by owner; several candidates is an error)',
@@ -881,7 +881,8 @@ export function helpText(command: CommandModule<unknown>, cwd = process.cwd()): 
   for (const s of command.steps) {
     if (s.kind === 'bash') {
       n++;
-      lines.push(`  ${String(n).padStart(2)}. ${s.heading || s.name}  (${s.name}, line ${s.line}-${s.endLine})`);
+      const lang = s.lang === 'ts' ? ', TypeScript' : '';
+      lines.push(`  ${String(n).padStart(2)}. ${s.heading || s.name}  (${s.name}${lang}, line ${s.line}-${s.endLine})`);
     } else if (s.kind === 'pre') {
       const first = s.text.trim().split('\n')[0] ?? '';
       lines.push(`      !: ${first.length > 70 ? first.slice(0, 67) + '...' : first}  (line ${s.line}, runs when the command starts)`);

@@ -45,7 +45,7 @@ export function selectBlock(command: CommandModule<unknown>, key: string): Block
   const ordinal = /^#\s*([0-9]+)$/.exec(k);
   if (ordinal) {
     const c = blocks[Number(ordinal[1]) - 1];
-    return c ? { index: c.index } : { error: `no block '${key}': the file has ${blocks.length} bash block${blocks.length === 1 ? '' : 's'}` };
+    return c ? { index: c.index } : { error: `no block '${key}': the file has ${blocks.length} block${blocks.length === 1 ? '' : 's'}` };
   }
   const byLabel = (label: string): BlockChoice | null => {
     const hits = blocks.filter((c) => c.label === label);
@@ -62,7 +62,7 @@ export function selectBlock(command: CommandModule<unknown>, key: string): Block
       const other = labelled.find((c) => c !== nth)!;
       return {
         error:
-          `--block ${key} is ambiguous: the ${ordinalWord(nth.ordinal)} bash block is ${describe(nth, command.source)}, ` +
+          `--block ${key} is ambiguous: the ${ordinalWord(nth.ordinal)} block is ${describe(nth, command.source)}, ` +
           `but ${describe(other, command.source)} is labelled ${k}; ` +
           `use --block '#${k}' for the ${ordinalWord(nth.ordinal)} block or --block 'block ${k}' for the one labelled ${k}`,
       };

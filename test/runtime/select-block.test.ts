@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BashStep, CommandModule, Step } from '../../runtime/command.js';
 import { selectBlock } from '../../runtime/runner/select-block.js';
+import { helpText } from '../../runtime/runner/run.js';
 
 function command(headings: string[]): CommandModule<unknown> {
   const steps: Step[] = [];
@@ -37,13 +38,13 @@ const ROWS: [string[], string, number | RegExp][] = [
   [['Setup', 'Plan'], '2', 2],
   [['Block 1a: Setup', 'Block 1b: Inventory', 'Block 1c: Verify'], '2', 2],
   // the issue's case: "Block 1" is the second block
-  [['Block 0: Preflight', 'Block 1: Setup', 'Block 2: Plan'], '1', /--block 1 is ambiguous: the 1st bash block is block #1 \("Block 0: Preflight"\) at demo\.md:10, but block #2 \("Block 1: Setup"\) at demo\.md:20 is labelled 1; use --block '#1' for the 1st block or --block 'block 1' for the one labelled 1/],
+  [['Block 0: Preflight', 'Block 1: Setup', 'Block 2: Plan'], '1', /--block 1 is ambiguous: the 1st block is block #1 \("Block 0: Preflight"\) at demo\.md:10, but block #2 \("Block 1: Setup"\) at demo\.md:20 is labelled 1; use --block '#1' for the 1st block or --block 'block 1' for the one labelled 1/],
   [['Block 0: Preflight', 'Block 1: Setup', 'Block 2: Plan'], '#1', 1],
   [['Block 0: Preflight', 'Block 1: Setup', 'Block 2: Plan'], 'block 1', 2],
   [['Block 0: Preflight', 'Block 1: Setup', 'Block 2: Plan'], 'Block 1', 2],
   [['Block 0: Preflight', 'Block 1: Setup', 'Block 2: Plan'], '0', 1],
   // labels 1a/1b/2: "2" is the 2nd block (1b) and the label of the 3rd
-  [['Block 1a: Setup', 'Block 1b: Inventory', 'Block 2: Verify'], '2', /ambiguous: the 2nd bash block is block #2 \("Block 1b: Inventory"\).*block #3 \("Block 2: Verify"\).* is labelled 2/],
+  [['Block 1a: Setup', 'Block 1b: Inventory', 'Block 2: Verify'], '2', /ambiguous: the 2nd block is block #2 \("Block 1b: Inventory"\).*block #3 \("Block 2: Verify"\).* is labelled 2/],
   [['Block 1a: Setup', 'Block 1b: Inventory', 'Block 2: Verify'], '#2', 2],
   [['Block 1a: Setup', 'Block 1b: Inventory', 'Block 2: Verify'], 'block 2', 3],
   [['Block 1a: Setup', 'Block 1b: Inventory', 'Block 2: Verify'], '1b', 2],
@@ -57,7 +58,7 @@ const ROWS: [string[], string, number | RegExp][] = [
   [['Block 1a: Setup', 'Block 2: Verify'], 'block 2: verify', 2],
   // nothing there
   [['Setup', 'Plan'], '3', /^no block '3'/],
-  [['Setup', 'Plan'], '#3', /^no block '#3': the file has 2 bash blocks/],
+  [['Setup', 'Plan'], '#3', /^no block '#3': the file has 2 blocks/],
   [['Setup', 'Plan'], '#0', /^no block '#0'/],
   [['Setup', 'Plan'], '1z', /^no block '1z'/],
   // two blocks with one label
@@ -81,10 +82,23 @@ test('an ordinal word for any number (the refusal names "the 11th", "the 22nd" b
   const headings = Array.from({ length: 23 }, (_, i) => `Step ${i}`);
   headings[21] = 'Block 11: Late';
   headings[10] = 'Block 9: Mid';
-  assert.match(String(pick(headings, '11')), /the 11th bash block/);
+  assert.match(String(pick(headings, '11')), /the 11th block/);
   headings[21] = 'Block 22: X';
   headings[1] = 'Block 22: Y';
-  assert.match(String(pick(headings, '22')), /the 22nd bash block is block #22/);
+  assert.match(String(pick(headings, '22')), /the 22nd block is block #22/);
+});
+
+test('--help marks a ```ts cmdc block as a TypeScript step, bash blocks unmarked; the texts say "block", not "bash block"', () => {
+  const c = command(['Block 1: Setup', 'Block 2: Typed', 'Block 3: Done']);
+  const ts = c.steps.filter((s) => s.kind === 'bash')[1] as BashStep;
+  ts.lang = 'ts';
+  const help = helpText(c, '/');
+  assert.match(help, /^ {3}1\. Block 1: Setup {2}\(block1, line 10-13\)$/m);
+  assert.match(help, /^ {3}2\. Block 2: Typed {2}\(block2, TypeScript, line 20-23\)$/m);
+  assert.match(help, /^ {3}3\. Block 3: Done {2}\(block3, line 30-33\)$/m);
+  assert.match(help, /--block N {10}run one block:/);
+  assert.not.match(help, /bash block/);
+  assert.not.match(String(pick(['Setup', 'Plan'], '#3')), /bash/);
 });
 
 test.run();
