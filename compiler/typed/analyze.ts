@@ -29,6 +29,11 @@ export interface TypedInfo {
   /** Statements emitted in the typed tier. */
   readonly typed: Set<A.Stmt>;
   readonly forms: Record<string, number>;
+  /**
+   * The block turns on `set -x`: `[ ]` tests stay exact (a TS condition prints no trace line).
+   * (A sourced library that turns it on is not seen: its tests then print none.)
+   */
+  readonly xtrace?: boolean;
 }
 
 const BUILTINS = new Set(
@@ -144,7 +149,7 @@ export function cmdOf(s: A.Stmt, ctx: Context, info: TypedInfo): { cmd: Cmd; stm
 /** `[ -z W ]`, `[ -n W ]`, `[ W = W ]`, `[ W == W ]`, `[ W != W ]` (W typed words). */
 export function testOf(s: A.Stmt, info: TypedInfo): Test | null {
   if (s.negated || s.background || s.redirs.length || s.cmd?.kind !== 'CallExpr' || s.cmd.assigns.length) return null;
-  if (info.funcs.has('[') || info.funcs.has('test')) return null;
+  if (info.funcs.has('[') || info.funcs.has('test') || info.xtrace) return null;
   const args = s.cmd.args;
   // `[` and `]` as written (unquoted literal words, not from a variable)
   const bare = (w: A.Word | undefined, text: string) => w?.parts.length === 1 && w.parts[0]!.kind === 'Lit' && w.parts[0].value === text;

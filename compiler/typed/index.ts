@@ -151,10 +151,13 @@ function simpleStmts(file: A.File): { s: A.Stmt; parents: readonly A.Node[] }[] 
   return out;
 }
 
+/** `set -x` / `set -o xtrace` in the block (a typed `[ ]` condition is computed in TS: no trace line). */
+const XTRACE = /\bset\s+(?:-[A-Za-z]*x|-o\s+xtrace)\b/;
+
 /** Translate a parsed block in the typed tier (never throws: falls back to the exact tier). */
 export function translateBlockTyped(file: A.File, ctx: Context): TypedTranslateResult {
   const before = { ...ctx.stats };
-  const info: TypedInfo = { funcs: definedFunctions(ctx.source), typed: new Set(), forms: {} };
+  const info: TypedInfo = { funcs: definedFunctions(ctx.source), typed: new Set(), forms: {}, xtrace: XTRACE.test(ctx.source) };
   const all = simpleStmts(file);
   ctx.imports = new Set();
   ctx.comments = [...file.comments];

@@ -297,6 +297,7 @@ export const ROWS: Row[] = [
   row('set -x: PS4 with variables, eval and source levels', 'PS4=\'+$LINENO:${FOO-} \'\nFOO=f\nset -x\necho a\neval "echo b"\necho "echo c" > s.sh\nsource s.sh\nPS4=\nx=1\nset +x'),
   // (not a pipeline: its stages trace concurrently, in either order in bash too)
   row('set -x: subshells and groups', 'set -x\n( echo sub )\n{ echo grp; }\n(echo a) 2>&1 | cat\nset +x'),
+  row('set -x: [ ] tests in conditions are traced (typed tier too)', 'set -x\nx=\nif [ -z "$x" ]; then echo empty; fi\n[ "$x" = a ] || echo not-a\n[ -n "$x" ] && echo set\nset +x'),
   row('set -x: array assignments show their text', 'set -x\na=(x "y z")\na+=(w)\nm[k]=v\nset +x'),
   row('cwd after cd, status 0', 'mkdir -p d/e; cd d/e'),
   row('cwd after cd then failure', 'mkdir -p d; cd d; false'),

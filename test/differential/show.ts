@@ -2,7 +2,8 @@
  * Developer tool: run differential rows and print only the ones that differ from bash, compactly.
  *   npx tsx test/differential/show.ts [name-filter...]     (no filter: every row)
  *   CMDC_SHOW_CODE=1 also prints the generated code of each failing row;
- *   CMDC_DIFF_PROFILE=claude-code runs the rows under that profile (default script).
+ *   CMDC_DIFF_PROFILE=claude-code runs the rows under that profile (default script);
+ *   CMDC_DIFF_EMIT=typed compiles them in the typed tier (rows with a typed statement only).
  */
 import { ROWS } from './rows.js';
 import { runTable, same, type Compared, type Outcome } from './harness.js';
@@ -10,7 +11,7 @@ import { runTable, same, type Compared, type Outcome } from './harness.js';
 const filters = process.argv.slice(2);
 const rows = filters.length ? ROWS.filter((r) => filters.some((f) => r.name.includes(f))) : ROWS;
 const profile = (process.env.CMDC_DIFF_PROFILE ?? 'script') as 'script' | 'claude-code';
-const results = await runTable(rows, { profile });
+const results = await runTable(rows, { profile, ...(process.env.CMDC_DIFF_EMIT === 'typed' ? { emit: 'typed' as const } : {}) });
 
 function diff(c: Compared): string {
   const lines: string[] = [];
