@@ -41,6 +41,17 @@ export function at(node: { pos: A.Pos }): At {
  * text bash shows in `$BASH_COMMAND` (./command-text.ts), left out when the runtime's default
  * (the expanded words joined by spaces) already is that text.
  */
+/**
+ * `sh.at(<line>, <header>)` for a compound command whose header `set -x` prints (`for i in a b`,
+ * `case $x in`), only in code that turns `set -x` on (elsewhere the header is never shown).
+ */
+export function headerAt(node: { pos: A.Pos }, header: string, ctx: { source: string }): At {
+  return XTRACE.test(ctx.source) ? atNode(node.pos.line, header) : at(node);
+}
+
+/** `set -x` / `set -o xtrace` somewhere in the text. */
+export const XTRACE = /\bset\s+(?:-[A-Za-z]*x|-o\s+xtrace)\b/;
+
 export function cmdAt(s: A.Stmt): At {
   const text = plainCommand(s) ? null : commandText(s);
   return text === null ? at(s) : atNode(s.pos.line, text);

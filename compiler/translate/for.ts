@@ -1,7 +1,7 @@
 /** `for x in …; do …; done` → `sh.for("x", [...], async (sh) => {…})`; `for ((…))` → `sh.forArith(...)`. */
 import type * as A from '../ast.js';
 import type { Context } from '../context.js';
-import { NeedIsland, at, bodyFn, q, shCall, type Code } from './common.js';
+import { NeedIsland, at, bodyFn, headerAt, q, shCall, type Code } from './common.js';
 import { stmts } from './index.js';
 import { redirects } from './redirect.js';
 import { argWords } from './word/index.js';
@@ -13,7 +13,8 @@ export function forClause(n: A.ForClause, s: A.Stmt, ctx: Context): Code {
   const rs = redirects(s.redirs, ctx);
   if (n.loop.kind === 'WordIter') {
     const items = n.loop.items === null ? 'null' : `[${n.loop.items.flatMap((w) => argWords(w, ctx)).join(', ')}]`;
-    return shCall(at(s), 'for', [q(n.loop.name), items, body, ...rs]);
+    const header = `for ${n.loop.name} in ${n.loop.items === null ? '"$@"' : n.loop.items.map((w) => w.src).join(' ')}`;
+    return shCall(headerAt(s, header, ctx), 'for', [q(n.loop.name), items, body, ...rs]);
   }
   const l = n.loop;
   const part = (e: A.ArithExpr | null) => (e ? arithWord(e, ctx) : 'null');

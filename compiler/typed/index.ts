@@ -8,7 +8,7 @@ import type * as A from '../ast.js';
 import type { Context } from '../context.js';
 import { walk } from '../analysis/walk.js';
 import { stmt, takeComments, translateBlock, type TranslateResult } from '../translate/index.js';
-import type { Code } from '../translate/common.js';
+import { XTRACE, type Code } from '../translate/common.js';
 import { appendRun, commit, definedFunctions, simpleNode, type Found, type TypedInfo } from './analyze.js';
 import type { Node, TierStats } from './ir.js';
 import { printNodes, scopeLine } from './print.js';
@@ -150,9 +150,6 @@ function simpleStmts(file: A.File): { s: A.Stmt; parents: readonly A.Node[] }[] 
   });
   return out;
 }
-
-/** `set -x` / `set -o xtrace` in the block (a typed `[ ]` condition is computed in TS: no trace line). */
-const XTRACE = /\bset\s+(?:-[A-Za-z]*x|-o\s+xtrace)\b/;
 
 /** Translate a parsed block in the typed tier (never throws: falls back to the exact tier). */
 export function translateBlockTyped(file: A.File, ctx: Context): TypedTranslateResult {

@@ -1641,6 +1641,8 @@ export class Shell implements ExpandEnv {
 
   /** `for name in words; do body; done` (words null = `"$@"`). */
   async for(name: string, words: readonly WordLike[] | null, body: Body, ...redirs: Redir[]): Promise<number> {
+    // its header as written (`for i in a "b c"`), given by the compiler for `set -x`
+    const header = this.takeCommandText();
     return this.stmt(async () => {
       const st = await withRedirs(this, redirs, async () => {
         const items = words === null ? this.positional.slice() : await this.words(words);
@@ -1648,6 +1650,7 @@ export class Shell implements ExpandEnv {
         let bad = false;
         const r = await this.loop(async () => {
           if (i >= items.length) return false;
+          if (this.opts.xtrace && header !== undefined) traceText(this, header);
           // a readonly loop variable: bash reports it and ends the loop with status 1
           const ref = this.vars.lookupRaw(name);
           // a reference as loop variable refers to each word in turn
@@ -1668,7 +1671,9 @@ export class Shell implements ExpandEnv {
       // an arithmetic error reads `((: expr: message` and ends the loop with status 1
       const ev = async (w: WordLike): Promise<bigint> => {
         try {
-          return evalArith(this, await this.str(w));
+          const text = await this.str(w);
+          if (this.opts.xtrace) traceText(this, `(( ${text.trim()} ))`);
+          return evalArith(this, text);
         } catch (e) {
           if (!(e instanceof ArithError)) throw e;
           this.error(`((: ${e.expr}: ${e.message}`);
@@ -1698,8 +1703,10 @@ export class Shell implements ExpandEnv {
    */
   async case(word: WordLike, ...items: readonly WordLike[][]): Promise<number> {
     let match = -1;
+    const header = this.takeCommandText();
     await this.stmt(async () => {
       const subject = await this.str(word);
+      if (this.opts.xtrace && header !== undefined) traceText(this, header);
       this.status = 0;
       for (let i = 0; i < items.length && match < 0; i++) {
         for (const p of items[i]!) {
@@ -1722,7 +1729,9 @@ export class Shell implements ExpandEnv {
    * body's, 0 when nothing matched.
    */
   async cases(word: WordLike, ...items: readonly (readonly [readonly WordLike[], string, Body])[]): Promise<number> {
+    const header = this.takeCommandText();
     const subject = await this.str(word);
+    if (this.opts.xtrace && header !== undefined) traceText(this, header);
     this.status = 0;
     let i = 0;
     while (i < items.length) {
@@ -1782,8 +1791,12 @@ export class Shell implements ExpandEnv {
 
   /** `(( expr ))` (parts expanded as in double quotes, then evaluated). */
   async arith(...parts: WordLike[]): Promise<number> {
+    // $BASH_COMMAND: the command as written (`((x++))`), from its literal text or the compiler's
+    const shown = this.takeCommandText() ?? (parts.every((p) => typeof p === 'string') ? `((${parts.join('')}))` : undefined);
     return this.stmt(async () => {
+      if (shown !== undefined) this.command = shown;
       const text = await this.str({ t: 'w', parts: parts.map((p) => (typeof p === 'string' ? { t: 'lit', v: p } as const : p.t === 'w' ? p.parts : p)).flat() });
+      if (this.opts.xtrace) traceText(this, `(( ${text} ))`);
       let st: number;
       try {
         st = evalArith(this, text) !== 0n ? 0 : 1;

@@ -298,6 +298,8 @@ export const ROWS: Row[] = [
   // (not a pipeline: its stages trace concurrently, in either order in bash too)
   row('set -x: subshells and groups', 'set -x\n( echo sub )\n{ echo grp; }\n(echo a) 2>&1 | cat\nset +x'),
   row('set -x: [ ] tests in conditions are traced (typed tier too)', 'set -x\nx=\nif [ -z "$x" ]; then echo empty; fi\n[ "$x" = a ] || echo not-a\n[ -n "$x" ] && echo set\nset +x'),
+  row('set -x: for, for (( )), case headers and (( )) commands', 'set -x\nset -- p q\nfor i in a "b c"; do :; done\nfor i; do :; done\nx=3\nfor ((i=$x; i<4; i++)); do :; done\ncase "$1" in p) :;; esac\ncase x in y) ;& *) :;; esac\n(( y = $x * 0 ))\n((x++))\nset +x'),
+  row('BASH_COMMAND: (( )) commands as written', `trap 'echo "[$BASH_COMMAND]"' ERR\n((0))\n(( 1 - 1 ))\nx=0\n(( y = $x * 0 ))\n(( x ))`),
   row('set -x: array assignments show their text', 'set -x\na=(x "y z")\na+=(w)\nm[k]=v\nset +x'),
   row('cwd after cd, status 0', 'mkdir -p d/e; cd d/e'),
   row('cwd after cd then failure', 'mkdir -p d; cd d; false'),
