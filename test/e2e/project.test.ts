@@ -351,7 +351,7 @@ test('usage examples are not steps (issue 9 item 6): an info diagnostic each, li
   assert.match(research.stdout, /\n    \$ \/research "Concurrency in shell scripts" --complexity 3\n/);
   const r = spawnSync(process.execPath, [bundles['errors']!, '--block', '#2'], { cwd: TMP, encoding: 'utf8', env: { ...baseEnv(), CMDC_OWNER: 'examples' } });
   assert.is(r.status, 2);
-  assert.match(r.stderr, /no block '#2': the file has 1 bash block\n/);
+  assert.match(r.stderr, /no block '#2': the file has 1 block\n/);
 });
 
 test("the runner's own entries in the project's log (issue 9 item 9): the project's keys, in its order", () => {
