@@ -28,18 +28,22 @@ function ansicQuote(s: string): string {
   return `$'${s.replace(/[\x00-\x1f\x7f\\']/g, (c) => (ANSIC[c] !== undefined ? `\\${ANSIC[c]}` : `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`))}'`;
 }
 
+/** bash's sh_single_quote. */
+function singleQuote(s: string): string {
+  return `'${s.replace(/'/g, "'\\''")}'`;
+}
+
 /** A word as `set -x` shows it. */
 export function traceWord(s: string): string {
   if (s === '') return "''";
-  if (hasMetas(s)) return `'${s.replace(/'/g, "'\\''")}'`;
+  if (hasMetas(s)) return singleQuote(s);
   if (hasControl(s)) return ansicQuote(s);
   return s;
 }
 
 /** An assignment's value as `set -x` shows it (empty as nothing). */
 function traceValue(s: string): string {
-  if (s === '') return '';
-  return hasMetas(s) ? `'${s.replace(/'/g, "'\\''")}'` : hasControl(s) ? ansicQuote(s) : s;
+  return s === '' ? '' : traceWord(s);
 }
 
 /**
@@ -70,7 +74,7 @@ export function traceAssign(sh: Shell, name: string, value: string): void {
 
 /** `+ name=('a' 'b')` (an array as `declare` shows its elements) */
 export function traceArray(sh: Shell, name: string, values: readonly string[], append = false): void {
-  sh.err(`${ps4(sh)}${name}${append ? '+' : ''}=(${values.map((v) => `'${v.replace(/'/g, "'\\''")}'`).join(' ')})\n`);
+  sh.err(`${ps4(sh)}${name}${append ? '+' : ''}=(${values.map(singleQuote).join(' ')})\n`);
 }
 
 /** `+ [[ -n x ]]`, `+ [[ a == b ]]`, `+ [[ ! -z '' ]]` (operands as expanded, empty as ''). */
