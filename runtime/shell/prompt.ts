@@ -1,7 +1,7 @@
 /**
  * `${x@P}`: the value expanded as bash expands a prompt string — its backslash escapes (`\u`,
  * `\w`, `\$`, `\D{fmt}`, `\nnn` …) decoded, then parameter and arithmetic expansion (promptvars)
- * of `$name`, `${name}`, `${#name}`, `${name[i]}` and `$(( … ))`. A `$( … )` in a prompt stays as
+ * of `$name`, `${name}`, `${name-word}`, `${name:-word}`, `${#name}`, `${name[i]}` and `$(( … ))`. A `$( … )` in a prompt stays as
  * written (command substitution would need the compiler at run time).
  */
 import * as os from 'node:os';
@@ -104,6 +104,15 @@ function expandArith(sh: ExpandEnv, s: string): string {
   return out;
 }
 
+/** `${name-word}` / `${name:-word}`: the value, or the word when it is unset (or empty, with `:`). */
+function expandDefaults(sh: ExpandEnv, s: string): string {
+  if (!s.includes('-')) return s;
+  return s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?)-([^}]*)\}/g, (_m, name: string, colon: string, word: string) => {
+    const v = sh.getVar(name);
+    return v === undefined || (colon === ':' && v === '') ? word : v;
+  });
+}
+
 export function promptExpand(sh: ExpandEnv, s: string): string {
-  return indexText(sh, expandArith(sh, decode(sh, s)));
+  return indexText(sh, expandArith(sh, expandDefaults(sh, decode(sh, s))));
 }

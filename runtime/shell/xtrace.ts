@@ -5,6 +5,7 @@
  * characters as `$'\001'`, assignments as `name=value`, `[[ ]]` primaries one per line.
  */
 import type { Shell } from './shell.js';
+import { promptExpand } from './prompt.js';
 
 /** bash's sh_contains_shell_metas. */
 function hasMetas(s: string): boolean {
@@ -46,18 +47,9 @@ function traceValue(s: string): string {
   return s === '' ? '' : traceWord(s);
 }
 
-/**
- * PS4 expanded — `$NAME`, `${NAME}`, `${NAME-word}`, `${NAME:-word}` (`$LINENO`, `$BASH_SOURCE`,
- * `${FUNCNAME[0]}`-style names read as the shell reads them; other expansions are shown as
- * written) — with its first character repeated once per level.
- */
+/** PS4 expanded as bash expands it (a prompt string: ./prompt.ts), its first character repeated once per level. */
 export function ps4(sh: Shell): string {
-  const raw = sh.getVar('PS4') ?? '+ ';
-  const text = raw.replace(/\$(?:\{(\w+)(?:\[0\])?(?:(:?)-([^}]*))?\}|(\w+))/g, (_m, a?: string, colon?: string, dflt?: string, b?: string) => {
-    const v = sh.getVar((a ?? b)!);
-    if (dflt !== undefined && (v === undefined || (colon === ':' && v === ''))) return dflt;
-    return v ?? '';
-  });
+  const text = promptExpand(sh, sh.getVar('PS4') ?? '+ ');
   if (text === '') return '';
   return text[0]!.repeat(sh.indirection) + text;
 }

@@ -296,6 +296,7 @@ export const ROWS: Row[] = [
   row('set -x: [[ ]] primaries one per line, ! with its primary, short-circuit', 'set -x\nx=3\n[[ a == a && -n x ]]\n[[ $x == 3 || -z a ]]\n[[ ! -n "" ]]\n[[ ! ( -n a && -z "" ) ]]\n[[ x ]]\n[[ a =~ ^a ]]\n[[ $x -eq 3 ]]\nset +x'),
   row('set -x: PS4 with variables, eval and source levels', 'PS4=\'+$LINENO:${FOO-} \'\nFOO=f\nset -x\necho a\neval "echo b"\necho "echo c" > s.sh\nsource s.sh\nPS4=\nx=1\nset +x'),
   // (not a pipeline: its stages trace concurrently, in either order in bash too)
+  row('set -x: PS4 is expanded as a prompt string (escapes, defaults)', "PS4='>\\040${FOO:-d}:${BAR-b}> '\nBAR=\nset -x\necho a\nset +x\nx='[${NOPE-u}|${BAR:-e}]'; echo \"${x@P}\""),
   row('set -x: subshells and groups', 'set -x\n( echo sub )\n{ echo grp; }\n(echo a) 2>&1 | cat\nset +x'),
   row('set -x: [ ] tests in conditions are traced (typed tier too)', 'set -x\nx=\nif [ -z "$x" ]; then echo empty; fi\n[ "$x" = a ] || echo not-a\n[ -n "$x" ] && echo set\nset +x'),
   row('set -x: for, for (( )), case headers and (( )) commands', 'set -x\nset -- p q\nfor i in a "b c"; do :; done\nfor i; do :; done\nx=3\nfor ((i=$x; i<4; i++)); do :; done\ncase "$1" in p) :;; esac\ncase x in y) ;& *) :;; esac\n(( y = $x * 0 ))\n((x++))\nset +x'),
