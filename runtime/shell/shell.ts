@@ -1187,15 +1187,14 @@ export class Shell implements ExpandEnv {
     return this.stmt(async () => {
       this.lastSubStatus = null;
       this.lastArg = '';
+      // the ERR trap and the values' own `$BASH_COMMAND` see this command (substitutions run in forks)
       if (text !== undefined) this.command = text;
+      // set -x shows an array assignment by its text (the statement's, when it is the only one)
+      const shown = Object.keys(vars).length === 1 ? text : undefined;
       for (const [key, value] of Object.entries(vars)) {
         // a failed assignment (readonly, bad subscript) abandons the command, as in bash
-        // set -x shows an array assignment by its text (the statement's, when it is the only one)
-        const shown = Object.keys(vars).length === 1 ? text : undefined;
         if (!(await this.assignOne(key, value, true, shown))) throw new TopLevelSignal(1);
       }
-      // after the values' command substitutions: the ERR trap sees this command
-      if (text !== undefined) this.command = text;
       const st = this.lastSubStatus ?? 0;
       this.pipestatus = [st];
       return this.done(st);
@@ -1410,7 +1409,6 @@ export class Shell implements ExpandEnv {
     });
   }
 
-  /** An assignment value expanded now, as literal text (a list: its words, `[k]=v` pairs kept). */
   /**
    * `set -x` for a declaration: an array value first as its own assignment (`+ a=('1' '2')`),
    * then the builtin with its words (`+ declare -a a`, `+ local 'v=a b'`); `export`/`readonly`
@@ -1434,6 +1432,7 @@ export class Shell implements ExpandEnv {
     for (const [k, v] of after) traceAssign(this, k, v);
   }
 
+  /** An assignment value expanded now, as literal text (a list: its words, `[k]=v` pairs kept). */
   private async literalValue(value: AssignValue): Promise<AssignValue> {
     if (value === null || typeof value === 'string') return value;
     if (value.t === 'elem') return value;
