@@ -258,9 +258,14 @@ function assign(env: Env, name: string, value: Word | null, notScalar: boolean):
 
 /** The value of a word when it is static under `env` (no globbing, no splitting), else null. */
 export function evalWord(w: Word, env: Env): string | null {
+  return evalParts(w.parts, env, false);
+}
+
+/** Parts concatenated, or null when one is not static. */
+function evalParts(parts: readonly WordPart[], env: Env, quoted: boolean): string | null {
   let out = '';
-  for (const p of w.parts) {
-    const v = evalPart(p, env, false);
+  for (const p of parts) {
+    const v = evalPart(p, env, quoted);
     if (v === null) return null;
     out += v;
   }
@@ -274,16 +279,8 @@ function evalPart(p: WordPart, env: Env, quoted: boolean): string | null {
       return /[\\*?[~{]/.test(p.value) ? null : p.value;
     case 'SglQuoted':
       return p.dollar ? null : p.value;
-    case 'DblQuoted': {
-      if (p.dollar) return null;
-      let out = '';
-      for (const q of p.parts) {
-        const v = evalPart(q, env, true);
-        if (v === null) return null;
-        out += v;
-      }
-      return out;
-    }
+    case 'DblQuoted':
+      return p.dollar ? null : evalParts(p.parts, env, true);
     case 'ParamExp': {
       if (p.excl || p.length || p.width || p.slice || p.repl || p.names) return null;
       if (p.index) {
