@@ -198,23 +198,15 @@ export function gc(opts: GcOptions = {}): GcReport {
       continue;
     }
     if (!meta) continue;
+    // in use: a live process runs it (the runner, also for an adopted seed/project-format file)
+    // or another owner is provably still there
+    const inUse = () => instanceHolder(dir, id) !== undefined || (meta.owner !== me && ownerLiveness(meta.owner, env) === 'alive');
     let reason: GcReason;
-    if (meta.format === '') {
-      // a seed or project-format file: old and nobody's; not while the runner runs it (an adopted
-      // instance) or its owner (from the header sidecar) is provably alive
-      if (instanceHolder(dir, id) !== undefined || (meta.owner !== '' && meta.owner !== me && ownerLiveness(meta.owner, env) === 'alive')) {
-        report.kept++;
-        continue;
-      }
-      reason = 'legacy';
-    } else if (isTerminalStatus(meta.status)) reason = meta.status as 'done' | 'failed';
-    else if (instanceHolder(dir, id) !== undefined) {
-      report.kept++; // a live process is running it
+    if (meta.format !== '' && isTerminalStatus(meta.status)) reason = meta.status as 'done' | 'failed';
+    else if (inUse()) {
+      report.kept++;
       continue;
-    } else if (meta.owner !== me && ownerLiveness(meta.owner, env) === 'alive') {
-      report.kept++; // another owner that is still there
-      continue;
-    } else reason = 'abandoned';
+    } else reason = meta.format === '' ? 'legacy' : 'abandoned';
     const removal: GcRemoval = { id, path, reason, status: meta.format === '' ? '' : meta.status, owner: meta.owner, ageMs };
     if (!dryRun) {
       let removed = false;
